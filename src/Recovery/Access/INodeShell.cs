@@ -1,0 +1,28 @@
+using Recovery.Inventory;
+
+namespace Recovery.Access;
+
+/// <summary>
+/// The one way anything touches a node: the local node through a local shell, the others over SSH.
+/// Every command runs under `timeout`, so nothing outlives its limit on the node.
+/// </summary>
+public interface INodeShell : IAsyncDisposable
+{
+    Node Node { get; }
+
+    /// <summary>True when this is the node the tool runs on.</summary>
+    bool IsLocal { get; }
+
+    Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a whole file into memory (certificates, manifests); never written to local disk.</summary>
+    Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>A local TCP endpoint that reaches host:port as seen from the node (an SSH local forward, or the address itself locally).</summary>
+    Task<INodeTunnel> OpenTunnelAsync(string host, int port, CancellationToken cancellationToken = default);
+}
+
+public interface INodeTunnel : IAsyncDisposable
+{
+    System.Net.IPEndPoint LocalEndPoint { get; }
+}

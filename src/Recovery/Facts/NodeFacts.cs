@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace Recovery.Facts;
+
+/// <summary>Everything read from one node. Pure data: collected by probes, consumed by Diagnosis and the Planner.</summary>
+public sealed record NodeFacts(
+    string NodeName,
+    string Hostname,
+    string MachineId,
+    IReadOnlyList<InterfaceAddress> Addresses,
+    IReadOnlyList<RouteLookup> Routes,
+    KubeProxyFacts KubeProxy,
+    bool KubeletRunning,
+    IReadOnlyList<ReachProbe> Reach,
+    KubectlFacts Kubectl)
+{
+    public const string IpvsInterface = "kube-ipvs0";
+
+    /// <summary>The addresses bound to kube-ipvs0 on this node.</summary>
+    public IEnumerable<IPAddress> IpvsAddresses => Addresses.Where(a => a.Interface == IpvsInterface).Select(a => a.Address);
+
+    /// <summary>Addresses on any other interface: what this node really owns.</summary>
+    public IEnumerable<IPAddress> OwnAddresses => Addresses.Where(a => a.Interface != IpvsInterface).Select(a => a.Address);
+}
+
+/// <summary>One address on one interface (`ip -j addr show`).</summary>
+public sealed record InterfaceAddress(string Interface, IPAddress Address, int PrefixLength);
+
+/// <summary>`ip route get ADDR`: whether the kernel keeps traffic for ADDR on this node.</summary>
+public sealed record RouteLookup(IPAddress Destination, string Type, string? Device, IPAddress? Source)
+{
+    public bool IsLocal => Type == "local";
+}
+
+/// <summary>Whether a TCP port of another node answers from here (6443 API, 2379 etcd).</summary>
+public sealed record ReachProbe(string TargetNode, IPAddress TargetAddress, int Port, bool Reachable, string Detail);
+
+public sealed record KubectlFacts(bool Installed, string? KubeconfigPath);

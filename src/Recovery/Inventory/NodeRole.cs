@@ -1,0 +1,7 @@
+namespace Recovery.Inventory;
+
+public enum NodeRole
+{
+    ControlPlane,
+    Etcd,
+}

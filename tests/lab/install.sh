@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Puts in place the Debian packages the lab, the tests and the release smoke run need.
+# Idempotent. kubectl 1.20 (Debian kubernetes-client) is unpacked into tests/lab/.tools/ with dpkg -x so it
+# never clashes with another kubectl already on PATH; the lab puts that folder first on its PATH.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+packages=(openssh-server openssh-client etcd-server etcd-client iproute2 openssl curl file procps psmisc
+          iputils-ping qemu-user-static libc6-arm64-cross libgcc-s1-arm64-cross libstdc++6-arm64-cross)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+tools="$here/.tools"
+if [[ ! -x "$tools/kubectl" ]]; then
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download -qq kubernetes-client >/dev/null)
+  dpkg -x "$work"/kubernetes-client_*.deb "$work/root"
+  mkdir -p "$tools"
+  cp "$work/root/usr/bin/kubectl" "$tools/kubectl"
+  rm -rf "$work"
+fi
+"$tools/kubectl" version --client --short 2>/dev/null | head -1 >&2 || true
