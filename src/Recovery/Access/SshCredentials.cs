@@ -87,8 +87,9 @@ public sealed class SshCredentials
             var passphrase = (passphraseEnv is null ? null : secrets.FromEnvironment(passphraseEnv))
                 ?? secrets.Prompt($"Passphrase for {path}: ")
                 ?? throw new SshCredentialException(
-                    $"identity file {path} is encrypted and no passphrase was given: set the environment variable named by "
-                    + $"passphraseEnv{(passphraseEnv is null ? "" : $" ({passphraseEnv} is unset or empty)")}, or run on a terminal to be asked");
+                    passphraseEnv is null
+                        ? $"identity file {path} is encrypted and no passphrase was given: name an environment variable holding it (ssh passphraseEnv), or run on a terminal to be asked"
+                        : $"identity file {path} is encrypted and no passphrase was given: the environment variable {passphraseEnv} is unset or empty, and there is no terminal to ask on");
             return Parse(bytes, passphrase, path);
         }
         finally
@@ -108,16 +109,14 @@ public sealed class SshCredentials
         {
             throw;
         }
-        catch (SshException e) when (passphrase is not null && e.Message.Contains("passphrase", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new SshCredentialException($"identity file {path}: wrong passphrase");
-        }
         catch (Exception e) when (e is SshException or FormatException or ArgumentException or InvalidOperationException or NotSupportedException
                                   or System.Security.Cryptography.CryptographicException)
         {
-            // SSH.NET's messages carry no key material; keep only the type so nothing of the file can leak.
-            throw new SshCredentialException(
-                $"identity file {path} is not a private key this tool can read (OpenSSH ed25519, ecdsa or rsa expected; {e.GetType().Name})");
+            // SSH.NET's messages carry no key material, but only the type is kept so nothing of the file can leak.
+            // With a passphrase, a wrong one shows up as a check-bytes or padding error depending on the format.
+            throw new SshCredentialException(passphrase is not null
+                ? $"identity file {path}: wrong passphrase (or a damaged key file)"
+                : $"identity file {path} is not a private key this tool can read (OpenSSH ed25519, ecdsa or rsa expected; {e.GetType().Name})");
         }
     }
 }

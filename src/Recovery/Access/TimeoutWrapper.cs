@@ -1,13 +1,21 @@
 namespace Recovery.Access;
 
 /// <summary>
-/// Puts every command under coreutils `timeout`, the same way locally and over SSH, so nothing outlives its limit:
-/// `timeout` runs the command in its own process group and signals the whole group (TERM, then KILL 2 s later).
-/// LC_ALL=C keeps tool messages (sudo, ip, systemctl) in English for the parsers, whatever the node's locale.
+/// Puts every command under coreutils `timeout`, the same way locally and over SSH, so nothing outlives its limit.
+/// `timeout --kill-after=2s` runs the command in its own process group and sends TERM to the group at the limit,
+/// but it sends the KILL only while its direct child lives: a grandchild that ignores TERM (a wedged ip, a daemon's
+/// helper) would survive as an orphan. So a small POSIX shell runs `timeout` in the background and, when it timed
+/// out, KILLs whatever is left of that process group. LC_ALL=C keeps tool messages (sudo, ip, systemctl) in English
+/// for the parsers, whatever the node's locale.
 /// </summary>
 public static class TimeoutWrapper
 {
     public const string KillAfter = "--kill-after=2s";
+
+    /// <summary>The wrapper script; $1 is the limit, $2 the rendered command. Works in dash, bash and busybox sh.</summary>
+    public const string Script =
+        "timeout " + KillAfter + " \"$1\" sh -c \"$2\" & p=$!; wait \"$p\" 2>/dev/null; r=$?; "
+        + "case $r in 124|137) kill -s KILL -- \"-$p\" 2>/dev/null;; esac; exit \"$r\"";
 
     /// <summary>Grace after the limit before the caller stops waiting itself: the TERM/KILL sequence plus transport slack.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
@@ -19,12 +27,12 @@ public static class TimeoutWrapper
         return $"{Math.Max(1, (long)Math.Ceiling(timeout.TotalSeconds))}s";
     }
 
-    /// <summary>The argv run on the node: [env LC_ALL=C] [sudo -n --] timeout --kill-after=2s Ns sh -c RENDERED.</summary>
+    /// <summary>The argv run on the node: env LC_ALL=C [sudo -n --] sh -c SCRIPT kube-recover Ns RENDERED.</summary>
     public static IReadOnlyList<string> Argv(ShellCommand command, TimeSpan timeout, bool sudo)
     {
         var argv = new List<string> { "env", "LC_ALL=C" };
         if (sudo) argv.AddRange(["sudo", "-n", "--"]);
-        argv.AddRange(["timeout", KillAfter, Seconds(timeout), "sh", "-c", command.Render()]);
+        argv.AddRange(["sh", "-c", Script, "kube-recover", Seconds(timeout), command.Render()]);
         return argv;
     }
 
