@@ -14,6 +14,9 @@ public sealed class HostKeyPolicy(
     string? localNodeName,
     bool acceptNew)
 {
+    // One decision at a time: a key accepted for one node must be seen when the next node offers the same key.
+    private readonly Lock _decide = new();
+
     public KnownHosts KnownHosts { get; } = knownHosts;
 
     /// <summary>Fires with a message when a new key is accepted and written (for the log and the operator).</summary>
@@ -22,6 +25,11 @@ public sealed class HostKeyPolicy(
     /// <summary>Returns normally when the key is trusted (or newly accepted); throws otherwise.</summary>
     /// <exception cref="HostKeyRejectedException">The key is unknown, mismatched, revoked, or another machine's.</exception>
     public void Verify(Node node, int port, HostKey presented)
+    {
+        lock (_decide) Decide(node, port, presented);
+    }
+
+    private void Decide(Node node, int port, HostKey presented)
     {
         var host = node.Address.ToString();
         var where = KnownHosts.LookupName(host, port);

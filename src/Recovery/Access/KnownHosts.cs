@@ -87,7 +87,11 @@ public sealed class KnownHosts
         lock (_appendLock)
         {
             var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-            if (directory is not null) Directory.CreateDirectory(directory);
+            if (directory is not null && !Directory.Exists(directory))
+            {
+                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+                else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             var options = new FileStreamOptions
             {
                 Mode = FileMode.Append,

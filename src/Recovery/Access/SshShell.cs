@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using Recovery.Inventory;
 using Renci.SshNet;
@@ -19,6 +20,7 @@ public sealed class SshShell : INodeShell
 
     private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SudoProbeTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SshClient _client;
 
@@ -157,7 +159,8 @@ public sealed class SshShell : INodeShell
     private async Task<(int Exit, byte[] StdOut, string StdErr, TimeSpan Elapsed)> ExecuteAsync(
         ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var line = TimeoutWrapper.RemoteLine(command, timeout, UsesSudo);
+        var tag = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+        var line = TimeoutWrapper.RemoteLine(command, timeout, UsesSudo, tag);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var ssh = _client.CreateCommand(line, Encoding.UTF8);
         // The remote `timeout` ends the command; this only covers a link that stops answering.
@@ -165,6 +168,11 @@ public sealed class SshShell : INodeShell
         try
         {
             await ssh.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await CancelRemoteAsync(tag).ConfigureAwait(false);
+            throw;
         }
         catch (SshOperationTimeoutException e)
         {
@@ -180,6 +188,21 @@ public sealed class SshShell : INodeShell
         var exit = ssh.ExitStatus ?? SignalExitCode(ssh.ExitSignal);
         if (UsesSudo) SudoRefusal.ThrowIfRefused(Node.Name, exit, stderr);
         return (exit, stdout.ToArray(), stderr, watch.Elapsed);
+    }
+
+    // Closing the channel does not stop a command on the node (sshd sends it no signal), so ask the node to end it.
+    // Best effort: when this fails too, the remote `timeout` still ends the command at its limit.
+    private async Task CancelRemoteAsync(string tag)
+    {
+        try
+        {
+            using var stop = _client.CreateCommand(TimeoutWrapper.RemoteLine(TimeoutWrapper.Cancel(tag), CancelTimeout, UsesSudo), Encoding.UTF8);
+            stop.CommandTimeout = CancelTimeout + TimeoutWrapper.Grace;
+            await stop.ExecuteAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SshException or InvalidOperationException or ObjectDisposedException or TimeoutException)
+        {
+        }
     }
 
     private async Task CheckSudoAsync(string user, CancellationToken cancellationToken)

@@ -12,9 +12,13 @@ public static class TimeoutWrapper
 {
     public const string KillAfter = "--kill-after=2s";
 
-    /// <summary>The wrapper script; $1 is the limit, $2 the rendered command. Works in dash, bash and busybox sh.</summary>
+    /// <summary>
+    /// The wrapper script; $1 is the limit, $2 the rendered command. Works in dash, bash and busybox sh. The trap makes
+    /// a cancel from this side (SSH signal, or TERM/HUP to the session) take the command's whole group down at once.
+    /// </summary>
     public const string Script =
-        "timeout " + KillAfter + " \"$1\" sh -c \"$2\" & p=$!; wait \"$p\" 2>/dev/null; r=$?; "
+        "trap 'kill -s KILL -- \"-$p\" 2>/dev/null; exit 143' TERM INT HUP; "
+        + "timeout " + KillAfter + " \"$1\" sh -c \"$2\" & p=$!; wait \"$p\" 2>/dev/null; r=$?; "
         + "case $r in 124|137) kill -s KILL -- \"-$p\" 2>/dev/null;; esac; exit \"$r\"";
 
     /// <summary>Grace after the limit before the caller stops waiting itself: the TERM/KILL sequence plus transport slack.</summary>
@@ -27,16 +31,26 @@ public static class TimeoutWrapper
         return $"{Math.Max(1, (long)Math.Ceiling(timeout.TotalSeconds))}s";
     }
 
-    /// <summary>The argv run on the node: env LC_ALL=C [sudo -n --] sh -c SCRIPT kube-recover Ns RENDERED.</summary>
-    public static IReadOnlyList<string> Argv(ShellCommand command, TimeSpan timeout, bool sudo)
+    /// <summary>The wrapper's $0 (seen in the process list); a run tag makes one command findable to cancel it.</summary>
+    public const string Name = "kube-recover";
+
+    /// <summary>The argv run on the node: env LC_ALL=C [sudo -n --] sh -c SCRIPT kube-recover[-TAG] Ns RENDERED.</summary>
+    public static IReadOnlyList<string> Argv(ShellCommand command, TimeSpan timeout, bool sudo, string? tag = null)
     {
+        if (tag is not null && !tag.All(char.IsAsciiLetterOrDigit)) throw new ArgumentException("a run tag is letters and digits", nameof(tag));
         var argv = new List<string> { "env", "LC_ALL=C" };
         if (sudo) argv.AddRange(["sudo", "-n", "--"]);
-        argv.AddRange(["sh", "-c", Script, "kube-recover", Seconds(timeout), command.Render()]);
+        argv.AddRange(["sh", "-c", Script, tag is null ? Name : $"{Name}-{tag}", Seconds(timeout), command.Render()]);
         return argv;
     }
 
     /// <summary>The one line sent to the remote login shell; stdin is /dev/null so nothing waits for input.</summary>
-    public static string RemoteLine(ShellCommand command, TimeSpan timeout, bool sudo) =>
-        ShellCommand.Of(Argv(command, timeout, sudo)).Render() + " </dev/null";
+    public static string RemoteLine(ShellCommand command, TimeSpan timeout, bool sudo, string? tag = null) =>
+        ShellCommand.Of(Argv(command, timeout, sudo, tag)).Render() + " </dev/null";
+
+    /// <summary>
+    /// Sends TERM to the wrapper of the run with this tag, whose trap then KILLs the command's process group. The
+    /// pattern `kube-recover-[x]yz` matches the wrapper but not this command's own shell, which carries it as text.
+    /// </summary>
+    public static ShellCommand Cancel(string tag) => ShellCommand.Of("pkill", "-TERM", "-f", $"{Name}-[{tag[0]}]{tag[1..]} ");
 }

@@ -73,6 +73,29 @@ public sealed class HostKeyPolicyTests
     }
 
     [Fact]
+    public void A_key_accepted_for_one_new_node_is_refused_for_the_next()
+    {
+        var node4 = new Node("node4", IPAddress.Parse("10.77.0.14"), new HashSet<NodeRole>());
+        var node5 = new Node("node5", IPAddress.Parse("10.77.0.15"), new HashSet<NodeRole>());
+        var path = Path.Combine(Directory.CreateTempSubdirectory("kr-policy-").FullName, "known_hosts");
+        try
+        {
+            var policy = new HostKeyPolicy(KnownHosts.Load(path), Inventory with { Nodes = [Node1, node4, node5] }, [], null, acceptNew: true);
+            var accepted = new List<string>();
+            policy.KeyAccepted += accepted.Add;
+            policy.Verify(node4, 22, Key("alt-ed25519"));
+            var error = Assert.Throws<HostKeyRejectedException>(() => policy.Verify(node5, 22, Key("alt-ed25519")));
+            Assert.Equal("node4", error.Owner);
+            Assert.Equal($"accepted new host key of node4 at 10.77.0.14: {Key("alt-ed25519")}, added to {path}", Assert.Single(accepted));
+            Assert.Single(File.ReadAllLines(path));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Unknown_key_is_refused_without_accept_new_and_names_the_fingerprint()
     {
         var unknown = new Node("node4", IPAddress.Parse("10.77.0.14"), new HashSet<NodeRole>());

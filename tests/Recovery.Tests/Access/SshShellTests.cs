@@ -186,6 +186,20 @@ public sealed class SshShellTests(SshdFixture sshd)
     }
 
     [Fact]
+    public async Task Cancelling_a_command_ends_it_on_the_node()
+    {
+        var marker = $"{Random.Shared.Next(910000, 999999)}";
+        await using var shell = await Connect(sshd.Settings(sshd.KnownHostsTrusting()));
+        using var cts = new CancellationTokenSource();
+        var run = shell.RunAsync(ShellCommand.Of("sh", "-c", $"sleep {marker}; echo never"), TimeSpan.FromSeconds(600), cts.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Processes.Run("pgrep", "-f", $"sleep {marker}").Exit != 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal("", Processes.LiveProcesses($"sleep {marker}"));
+    }
+
+    [Fact]
     public async Task Shell_metacharacters_are_inert_through_the_real_remote_shell()
     {
         var witness = Path.Combine(sshd.Directory, $"pwned-{Guid.NewGuid():N}");
