@@ -1,0 +1,28 @@
+namespace Recovery.Access;
+
+/// <summary>
+/// Recognises sudo's own refusals (run with LC_ALL=C, so in English) and turns them into one clear error, instead
+/// of letting "sudo: a password is required" pass as the output of the command that was meant to run.
+/// </summary>
+internal static class SudoRefusal
+{
+    public static void ThrowIfRefused(string node, int exit, string stderr)
+    {
+        if (exit == 127 && stderr.Contains("sudo", StringComparison.Ordinal))
+        {
+            throw new SudoRefusedException(node, $"sudo is not installed on {node}; connect as root or install sudo");
+        }
+        if (exit != 1 || !stderr.StartsWith("sudo:", StringComparison.Ordinal)) return;
+        if (stderr.Contains("password is required", StringComparison.Ordinal) || stderr.Contains("no tty present", StringComparison.Ordinal))
+        {
+            throw new SudoRefusedException(node,
+                $"sudo on {node} needs a password; configure NOPASSWD for this user in /etc/sudoers.d/ on {node} (or connect as root)");
+        }
+        if (stderr.Contains("must have a tty", StringComparison.Ordinal))
+        {
+            throw new SudoRefusedException(node,
+                $"sudo on {node} requires a terminal (Defaults requiretty); allow this user without it in /etc/sudoers.d/ on {node} (or connect as root)");
+        }
+        throw new SudoRefusedException(node, $"sudo on {node} refused: {stderr.Trim()}; connect as root or grant this user sudo");
+    }
+}
