@@ -50,8 +50,14 @@ public static class ProbeCommands
     /// <summary>Which of the well-known files exist (`ls -1d` prints the ones that do; the others go to stderr).</summary>
     public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs]);
 
-    /// <summary>Which tools are installed: `command -v` prints the path of each one found.</summary>
-    public static ShellCommand Tools { get; } = ShellCommand.Of("command", "-v", "kubectl", "docker", "crictl", "curl");
+    /// <summary>
+    /// Which tools are installed: `command -v` prints the path of each one found. One name per call: dash's
+    /// `command -v` (Debian's /bin/sh) looks at its first name only.
+    /// </summary>
+    public static ShellCommand Tools { get; } = ShellCommand.Of("command", "-v", "kubectl")
+        .Then(ShellCommand.Of("command", "-v", "docker"))
+        .Then(ShellCommand.Of("command", "-v", "crictl"))
+        .Then(ShellCommand.Of("command", "-v", "curl"));
 
     public static ShellCommand DockerKubeProxy { get; } = ShellCommand.Of("docker", "ps", "--filter", "name=k8s_kube-proxy");
 
