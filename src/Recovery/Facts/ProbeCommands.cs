@@ -34,8 +34,8 @@ public static class ProbeCommands
 
     public static readonly IReadOnlyList<string> Units = ["kube-proxy.service", "k3s.service", "k3s-agent.service", "kubelet.service"];
 
-    /// <summary>`hostname; cat /etc/machine-id`: two lines.</summary>
-    public static ShellCommand Identity { get; } = ShellCommand.Of("hostname").Then(ShellCommand.Of("cat", "/etc/machine-id"));
+    /// <summary>The kernel's hostname (what `hostname` prints, without needing that tool), then the machine-id: two lines.</summary>
+    public static ShellCommand Identity { get; } = ShellCommand.Of("cat", "/proc/sys/kernel/hostname", "/etc/machine-id");
 
     /// <summary>JSON where iproute2 has `-j` (4.14+), else the one-line text form.</summary>
     public static ShellCommand Addresses { get; } = ShellCommand.Of("ip", "-j", "addr", "show").OrElse(ShellCommand.Of("ip", "-o", "addr", "show"));
