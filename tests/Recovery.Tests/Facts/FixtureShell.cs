@@ -11,18 +11,28 @@ namespace Recovery.Tests.Facts;
 /// </summary>
 internal sealed class FixtureShell(Node node, IReadOnlyDictionary<string, CommandResult> answers, bool isLocal = false) : INodeShell
 {
-    private readonly ConcurrentQueue<string> _ran = new();
+    private readonly ConcurrentQueue<ShellCommand> _ran = new();
 
     public Node Node { get; } = node;
 
     public bool IsLocal { get; } = isLocal;
 
-    public IReadOnlyList<string> Ran => [.. _ran];
+    public IReadOnlyList<string> Ran => [.. _ran.Select(c => c.Render())];
+
+    /// <summary>Every simple command run, as argv, with sequences taken apart.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> RanArgv => [.. _ran.SelectMany(Flatten)];
+
+    private static IEnumerable<IReadOnlyList<string>> Flatten(ShellCommand command) => command switch
+    {
+        ShellCommand.Simple s => [s.Argv],
+        ShellCommand.Sequence q => Flatten(q.Left).Concat(Flatten(q.Right)),
+        _ => [],
+    };
 
     public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var text = command.Render();
-        _ran.Enqueue(text);
+        _ran.Enqueue(command);
         return answers.TryGetValue(text, out var result)
             ? Task.FromResult(result)
             : throw new InvalidOperationException($"FixtureShell for {Node.Name} has no answer for: {text}");

@@ -11,7 +11,7 @@ namespace Recovery.Tests.Facts;
 /// protected. Builds, per node, a <see cref="FixtureShell"/> answering the probe's commands from that scenario's
 /// captured outputs; kube-proxy runs as a kubeadm DaemonSet container under Docker (the seed incident's setup).
 /// </summary>
-internal static class Scenario
+public static class Scenario
 {
     public static readonly IPAddress Protected = IPAddress.Parse("10.77.0.250");
 
@@ -82,7 +82,7 @@ internal static class Scenario
         return answers;
     }
 
-    public static FixtureShell Shell(ClusterInventory inventory, string scenario, string nodeName, ModeAnswer mode = ModeAnswer.ProxyModeIpvs, bool oldIproute = false)
+    internal static FixtureShell Shell(ClusterInventory inventory, string scenario, string nodeName, ModeAnswer mode = ModeAnswer.ProxyModeIpvs, bool oldIproute = false)
     {
         var node = inventory.FindByName(nodeName) ?? throw new ArgumentException(nodeName);
         return new FixtureShell(node, Answers(inventory, scenario, node, mode, oldIproute));
