@@ -9,6 +9,7 @@
 #   newer      node1's address on node2 and node3 only (newer kube-proxy skips a local address)
 #   lb-ingress node3's address (a MetalLB ingress IP) on node1 and node2
 #   several    node1's and node2's addresses and the protected 10.77.0.250 on every node except each owner
+#   owner-only node1's address on node1's kube-ipvs0 only (the others already cleaned, or never bound it)
 #   not-ipvs   no kube-ipvs0 at all (iptables mode)
 # For each node: ip-j-addr.json, ip-o-addr.txt, route-get.txt (ip route get for .11 .12 .13 .250, in that order),
 # table-local.txt, and reach-ADDR-PORT.txt (`timeout 2 bash -c '</dev/tcp/ADDR/PORT'`: first line "exit N", then stderr).
@@ -99,6 +100,9 @@ capture lb-ingress
 unbind_all
 bind node1 10.77.0.12 10.77.0.250; bind node2 10.77.0.11 10.77.0.250; bind node3 10.77.0.11 10.77.0.12 10.77.0.250
 capture several
+unbind_all
+bind node1 10.77.0.11; bind node2; bind node3
+capture owner-only
 unbind_all
 capture not-ipvs
 
