@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Recovery.Inventory;
+
+namespace Recovery.Planning;
+
+/// <summary>
+/// `plan --format json` and `recover --plan FILE`. Writing is plain serialization; reading parses, then validates
+/// every step against the inventory and the shapes of command the Planner produces (<see cref="PlanValidator"/>),
+/// so a plan file edited by hand or by an attacker is refused before any node is touched.
+/// </summary>
+public static class PlanJson
+{
+    public static string Write(Plan plan) => JsonSerializer.Serialize(plan, PlanJsonContext.Default.Plan) + "\n";
+
+    /// <exception cref="InvalidPlanException">the text is not a valid plan for this inventory.</exception>
+    public static Plan Read(string json, ClusterInventory inventory)
+    {
+        Plan? plan;
+        try
+        {
+            plan = JsonSerializer.Deserialize(json, PlanJsonContext.Default.Plan);
+        }
+        catch (JsonException e)
+        {
+            var where = e.Path is null ? "" : $" at {e.Path}";
+            throw new InvalidPlanException($"not a valid kube-recover plan{where}: {Inner(e).Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            // ShellCommand refuses unsafe words (control characters) with ArgumentException.
+            throw new InvalidPlanException($"not a valid kube-recover plan: {e.Message}", e);
+        }
+        if (plan is null) throw new InvalidPlanException("not a valid kube-recover plan: the file holds null");
+        PlanValidator.Validate(plan, inventory);
+        return plan;
+    }
+
+    private static Exception Inner(Exception e) => e.InnerException is ArgumentException or FormatException ? e.InnerException : e;
+}
