@@ -10,7 +10,14 @@ namespace Recovery.Planning;
 /// </summary>
 public static class PlanJson
 {
-    public static string Write(Plan plan) => JsonSerializer.Serialize(plan, PlanJsonContext.Default.Plan) + "\n";
+    // Plan files are read by people: keep ', `, <, > and & as they are (the default encoder escapes them for HTML).
+    private static readonly PlanJsonContext Context = new(new JsonSerializerOptions(PlanJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = null,
+    });
+
+    public static string Write(Plan plan) => JsonSerializer.Serialize(plan, Context.Plan) + "\n";
 
     /// <exception cref="InvalidPlanException">the text is not a valid plan for this inventory.</exception>
     public static Plan Read(string json, ClusterInventory inventory)
@@ -18,7 +25,7 @@ public static class PlanJson
         Plan? plan;
         try
         {
-            plan = JsonSerializer.Deserialize(json, PlanJsonContext.Default.Plan);
+            plan = JsonSerializer.Deserialize(json, Context.Plan);
         }
         catch (JsonException e)
         {

@@ -1,5 +1,7 @@
 using System.Text;
 using Recovery.Access;
+using Recovery.Facts;
+using Recovery.Inventory;
 using Recovery.Kubernetes;
 
 namespace Recovery.Planning;
@@ -13,30 +15,39 @@ namespace Recovery.Planning;
 public static class ScriptPlanRenderer
 {
     /// <summary>Node name to script, in the plan's node order (local node first).</summary>
-    public static IReadOnlyList<(string Node, string Script)> RenderScripts(Plan plan)
+    public static IReadOnlyList<(string Node, string Script)> RenderScripts(Plan plan, ClusterInventory inventory)
     {
         var nodes = plan.Steps.Select(s => s.Node).Distinct().ToList();
-        return nodes.Select(n => (n, RenderNode(plan, n))).ToList();
+        return nodes.Select(n => (n, RenderNode(plan, inventory, n))).ToList();
     }
 
-    /// <summary>Every node's script one after the other, for stdout; each begins with its own `#!` line and a marker comment.</summary>
-    public static string Render(Plan plan)
+    /// <summary>
+    /// Every node's script one after the other, for stdout, local node first, separated by marker lines. Each script
+    /// refuses to run on another node, so running the whole file runs the first (local) part and stops at the next.
+    /// </summary>
+    public static string Render(Plan plan, ClusterInventory inventory)
     {
         if (plan.IsEmpty) return "#!/usr/bin/env bash\n# kube-recover: nothing to do.\n" + string.Concat(plan.Notes.Select(n => $"# {OneLine(n)}\n"));
-        return string.Join("\n", RenderScripts(plan).Select(s => $"# ===== script for node {s.Node} =====\n{s.Script}"));
+        return string.Join("\n", RenderScripts(plan, inventory).Select(s => $"{s.Script}# ===== end of the script for node {s.Node} =====\n"));
     }
 
-    public static string RenderNode(Plan plan, string node)
+    public static string RenderNode(Plan plan, ClusterInventory inventory, string node)
     {
+        var address = (inventory.FindByName(node) ?? throw new ArgumentException($"node '{node}' is not in the inventory", nameof(node))).Address;
         var o = new StringBuilder();
         o.Append("#!/usr/bin/env bash\n");
-        o.Append($"# kube-recover plan for node {node}: run it at {node}'s console, as root.\n");
+        o.Append($"# ===== kube-recover script for node {node} ({address}) =====\n");
+        o.Append($"# Run it at {node}'s console, as root.\n");
         o.Append($"# Plan created {plan.Created:yyyy-MM-dd HH:mm:ss}Z; addresses {string.Join(", ", plan.Intent.Addresses)}; facts {plan.FactsFingerprint[..16]}.\n");
         o.Append("# Each step checks first and skips what is already done, so running it again is safe.\n");
         o.Append("# The order ACROSS nodes matters: finish each phase on EVERY node (its own script) before the next phase\n");
         o.Append("# anywhere. The script pauses after each phase; set KUBE_RECOVER_NO_PAUSE=1 to run straight through.\n");
         foreach (var w in plan.Warnings) o.Append($"# WARNING: {OneLine(w)}\n");
         o.Append("set -euo pipefail\n");
+        // kube-ipvs0 may hold every node's address (that is the incident): only a real interface proves identity.
+        o.Append($"if [ -z \"${{KUBE_RECOVER_FORCE:-}}\" ] && ! ip -o addr show to {Probes.HostPrefix(address)} | awk '$2 != \"{NodeFacts.IpvsInterface}\" {{found = 1}} END {{exit !found}}'; then\n");
+        o.Append($"  echo {ShellQuoting.Quote($"this script is for {node} ({address}), which is not this machine (set KUBE_RECOVER_FORCE=1 if it is)")} >&2; exit 1\n");
+        o.Append("fi\n");
         o.Append("STATE_DIR=\"${KUBE_RECOVER_STATE_DIR:-/var/lib/kube-recover/state}\"\n");
         o.Append("mkdir -p \"$STATE_DIR\"\n");
         o.Append("step() { printf '\\n== %s\\n   %s\\n' \"$1\" \"$2\"; }\n");
