@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+using Recovery.Inventory;
+using Recovery.Planning;
+
+namespace Recovery.Execution;
+
+/// <summary>
+/// The record of a recovery in its state directory: <c>plan.json</c> (the plan being executed) and
+/// <c>journal.jsonl</c> (one JSON object per line per step start and result, flushed to disk after each one, so a
+/// kill -9 loses at most the line being written). Resuming reads both: steps recorded done or skipped are not run
+/// again; a step that started but has no result is run again from its check, which tells whether its act happened.
+/// </summary>
+public sealed class Journal : IDisposable
+{
+    public const string JournalFileName = "journal.jsonl";
+    public const string PlanFileName = "plan.json";
+    public const int MaxOutput = 4096;
+
+    private readonly FileStream stream;
+    private readonly Lock gate = new();
+
+    private Journal(string stateDir, IReadOnlyList<JournalRecord> earlier)
+    {
+        StateDir = stateDir;
+        Run = $"run-{earlier.Count(r => r.Event == JournalRecord.RunStart) + 1}";
+        DoneBefore = earlier.Where(r => r.Event == JournalRecord.StepResult && r.Status is StepStatus.Done or StepStatus.Skipped)
+            .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
+        var finished = earlier.Where(r => r.Event == JournalRecord.StepResult).Select(r => r.Step).ToHashSet(StringComparer.Ordinal);
+        UnfinishedBefore = earlier.Where(r => r.Event == JournalRecord.StepStart && !finished.Contains(r.Step) && !DoneBefore.Contains(r.Step!))
+            .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
+        stream = new FileStream(Path.Combine(stateDir, JournalFileName), StateFile.WriteOptions(FileMode.Append));
+    }
+
+    public string StateDir { get; }
+
+    /// <summary>This run's name in the journal: run-1, run-2 (after a resume), ...</summary>
+    public string Run { get; }
+
+    /// <summary>Steps an earlier run finished (done, or skipped because their postcondition held).</summary>
+    public IReadOnlySet<string> DoneBefore { get; }
+
+    /// <summary>Steps an earlier run started and never finished (crash, kill): re-checked before anything else.</summary>
+    public IReadOnlySet<string> UnfinishedBefore { get; }
+
+    /// <summary>Starts a new state directory with the plan. Refuses a directory that already holds a plan (use <see cref="Resume"/>).</summary>
+    public static Journal Start(string stateDir, Plan plan)
+    {
+        StateFile.EnsureDirectory(stateDir);
+        if (File.Exists(Path.Combine(stateDir, PlanFileName)))
+        {
+            throw new InvalidOperationException($"{stateDir} already holds a recovery ({PlanFileName}): continue it with --resume {stateDir}, or choose another --state-dir");
+        }
+        StateFile.WriteNew(stateDir, PlanFileName, Encoding.UTF8.GetBytes(PlanJson.Write(plan)));
+        return new Journal(stateDir, []);
+    }
+
+    /// <summary>Opens the state directory of an earlier run: its plan (validated like any plan file) and what it did.</summary>
+    /// <exception cref="InvalidPlanException">plan.json is missing or not a valid plan for this inventory.</exception>
+    public static Journal Resume(string stateDir, ClusterInventory inventory, out Plan plan)
+    {
+        var planPath = Path.Combine(stateDir, PlanFileName);
+        if (!File.Exists(planPath)) throw new InvalidPlanException($"{stateDir} holds no {PlanFileName}: not the state directory of a recovery");
+        plan = PlanJson.Read(File.ReadAllText(planPath), inventory);
+        return new Journal(stateDir, ReadAll(stateDir));
+    }
+
+    /// <summary>Every record of the journal. A last line cut short by a crash is ignored; any other bad line is an error.</summary>
+    public static IReadOnlyList<JournalRecord> ReadAll(string stateDir)
+    {
+        var path = Path.Combine(stateDir, JournalFileName);
+        if (!File.Exists(path)) return [];
+        var lines = File.ReadAllLines(path);
+        var records = new List<JournalRecord>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            try
+            {
+                records.Add(JsonSerializer.Deserialize(lines[i], JournalJsonContext.Default.JournalRecord)
+                            ?? throw new JsonException("null record"));
+            }
+            catch (JsonException) when (i == lines.Length - 1)
+            {
+                // The line being written when the process died.
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path} line {i + 1} is not a journal record: {e.Message}", e);
+            }
+        }
+        return records;
+    }
+
+    /// <summary>Appends one record and flushes it to disk before returning.</summary>
+    public void Append(JournalRecord record)
+    {
+        var trimmed = record with { StdOut = Trim(record.StdOut), StdErr = Trim(record.StdErr), Detail = Trim(record.Detail) };
+        var line = JsonSerializer.SerializeToUtf8Bytes(trimmed, JournalJsonContext.Default.JournalRecord);
+        lock (gate)
+        {
+            // A line torn by an earlier crash must not swallow this record.
+            if (stream.Length > 0 && LastByte() != (byte)'\n') stream.WriteByte((byte)'\n');
+            stream.Write(line);
+            stream.WriteByte((byte)'\n');
+            stream.Flush(flushToDisk: true);
+        }
+    }
+
+    public void Dispose() => stream.Dispose();
+
+    private byte LastByte()
+    {
+        using var reader = new FileStream(stream.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        reader.Seek(-1, SeekOrigin.End);
+        return (byte)reader.ReadByte();
+    }
+
+    /// <summary>Keeps the head and the tail of a long output: the start says what ran, the end says how it failed.</summary>
+    internal static string? Trim(string? text)
+    {
+        if (text is null || text.Length <= MaxOutput) return text;
+        var half = MaxOutput / 2;
+        return $"{text[..half]}\n[... {text.Length - MaxOutput} characters left out ...]\n{text[^half..]}";
+    }
+}

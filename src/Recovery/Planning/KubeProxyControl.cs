@@ -1,0 +1,156 @@
+using Recovery.Access;
+using Recovery.Inventory;
+
+namespace Recovery.Planning;
+
+/// <summary>How kube-proxy is run on one node, resolved from its facts and the inventory: enough to stop it and start it again.</summary>
+/// <param name="StopKubelet">DaemonSet container: kubelet was running and would restart the container, so it is stopped first.</param>
+public sealed record KubeProxyControl(
+    KubeProxyManager Manager,
+    string? Unit,
+    string? ManifestPath,
+    string? ContainerId,
+    IReadOnlyList<string>? CustomStop,
+    IReadOnlyList<string>? CustomStart,
+    bool StopKubelet)
+{
+    /// <summary>Where a static pod manifest is moved while kube-proxy must stay stopped: outside every manifest folder.</summary>
+    public const string AsideDirectory = "/var/lib/kube-recover/aside";
+
+    public string AsidePath => $"{AsideDirectory}/{Path.GetFileName(ManifestPath)}";
+
+    /// <summary>
+    /// Resolves how to stop and start kube-proxy on a node from its facts (null: unreachable) and the inventory.
+    /// Null with a reason when it cannot be stopped safely by the tool (manager unknown, a needed detail missing).
+    /// </summary>
+    public static KubeProxyControl? Resolve(Node node, Facts.NodeFacts? facts, out string? reason)
+    {
+        var found = facts?.KubeProxy;
+        var manager = found?.Manager ?? node.KubeProxy?.Manager;
+        reason = null;
+        switch (manager)
+        {
+            case null:
+                reason = facts is null
+                    ? "it was unreachable and the inventory does not say how kube-proxy runs there (kubeProxy.manager)"
+                    : "kube-proxy was not found there";
+                return null;
+            case KubeProxyManager.Systemd or KubeProxyManager.K3s:
+                var unit = found?.Unit ?? (manager == KubeProxyManager.K3s ? "k3s" : "kube-proxy");
+                return new KubeProxyControl(manager.Value, unit, null, null, null, null, false);
+            case KubeProxyManager.StaticPod:
+                if (found?.ManifestPath is not { } manifest || !manifest.StartsWith('/'))
+                {
+                    reason = "its static pod manifest path is not known";
+                    return null;
+                }
+                return new KubeProxyControl(manager.Value, null, manifest, null, null, null, false);
+            case KubeProxyManager.Docker or KubeProxyManager.Containerd:
+                if (found?.ContainerId is not { Length: > 0 } container)
+                {
+                    reason = "the id of its kube-proxy container is not known";
+                    return null;
+                }
+                return new KubeProxyControl(manager.Value, null, null, container, null, null, facts?.KubeletRunning ?? true);
+            default:
+                var stop = found?.CustomStop ?? node.KubeProxy?.Stop;
+                var start = found?.CustomStart ?? node.KubeProxy?.Start;
+                if (stop is not { Count: > 0 } || start is not { Count: > 0 })
+                {
+                    reason = "the inventory gives no kubeProxy stop and start commands for the custom manager";
+                    return null;
+                }
+                return new KubeProxyControl(manager.Value, null, null, null, stop, start, false);
+        }
+    }
+
+    /// <summary>Contain steps, in order, for the node.</summary>
+    public IEnumerable<Step> ContainSteps(string node, bool deferred)
+    {
+        var id = $"contain/{node}";
+        var budget = TimeSpan.FromSeconds(30);
+        if (StopKubelet)
+        {
+            yield return new Step($"{id}/stop-kubelet", node, "Stop kubelet, so it does not restart the kube-proxy container",
+                new RunCommands([ShellCommand.Of("systemctl", "stop", "kubelet")]),
+                Check: Probes.UnitInactive("kubelet"), Verify: Verification.Within(Probes.UnitInactive("kubelet"), budget),
+                Undo: ShellCommand.Of("systemctl", "start", "kubelet"), Deferred: deferred);
+        }
+        yield return Manager switch
+        {
+            KubeProxyManager.Systemd or KubeProxyManager.K3s => new Step($"{id}/stop-kube-proxy", node, $"Stop the systemd unit {Unit}",
+                new RunCommands([ShellCommand.Of("systemctl", "stop", Unit!)]),
+                Check: Probes.UnitInactive(Unit!), Verify: Verification.Within(Probes.UnitInactive(Unit!), budget),
+                Undo: ShellCommand.Of("systemctl", "start", Unit!), Deferred: deferred),
+            KubeProxyManager.StaticPod => new Step($"{id}/stop-kube-proxy", node, $"Move the static pod manifest {ManifestPath} aside to {AsidePath}, so kubelet stops kube-proxy",
+                new RunCommands([ShellCommand.Of("mkdir", "-p", AsideDirectory), ShellCommand.Of("mv", ManifestPath!, AsidePath)]),
+                Check: ManifestAside(), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(90)),
+                Undo: ShellCommand.Of("mv", AsidePath, ManifestPath!), Deferred: deferred),
+            KubeProxyManager.Docker => new Step($"{id}/stop-kube-proxy", node, $"Stop the kube-proxy container {Short(ContainerId!)} (docker)",
+                new RunCommands([ShellCommand.Of("docker", "stop", ContainerId!)]),
+                Check: ContainerStopped(), Verify: Verification.Within(ContainerStopped(), budget),
+                Undo: ShellCommand.Of("docker", "start", ContainerId!), Deferred: deferred),
+            KubeProxyManager.Containerd => new Step($"{id}/stop-kube-proxy", node, $"Stop the kube-proxy container {Short(ContainerId!)} (crictl)",
+                new RunCommands([ShellCommand.Of("crictl", "stop", ContainerId!)]),
+                Check: ContainerStopped(), Verify: Verification.Within(ContainerStopped(), budget),
+                Undo: ShellCommand.Of("crictl", "start", ContainerId!), Deferred: deferred),
+            _ => new Step($"{id}/stop-kube-proxy", node, "Stop kube-proxy with the inventory's stop command",
+                new RunCommands([ShellCommand.Of(CustomStop!)]),
+                Check: Probes.ProxySilent(), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(60)),
+                Undo: ShellCommand.Of(CustomStart!), Deferred: deferred),
+        };
+    }
+
+    /// <summary>Restore steps: start exactly what <see cref="ContainSteps"/> stopped.</summary>
+    public IEnumerable<Step> RestoreSteps(string node, bool deferred)
+    {
+        var id = $"restore/{node}";
+        var slow = TimeSpan.FromSeconds(120);
+        if (StopKubelet)
+        {
+            // kubelet finds the pod's container stopped and starts a new one: that is what restores kube-proxy.
+            yield return new Step($"{id}/start-kubelet", node, "Start kubelet again; it restarts the kube-proxy pod",
+                new RunCommands([ShellCommand.Of("systemctl", "start", "kubelet")]),
+                Check: Probes.UnitActive("kubelet"), Verify: Verification.Within(Probes.ProxyAnswers(), slow),
+                Undo: ShellCommand.Of("systemctl", "stop", "kubelet"), Deferred: deferred);
+            yield break;
+        }
+        yield return Manager switch
+        {
+            KubeProxyManager.Systemd or KubeProxyManager.K3s => new Step($"{id}/start-kube-proxy", node, $"Start the systemd unit {Unit}",
+                new RunCommands([ShellCommand.Of("systemctl", "start", Unit!)]),
+                Check: Probes.UnitActive(Unit!), Verify: Verification.Within(Probes.UnitActive(Unit!), TimeSpan.FromSeconds(60)),
+                Undo: ShellCommand.Of("systemctl", "stop", Unit!), Deferred: deferred),
+            KubeProxyManager.StaticPod => new Step($"{id}/start-kube-proxy", node, $"Move the static pod manifest back to {ManifestPath}",
+                new RunCommands([ShellCommand.Of("mv", AsidePath, ManifestPath!)]),
+                Check: ManifestInPlace(), Verify: Verification.Within(Probes.ProxyAnswers(), slow),
+                Undo: ShellCommand.Of("mv", ManifestPath!, AsidePath), Deferred: deferred),
+            KubeProxyManager.Docker => new Step($"{id}/start-kube-proxy", node, $"Start the kube-proxy container {Short(ContainerId!)} (docker)",
+                new RunCommands([ShellCommand.Of("docker", "start", ContainerId!)]),
+                Check: Probes.ProxyAnswers(), Verify: Verification.Within(Probes.ProxyAnswers(), TimeSpan.FromSeconds(60)),
+                Undo: ShellCommand.Of("docker", "stop", ContainerId!), Deferred: deferred),
+            KubeProxyManager.Containerd => new Step($"{id}/start-kube-proxy", node, $"Start the kube-proxy container {Short(ContainerId!)} (crictl)",
+                new RunCommands([ShellCommand.Of("crictl", "start", ContainerId!)]),
+                Check: Probes.ProxyAnswers(), Verify: Verification.Within(Probes.ProxyAnswers(), TimeSpan.FromSeconds(60)),
+                Undo: ShellCommand.Of("crictl", "stop", ContainerId!), Deferred: deferred),
+            _ => new Step($"{id}/start-kube-proxy", node, "Start kube-proxy with the inventory's start command",
+                new RunCommands([ShellCommand.Of(CustomStart!)]),
+                Check: Probes.ProxyAnswers(), Verify: Verification.Within(Probes.ProxyAnswers(), TimeSpan.FromSeconds(60)),
+                Undo: ShellCommand.Of(CustomStop!), Deferred: deferred),
+        };
+    }
+
+    /// <summary>The probe that says kube-proxy runs on the node again (final verify).</summary>
+    public Probe Running() => Manager == KubeProxyManager.K3s ? Probes.UnitActive(Unit!) : Probes.ProxyAnswers();
+
+    private Probe ManifestAside() => Probe.Succeeds(ShellCommand.Of("test", "!", "-e", ManifestPath!).AndThen(ShellCommand.Of("test", "-e", AsidePath)));
+
+    private Probe ManifestInPlace() => Probe.Succeeds(ShellCommand.Of("test", "-e", ManifestPath!).AndThen(ShellCommand.Of("test", "!", "-e", AsidePath)));
+
+    // Stopped or gone: `ps` lists running containers only.
+    private Probe ContainerStopped() => Probe.PrintsNothing(Manager == KubeProxyManager.Docker
+        ? ShellCommand.Of("docker", "ps", "-q", "--no-trunc", "--filter", $"id={ContainerId}")
+        : ShellCommand.Of("crictl", "ps", "-q", "--id", ContainerId!));
+
+    private static string Short(string id) => id.Length > 12 ? id[..12] : id;
+}

@@ -1,0 +1,13 @@
+namespace Recovery.Planning;
+
+/// <summary>The seven phases of DESIGN.md, in the order they run.</summary>
+public enum PhaseKind
+{
+    Preflight,
+    Contain,
+    Unbind,
+    VerifyReach,
+    FixObject,
+    Restore,
+    Verify,
+}

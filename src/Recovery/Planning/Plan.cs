@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Recovery.Planning;
+
+/// <summary>
+/// The recovery as data: read by a human, saved as JSON, executed exactly by the runner.
+/// <see cref="FactsFingerprint"/> is <see cref="Planning.FactsFingerprint.Of"/> of the facts it was made from:
+/// executing a saved plan first re-reads the facts and refuses when they drifted.
+/// </summary>
+public sealed record Plan(
+    string ApiVersion,
+    string Kind,
+    DateTimeOffset Created,
+    string LocalNode,
+    RecoveryIntent Intent,
+    string FactsFingerprint,
+    IReadOnlyList<Phase> Phases,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<string> Warnings)
+{
+    public const string CurrentApiVersion = "kube-recover/v1";
+    public const string PlanKind = "Plan";
+
+    [JsonIgnore]
+    public bool IsEmpty => Phases.All(p => p.Steps.Count == 0);
+
+    [JsonIgnore]
+    public IEnumerable<Step> Steps => Phases.SelectMany(p => p.Steps);
+}

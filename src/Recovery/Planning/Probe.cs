@@ -1,0 +1,42 @@
+using Recovery.Access;
+
+namespace Recovery.Planning;
+
+/// <summary>What a probe's result must look like to hold.</summary>
+public enum ProbeExpectation
+{
+    /// <summary>Exit code 0.</summary>
+    Succeeds,
+
+    /// <summary>Any exit code but 0 (e.g. `systemctl is-active` of a stopped unit).</summary>
+    Fails,
+
+    /// <summary>Nothing on stdout, whatever the exit code (`ip addr show dev kube-ipvs0 to A/32`: no such address, or no such device).</summary>
+    PrintsNothing,
+
+    /// <summary>Exit 0 and stdout contains <see cref="Probe.Text"/>.</summary>
+    PrintsText,
+
+    /// <summary>Exit 0 and stdout does not contain <see cref="Probe.Text"/> (`ip route get A` without `local `).</summary>
+    LacksText,
+}
+
+/// <summary>A read-only command and the result that means "holds". Used for checks, verifies and guards.</summary>
+public sealed record Probe(ShellCommand Command, ProbeExpectation Expect, string? Text = null)
+{
+    public bool HoldsFor(CommandResult result) => Expect switch
+    {
+        ProbeExpectation.Succeeds => result.ExitCode == 0,
+        ProbeExpectation.Fails => result.ExitCode != 0,
+        ProbeExpectation.PrintsNothing => result.StdOut.Trim().Length == 0,
+        ProbeExpectation.PrintsText => result.ExitCode == 0 && result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
+        ProbeExpectation.LacksText => result.ExitCode == 0 && !result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    public static Probe Succeeds(ShellCommand command) => new(command, ProbeExpectation.Succeeds);
+    public static Probe Fails(ShellCommand command) => new(command, ProbeExpectation.Fails);
+    public static Probe PrintsNothing(ShellCommand command) => new(command, ProbeExpectation.PrintsNothing);
+    public static Probe Prints(ShellCommand command, string text) => new(command, ProbeExpectation.PrintsText, text);
+    public static Probe Lacks(ShellCommand command, string text) => new(command, ProbeExpectation.LacksText, text);
+}

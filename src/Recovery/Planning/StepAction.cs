@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Recovery.Access;
+using Recovery.Kubernetes;
+
+namespace Recovery.Planning;
+
+/// <summary>What a step does. A closed set: shell commands, a wait, saving output, and the two ways to fix a Service.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(RunCommands), "run")]
+[JsonDerivedType(typeof(Wait), "wait")]
+[JsonDerivedType(typeof(SaveOutput), "saveOutput")]
+[JsonDerivedType(typeof(KubectlFix), "kubectlFix")]
+[JsonDerivedType(typeof(EtcdFix), "etcdFix")]
+public abstract record StepAction;
+
+/// <summary>Runs the commands in order on the step's node; the first that fails fails the step. Empty: a verify-only step.</summary>
+public sealed record RunCommands(IReadOnlyList<ShellCommand> Commands) : StepAction;
+
+/// <summary>Waits (e.g. two kube-proxy sync periods before the final verify).</summary>
+public sealed record Wait(TimeSpan Duration) : StepAction;
+
+/// <summary>Runs a read-only command and saves its stdout as <see cref="File"/> (a plain file name) in the state directory.</summary>
+public sealed record SaveOutput(ShellCommand Command, string File) : StepAction;
+
+/// <summary>
+/// Fixes the Service(s) claiming <see cref="Addresses"/> through kubectl on the first of <see cref="Candidates"/> whose
+/// API answers. <see cref="Service"/> null: every Service that claims one of the addresses, found at run time.
+/// The current object is read at run time (not at plan time, when no API answers), its YAML saved into the state
+/// directory, then deleted, or patched with a JSON patch whose `test` operation fails if the object changed in between.
+/// <see cref="EtcdFallback"/>: when no candidate's API answers, fix through etcd instead (--via auto).
+/// </summary>
+public sealed record KubectlFix(
+    ServiceRef? Service,
+    FixAction Action,
+    IReadOnlyList<IPAddress> Addresses,
+    IReadOnlyList<KubectlCandidate> Candidates,
+    TimeSpan RequestTimeout,
+    bool EtcdFallback) : StepAction;
+
+/// <summary>A control-plane node where kubectl is installed, and the kubeconfig it uses there (null: kubectl's default).</summary>
+public sealed record KubectlCandidate(string Node, string? Kubeconfig);
+
+/// <summary>Fixes the Service(s) directly in etcd through <see cref="Execution.IEtcdServiceFixer"/> (--via etcd).</summary>
+public sealed record EtcdFix(ServiceRef? Service, FixAction Action, IReadOnlyList<IPAddress> Addresses) : StepAction;

@@ -1,0 +1,260 @@
+using System.Net;
+using Recovery.Facts;
+using Recovery.Inventory;
+using Recovery.Kubernetes;
+using Recovery.Planning;
+using static Recovery.Tests.Planning.Cluster;
+
+namespace Recovery.Tests.Planning;
+
+public sealed class PlannerTests
+{
+    [Fact]
+    public void Seed_has_the_seven_phases_in_order()
+    {
+        var plan = SeedPlan();
+        Assert.Equal([PhaseKind.Preflight, PhaseKind.Contain, PhaseKind.Unbind, PhaseKind.VerifyReach, PhaseKind.FixObject, PhaseKind.Restore, PhaseKind.Verify],
+            plan.Phases.Select(p => p.Kind));
+        Assert.Equal("kube-recover/v1", plan.ApiVersion);
+        Assert.Equal("Plan", plan.Kind);
+        Assert.False(plan.IsEmpty);
+    }
+
+    [Fact]
+    public void Seed_stops_kube_proxy_on_every_node_before_removing_its_address()
+    {
+        var plan = SeedPlan();
+        foreach (var node in new[] { "node1", "node2", "node3" })
+        {
+            var stop = plan.Step($"contain/{node}/stop-kube-proxy");
+            Assert.Equal(["systemctl stop kube-proxy.service"], stop.Commands());
+            Assert.Equal("! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1", ProbeScript.Condition(stop.Check!));
+            var del = plan.Step($"unbind/{node}/del-10.0.0.211");
+            Assert.Equal(["ip addr del 10.0.0.211/32 dev kube-ipvs0"], del.Commands());
+            Assert.Equal("ip -o addr show dev kube-ipvs0 to 10.0.0.211/32", del.Check!.Command.Render());
+            Assert.Equal(ProbeExpectation.PrintsNothing, del.Check.Expect);
+            // Every kube-proxy is stopped before the first address goes, not only the node's own.
+            Assert.True(plan.Steps.Where(s => s.Id.StartsWith("contain/", StringComparison.Ordinal)).All(s => plan.IndexOf(s.Id) < plan.IndexOf(del.Id)));
+        }
+    }
+
+    [Fact]
+    public void Seed_handles_the_local_node_first_in_contain_and_unbind()
+    {
+        var plan = SeedPlan();
+        foreach (var kind in new[] { PhaseKind.Contain, PhaseKind.Unbind })
+        {
+            var phase = plan.Phase(kind);
+            Assert.Equal("node2", phase.FirstNode);
+            Assert.Equal("node2", phase.Steps[0].Node);
+        }
+    }
+
+    [Fact]
+    public void Seed_checks_and_restores_the_owners_own_local_route()
+    {
+        var plan = SeedPlan();
+        var route = plan.Step("unbind/node1/local-route-10.0.0.211");
+        Assert.Equal(["ip route add local 10.0.0.211 dev eth0 table local proto kernel scope host src 10.0.0.211"], route.Commands());
+        Assert.Equal("ip route show table local 10.0.0.211 dev eth0", route.Check!.Command.Render());
+        Assert.Equal("local 10.0.0.211 ", route.Check.Text);
+        Assert.True(plan.IndexOf("unbind/node1/del-10.0.0.211") < plan.IndexOf(route.Id));
+        Assert.DoesNotContain(plan.Steps, s => s.Id.Contains("/local-route-", StringComparison.Ordinal) && s.Node != "node1");
+    }
+
+    [Fact]
+    public void Seed_fixes_the_Service_before_any_kube_proxy_starts_and_restores_exactly_what_it_stopped()
+    {
+        var plan = SeedPlan();
+        var fix = Assert.Single(plan.Phase(PhaseKind.FixObject).Steps);
+        var kubectl = Assert.IsType<KubectlFix>(fix.Action);
+        Assert.Equal(["node2", "node1", "node3"], kubectl.Candidates.Select(c => c.Node));
+        Assert.Equal("/etc/kubernetes/admin.conf", kubectl.Candidates[0].Kubeconfig);
+        Assert.True(kubectl.EtcdFallback);
+        Assert.Null(kubectl.Service);
+        var starts = plan.Phase(PhaseKind.Restore).Steps;
+        Assert.All(starts, s => Assert.True(plan.IndexOf(fix.Id) < plan.IndexOf(s.Id)));
+        Assert.Equal(["restore/node2/start-kube-proxy", "restore/node1/start-kube-proxy", "restore/node3/start-kube-proxy"], starts.Select(s => s.Id));
+        Assert.All(starts, s => Assert.Equal(["systemctl start kube-proxy.service"], s.Commands()));
+        var stopped = plan.Phase(PhaseKind.Contain).Steps.Select(s => s.Node).Order();
+        Assert.Equal(stopped, starts.Select(s => s.Node).Order());
+    }
+
+    [Fact]
+    public void Seed_verifies_reach_and_waits_two_sync_periods_before_the_final_verify()
+    {
+        var plan = SeedPlan();
+        var reach = plan.Phase(PhaseKind.VerifyReach).Steps;
+        var api = plan.Step("reach/node2/api-node1");
+        Assert.Equal("timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443'", api.Verify!.Probe.Command.Render());
+        Assert.Equal("ip route get 10.0.0.211", plan.Step("reach/node2/route-node1").Verify!.Probe.Command.Render());
+        Assert.Contains(reach, s => s.Id == "reach/node3/etcd-node1");
+        Assert.DoesNotContain(reach, s => s.Id == "reach/node1/api-node1");
+        var verify = plan.Phase(PhaseKind.Verify).Steps;
+        var wait = Assert.IsType<Wait>(verify[0].Action);
+        Assert.Equal(TimeSpan.FromSeconds(70), wait.Duration);
+        Assert.Contains(verify, s => s.Id == "verify/node3/unbound-10.0.0.211");
+        Assert.Equal("curl -s -m 3 http://127.0.0.1:10249/proxyMode", plan.Step("verify/node1/kube-proxy-running").Verify!.Probe.Command.Render());
+    }
+
+    [Fact]
+    public void Owner_without_the_address_newer_kube_proxy_is_still_contained_and_route_checked_but_not_unbound()
+    {
+        var plan = Planner.Create(Seed(), SeedFacts(ownerHolds: false), Intent(), "node2", Created);
+        Assert.DoesNotContain(plan.Steps, s => s.Id == "unbind/node1/del-10.0.0.211");
+        Assert.Contains(plan.Steps, s => s.Id == "contain/node1/stop-kube-proxy");
+        Assert.Contains(plan.Steps, s => s.Id == "unbind/node1/local-route-10.0.0.211");
+        Assert.Contains(plan.Steps, s => s.Id == "unbind/node3/del-10.0.0.211");
+    }
+
+    [Fact]
+    public void Several_addresses_and_services_give_a_fix_per_service_and_ipvs_steps_per_port()
+    {
+        var facts = new List<NodeFacts>
+        {
+            FactsOf("node1", Node1, Systemd(), [Node1, Node2]),
+            FactsOf("node2", Node2, Systemd(), [Node1, Node2]),
+            FactsOf("node3", Node3, Systemd(), [Node1, Node2]),
+        };
+        var intent = Intent(FixAction.Strip, FixPath.Kubectl, [ServiceRef.Parse("default/nginx-service"), ServiceRef.Parse("web/front")], Node1, Node2)
+            with { ServicePorts = [new ServicePort("tcp", 80)] };
+        var plan = Planner.Create(Seed(), facts, intent, "node2", Created);
+        var fixes = plan.Phase(PhaseKind.FixObject).Steps;
+        Assert.Equal(["fix-object/node2/strip-default.nginx-service", "fix-object/node2/strip-web.front"], fixes.Select(s => s.Id));
+        Assert.All(fixes, s => Assert.False(Assert.IsType<KubectlFix>(s.Action).EtcdFallback));
+        foreach (var node in new[] { "node1", "node2", "node3" })
+        {
+            Assert.Contains(plan.Steps, s => s.Id == $"unbind/{node}/del-10.0.0.211");
+            Assert.Contains(plan.Steps, s => s.Id == $"unbind/{node}/del-10.0.0.213");
+        }
+        var ipvs = plan.Step("unbind/node3/ipvs-tcp-10.0.0.213-80");
+        Assert.Equal(["ipvsadm -D -t 10.0.0.213:80"], ipvs.Commands());
+        Assert.Equal("command -v ipvsadm", ipvs.Guard!.Command.Render());
+        Assert.Equal(["ipset del KUBE-IPVS-IPS 10.0.0.213"], plan.Step("unbind/node3/ipset-10.0.0.213").Commands());
+        Assert.Contains(plan.Steps, s => s.Id == "unbind/node2/local-route-10.0.0.213");
+    }
+
+    [Fact]
+    public void Load_balancer_ingress_address_of_a_worker_is_planned_like_an_external_ip()
+    {
+        // MetalLB handed out worker1's own address as status.loadBalancer.ingress[].ip (kubernetes #114815).
+        var worker = IPAddress.Parse("10.0.0.221");
+        var inventory = InventoryOf(new Node("node1", Node1, Masters), new Node("worker1", worker, new HashSet<NodeRole>()));
+        var facts = new List<NodeFacts> { FactsOf("node1", Node1, Systemd(), [worker]), FactsOf("worker1", worker, Systemd(), [worker], kubectl: false) };
+        var plan = Planner.Create(inventory, facts, Intent(FixAction.Delete, FixPath.Kubectl, null, worker), "worker1", Created);
+        Assert.Equal("worker1", plan.Phase(PhaseKind.Unbind).FirstNode);
+        Assert.Contains(plan.Steps, s => s.Id == "unbind/node1/del-10.0.0.221");
+        Assert.Contains(plan.Steps, s => s.Id == "unbind/worker1/local-route-10.0.0.221");
+        Assert.Contains(plan.Steps, s => s.Id == "reach/node1/route-worker1");
+        var fix = Assert.IsType<KubectlFix>(Assert.Single(plan.Phase(PhaseKind.FixObject).Steps).Action);
+        Assert.Equal(["node1"], fix.Candidates.Select(c => c.Node));
+        Assert.Equal([worker], fix.Addresses);
+    }
+
+    [Fact]
+    public void Unreachable_node_with_known_manager_gets_deferred_steps_and_a_warning()
+    {
+        var plan = Planner.Create(Seed(new KubeProxySpec(KubeProxyManager.Systemd)), SeedFacts().Take(2).ToList(), Intent(), "node2", Created);
+        Assert.Contains(plan.Warnings, w => w.Contains("node3 did not answer", StringComparison.Ordinal));
+        var node3 = plan.Steps.Where(s => s.Node == "node3" && !s.Id.StartsWith("fix-object", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(node3);
+        Assert.All(node3, s => Assert.True(s.Deferred, s.Id));
+        Assert.Contains(node3, s => s.Id == "contain/node3/stop-kube-proxy");
+        Assert.Contains(node3, s => s.Id == "unbind/node3/del-10.0.0.211");
+        Assert.DoesNotContain(node3, s => s.Id.StartsWith("preflight/", StringComparison.Ordinal));
+        Assert.All(plan.Steps.Where(s => s.Node != "node3"), s => Assert.False(s.Deferred, s.Id));
+    }
+
+    [Fact]
+    public void Unreachable_node_with_unknown_manager_is_not_unbound_and_gets_console_commands()
+    {
+        var plan = Planner.Create(Seed(), SeedFacts().Take(2).ToList(), Intent(), "node2", Created);
+        Assert.DoesNotContain(plan.Steps, s => s.Id is "contain/node3/stop-kube-proxy" or "unbind/node3/del-10.0.0.211");
+        Assert.Contains(plan.Warnings, w => w.Contains("kube-proxy on node3 cannot be stopped by the tool", StringComparison.Ordinal)
+                                             && w.Contains("ip addr del 10.0.0.211/32 dev kube-ipvs0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Static_pod_manifest_is_moved_aside_and_back()
+    {
+        var proxy = new KubeProxyFacts(KubeProxyManager.StaticPod, true, "ipvs", ManifestPath: "/etc/kubernetes/manifests/kube-proxy.yaml");
+        var plan = Planner.Create(Seed(), SeedFacts(proxy), Intent(), "node2", Created);
+        Assert.Equal(["mkdir -p /var/lib/kube-recover/aside", "mv /etc/kubernetes/manifests/kube-proxy.yaml /var/lib/kube-recover/aside/kube-proxy.yaml"],
+            plan.Step("contain/node1/stop-kube-proxy").Commands());
+        Assert.Equal("curl -s -m 3 http://127.0.0.1:10249/proxyMode", plan.Step("contain/node1/stop-kube-proxy").Verify!.Probe.Command.Render());
+        Assert.Equal(["mv /var/lib/kube-recover/aside/kube-proxy.yaml /etc/kubernetes/manifests/kube-proxy.yaml"], plan.Step("restore/node1/start-kube-proxy").Commands());
+    }
+
+    [Fact]
+    public void DaemonSet_docker_container_stops_kubelet_first_and_starts_kubelet_at_the_end()
+    {
+        var proxy = new KubeProxyFacts(KubeProxyManager.Docker, true, "ipvs", ContainerId: "3f2a9c1b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4");
+        var plan = Planner.Create(Seed(), SeedFacts(proxy), Intent(), "node2", Created);
+        Assert.Equal(["systemctl stop kubelet"], plan.Step("contain/node3/stop-kubelet").Commands());
+        Assert.True(plan.IndexOf("contain/node3/stop-kubelet") < plan.IndexOf("contain/node3/stop-kube-proxy"));
+        Assert.Equal([$"docker stop {proxy.ContainerId}"], plan.Step("contain/node3/stop-kube-proxy").Commands());
+        Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Steps.Select(s => s.Id));
+        Assert.Equal(["systemctl start kubelet"], plan.Step("restore/node3/start-kubelet").Commands());
+    }
+
+    [Fact]
+    public void Custom_manager_uses_the_inventorys_commands()
+    {
+        var spec = new KubeProxySpec(KubeProxyManager.Custom, ["/opt/kube/bin/proxyctl", "stop"], ["/opt/kube/bin/proxyctl", "start"]);
+        var inventory = InventoryOf(new Node("node1", Node1, Masters, spec), new Node("node2", Node2, Masters, spec));
+        var proxy = new KubeProxyFacts(KubeProxyManager.Custom, true, "ipvs");
+        var facts = new List<NodeFacts> { FactsOf("node1", Node1, proxy, [Node1]), FactsOf("node2", Node2, proxy, [Node1]) };
+        var plan = Planner.Create(inventory, facts, Intent(), "node2", Created);
+        Assert.Equal(["/opt/kube/bin/proxyctl stop"], plan.Step("contain/node1/stop-kube-proxy").Commands());
+        Assert.Equal(["/opt/kube/bin/proxyctl start"], plan.Step("restore/node1/start-kube-proxy").Commands());
+    }
+
+    [Fact]
+    public void Kube_proxy_not_running_is_neither_stopped_nor_started()
+    {
+        var facts = SeedFacts();
+        facts[2] = facts[2] with { KubeProxy = Systemd(running: false) };
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
+        Assert.DoesNotContain(plan.Steps, s => s.Id is "contain/node3/stop-kube-proxy" or "restore/node3/start-kube-proxy" or "verify/node3/kube-proxy-running");
+        Assert.Contains(plan.Steps, s => s.Id == "unbind/node3/del-10.0.0.211");
+    }
+
+    [Fact]
+    public void Nothing_hijacked_gives_an_empty_plan_that_says_so()
+    {
+        var facts = new List<NodeFacts> { FactsOf("node1", Node1, Systemd(), []), FactsOf("node2", Node2, Systemd(), []), FactsOf("node3", Node3, Systemd(running: false), []) };
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
+        Assert.True(plan.IsEmpty);
+        Assert.Empty(plan.Phases);
+        Assert.Contains(plan.Notes, n => n.StartsWith("Nothing to do", StringComparison.Ordinal));
+        Assert.Contains(plan.Notes, n => n.Contains("node3 but not running", StringComparison.Ordinal));
+        Assert.Contains("Nothing to do.", TextPlanRenderer.Render(plan), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Via_etcd_and_auto_without_kubectl_fix_through_etcd()
+    {
+        var etcd = Planner.Create(Seed(), SeedFacts(), Intent(path: FixPath.Etcd), "node2", Created);
+        Assert.IsType<EtcdFix>(Assert.Single(etcd.Phase(PhaseKind.FixObject).Steps).Action);
+        var facts = SeedFacts().Select(f => f with { Kubectl = new KubectlFacts(false, null) }).ToList();
+        var auto = Planner.Create(Seed(), facts, Intent(), "node2", Created);
+        var step = Assert.Single(auto.Phase(PhaseKind.FixObject).Steps);
+        Assert.IsType<EtcdFix>(step.Action);
+        Assert.Equal("node2", step.Node);
+    }
+
+    [Fact]
+    public void Planning_is_pure_the_same_facts_give_the_same_plan()
+    {
+        Assert.Equal(PlanJson.Write(SeedPlan()), PlanJson.Write(SeedPlan()));
+        var other = Planner.Create(Seed(), SeedFacts(ownerHolds: false), Intent(), "node2", Created);
+        Assert.NotEqual(SeedPlan().FactsFingerprint, other.FactsFingerprint);
+    }
+
+    [Fact]
+    public void Unknown_local_node_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Planner.Create(Seed(), SeedFacts(), Intent(), "node9", Created));
+        Assert.Contains("node9", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# ===== kube-recover script for node node2 (10.0.0.213) =====
+# Run it at node2's console, as root.
+# Plan created 2026-11-25 09:00:00Z; addresses 10.0.0.211; facts a683c7941545c485.
+# Each step checks first and skips what is already done, so running it again is safe.
+# The order ACROSS nodes matters: finish each phase on EVERY node (its own script) before the next phase
+# anywhere. The script pauses after each phase; set KUBE_RECOVER_NO_PAUSE=1 to run straight through.
+set -euo pipefail
+if [ -z "${KUBE_RECOVER_FORCE:-}" ] && ! ip -o addr show to 10.0.0.213/32 | awk '$2 != "kube-ipvs0" {found = 1} END {exit !found}'; then
+  echo 'this script is for node2 (10.0.0.213), which is not this machine (set KUBE_RECOVER_FORCE=1 if it is)' >&2; exit 1
+fi
+STATE_DIR="${KUBE_RECOVER_STATE_DIR:-/var/lib/kube-recover/state}"
+mkdir -p "$STATE_DIR"
+step() { printf '\n== %s\n   %s\n' "$1" "$2"; }
+phase_done() {
+  printf '\n-- phase %s done on this node. %s\n' "$1" "$2"
+  if [ -z "${KUBE_RECOVER_NO_PAUSE:-}" ]; then read -r -p 'Press Enter to go on (Ctrl-C to stop): ' _; fi
+}
+
+# ---- Phase Preflight: Save each node's addresses and local routes before changing them
+
+# [1] preflight/node2/save-addresses
+step preflight/node2/save-addresses 'Save `ip addr show` into the state directory'
+ip addr show > "$STATE_DIR"/node2.addresses.before.txt
+
+# [2] preflight/node2/save-local-routes
+step preflight/node2/save-local-routes 'Save `ip route show table local` into the state directory'
+ip route show table local > "$STATE_DIR"/node2.local-routes.before.txt
+phase_done Preflight 'Also needed on: node1, node3.'
+
+# ---- Phase Contain: Stop kube-proxy on every node where it runs
+
+# [7] contain/node2/stop-kube-proxy
+step contain/node2/stop-kube-proxy 'Stop the systemd unit kube-proxy.service'
+if ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then
+  echo '   already done'
+else
+  systemctl stop kube-proxy.service
+  for try in $(seq 1 30); do
+    if ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then break; fi
+    if [ "$try" -eq 30 ]; then echo 'FAILED: contain/node2/stop-kube-proxy: did not hold within 30 s' >&2; exit 1; fi
+    sleep 1
+  done
+fi
+phase_done Contain 'Now run phase Contain on: node1, node3.'
+
+# ---- Phase Unbind: Remove the hijacked addresses from kube-ipvs0
+# Before this phase: kube-proxy must be stopped (phase Contain) on EVERY node.
+
+# [10] unbind/node2/del-10.0.0.211
+step unbind/node2/del-10.0.0.211 'Remove 10.0.0.211/32 from kube-ipvs0'
+if [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; then
+  echo '   already done'
+else
+  ip addr del 10.0.0.211/32 dev kube-ipvs0
+  for try in $(seq 1 10); do
+    if [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; then break; fi
+    if [ "$try" -eq 10 ]; then echo 'FAILED: unbind/node2/del-10.0.0.211: did not hold within 10 s' >&2; exit 1; fi
+    sleep 1
+  done
+fi
+
+# [11] unbind/node2/ipset-10.0.0.211
+step unbind/node2/ipset-10.0.0.211 'Remove 10.0.0.211 from the ipset KUBE-IPVS-IPS (where ipset exists)'
+if command -v ipset >/dev/null 2>&1; then
+  if ! ipset test KUBE-IPVS-IPS 10.0.0.211 >/dev/null 2>&1; then
+    echo '   already done'
+  else
+    ipset del KUBE-IPVS-IPS 10.0.0.211
+  fi
+else
+  echo '   does not apply here'
+fi
+phase_done Unbind 'Now run phase Unbind on: node1, node3.'
+
+# ---- Phase VerifyReach: Check every node reaches every control-plane node again
+
+# [17] reach/node2/route-node1
+step reach/node2/route-node1 '`ip route get 10.0.0.211` leaves the node (not local)'
+for try in $(seq 1 30); do
+  if { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/route-node1: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [18] reach/node2/api-node1
+step reach/node2/api-node1 'node1'\''s API server answers on 10.0.0.211:6443'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/api-node1: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [19] reach/node2/etcd-node1
+step reach/node2/etcd-node1 'node1'\''s etcd answers on 10.0.0.211:2379'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/etcd-node1: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [20] reach/node2/route-node3
+step reach/node2/route-node3 '`ip route get 10.0.0.214` leaves the node (not local)'
+for try in $(seq 1 30); do
+  if { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/route-node3: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [21] reach/node2/api-node3
+step reach/node2/api-node3 'node3'\''s API server answers on 10.0.0.214:6443'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/api-node3: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [22] reach/node2/etcd-node3
+step reach/node2/etcd-node3 'node3'\''s etcd answers on 10.0.0.214:2379'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/etcd-node3: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+phase_done VerifyReach 'Also needed on: node1, node3.'
+
+# ---- Phase FixObject: Fix the Service(s) claiming the addresses
+
+# [35] fix-object/node2/delete-claiming-services
+step fix-object/node2/delete-claiming-services 'Delete every Service claiming 10.0.0.211 through kubectl on the first control-plane node that answers (YAML saved first)'
+kubectl_=(kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=10s)
+addresses_=10.0.0.211
+if ! list_=$("${kubectl_[@]}" get services --all-namespaces -o 'jsonpath={range .items[*]}{.metadata.namespace} {.metadata.name} {.spec.externalIPs[*]} | {.status.loadBalancer.ingress[*].ip} {.spec.loadBalancerIP}{"\n"}{end}' 2>&1); then
+  case "$list_" in *NotFound*) list_='' ;; *) echo "$list_" >&2; exit 1 ;; esac
+fi
+while read -r ns_ name_ rest_; do
+  [ -n "$ns_" ] || continue
+  ext_=" ${rest_%%|*} "; lb_=" ${rest_#*|} "; hit_=''; lbhit_=''
+  for a_ in $addresses_; do
+    case "$ext_" in *" $a_ "*) hit_=1 ;; esac
+    case "$lb_" in *" $a_ "*) hit_=1; lbhit_=1 ;; esac
+  done
+  [ -n "$hit_" ] || continue
+  "${kubectl_[@]}" get service -n "$ns_" "$name_" -o yaml > "$STATE_DIR/service.$ns_.$name_.yaml"
+  "${kubectl_[@]}" delete service -n "$ns_" "$name_"
+done <<< "$list_"
+phase_done FixObject ''
+
+# ---- Phase Restore: Start again what Contain stopped
+# Only after the Service fix (phase FixObject) succeeded: a started kube-proxy binds the address again otherwise.
+
+# [36] restore/node2/start-kube-proxy
+step restore/node2/start-kube-proxy 'Start the systemd unit kube-proxy.service'
+if systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then
+  echo '   already done'
+else
+  systemctl start kube-proxy.service
+  for try in $(seq 1 60); do
+    if systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then break; fi
+    if [ "$try" -eq 60 ]; then echo 'FAILED: restore/node2/start-kube-proxy: did not hold within 60 s' >&2; exit 1; fi
+    sleep 1
+  done
+fi
+phase_done Restore 'Also needed on: node1, node3.'
+
+# ---- Phase Verify: After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs
+
+# [39] verify/node2/wait-two-sync-periods
+step verify/node2/wait-two-sync-periods 'Wait 70 s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so'
+sleep 70
+
+# [40] verify/node2/unbound-10.0.0.211
+step verify/node2/unbound-10.0.0.211 '10.0.0.211 is not on kube-ipvs0'
+for try in $(seq 1 5); do
+  if [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; then break; fi
+  if [ "$try" -eq 5 ]; then echo 'FAILED: verify/node2/unbound-10.0.0.211: did not hold within 5 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [41] verify/node2/route-node1
+step verify/node2/route-node1 '`ip route get 10.0.0.211` leaves the node (not local)'
+for try in $(seq 1 30); do
+  if { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/route-node1: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [42] verify/node2/api-node1
+step verify/node2/api-node1 'node1'\''s API server answers on 10.0.0.211:6443'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/api-node1: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [43] verify/node2/etcd-node1
+step verify/node2/etcd-node1 'node1'\''s etcd answers on 10.0.0.211:2379'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/etcd-node1: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [44] verify/node2/route-node3
+step verify/node2/route-node3 '`ip route get 10.0.0.214` leaves the node (not local)'
+for try in $(seq 1 30); do
+  if { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/route-node3: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [45] verify/node2/api-node3
+step verify/node2/api-node3 'node3'\''s API server answers on 10.0.0.214:6443'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/api-node3: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [46] verify/node2/etcd-node3
+step verify/node2/etcd-node3 'node3'\''s etcd answers on 10.0.0.214:2379'
+for try in $(seq 1 30); do
+  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/etcd-node3: did not hold within 30 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [47] verify/node2/kube-proxy-running
+step verify/node2/kube-proxy-running 'kube-proxy runs again'
+for try in $(seq 1 60); do
+  if curl -s -m 3 http://127.0.0.1:10249/proxyMode >/dev/null 2>&1; then break; fi
+  if [ "$try" -eq 60 ]; then echo 'FAILED: verify/node2/kube-proxy-running: did not hold within 60 s' >&2; exit 1; fi
+  sleep 1
+done
+phase_done Verify 'Also needed on: node1, node3.'
+
+echo 'kube-recover: all steps of this node done.'
