@@ -1,7 +1,11 @@
 using System.CommandLine;
 using Recovery.Cli.Commands;
 using Recovery.Cli.Logging;
+using Recovery.Access;
+using Recovery.Inventory;
 using Recovery.Logging;
+using Recovery.Planning;
+using Recovery.State;
 using Serilog;
 
 namespace Recovery.Cli;
@@ -17,6 +21,9 @@ public static class CliApp
         var global = new GlobalOptions();
         var root = new RootCommand("kube-recover: recover a Kubernetes cluster locked out by an IPVS externalIP or LoadBalancer IP equal to a node's own address");
         foreach (var option in global.All) root.Options.Add(option);
+        root.Subcommands.Add(DiagnoseCommand.Create(global));
+        root.Subcommands.Add(PlanCommand.Create(global));
+        root.Subcommands.Add(RecoverCommand.Create(global));
         root.Subcommands.Add(VersionCommand.Create(global));
         return root;
     }
@@ -43,6 +50,12 @@ public static class CliApp
         {
             Log.Warning("interrupted");
             return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is InventoryException or LocalNodeException or InvalidPlanException or SshCredentialException or StateDirectoryException)
+        {
+            // Bad input, or nowhere safe to record what we do: refused before anything was changed.
+            error.WriteLine($"kube-recover: {SecretMask.Mask(e.Message)}");
+            return ExitCodes.BadInput;
         }
         catch (Exception e)
         {

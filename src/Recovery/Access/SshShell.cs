@@ -101,6 +101,8 @@ public sealed class SshShell : INodeShell
         return shell;
     }
 
+    private int _disposed;
+
     public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var (exit, stdout, stderr, elapsed) = await ExecuteAsync(command, timeout, cancellationToken).ConfigureAwait(false);
@@ -145,6 +147,8 @@ public sealed class SshShell : INodeShell
 
     public ValueTask DisposeAsync()
     {
+        // Idempotent: a survey and a runner may both hold the same shell.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return ValueTask.CompletedTask;
         foreach (var forward in _client.ForwardedPorts.ToList())
         {
             forward.Stop();

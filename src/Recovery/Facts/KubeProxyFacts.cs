@@ -28,5 +28,8 @@ public sealed record KubeProxyFacts(
     /// <summary>kube-proxy's --config file, as the process sees it.</summary>
     public string? ConfigPath { get; init; }
 
+    /// <summary>kube-proxy's sync period (`ipvs.syncPeriod` of its config), when it could be read.</summary>
+    public TimeSpan? SyncPeriod { get; init; }
+
     public bool IsIpvs => Mode == "ipvs";
 }
