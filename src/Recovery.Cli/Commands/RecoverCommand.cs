@@ -29,7 +29,8 @@ public static class RecoverCommand
         });
         resume.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<DirectoryInfo?>() is { } d && !File.Exists(Path.Combine(d.FullName, Journal.PlanFileName)))
+            if (r.GetValueOrDefault<DirectoryInfo?>() is { } d && !File.Exists(Path.Combine(d.FullName, Journal.PlanFileName))
+                && !File.Exists(Path.Combine(d.FullName, LocalFirst.StateSubdirectory, Journal.PlanFileName)))
                 r.AddError($"--resume: '{d.FullName}' holds no {Journal.PlanFileName}; expected the state directory of an earlier recover");
         });
         var command = new Command("recover", "Show the plan, ask, then execute it phase by phase with verification (journal, backups, resumable)") { options.SyncPeriod, planFile, resume };
@@ -40,67 +41,139 @@ public static class RecoverCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(resume) is { } resumeDir) return await ResumeAsync(parse, global, resumeDir.FullName, output, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(resume) is { } resumeDir) return await ResumeAsync(parse, global, options, resumeDir.FullName, output, cancellationToken).ConfigureAwait(false);
 
-            await using var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
-            Plan plan;
-            if (parse.GetValue(planFile) is { } file)
+            var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
+            try
             {
-                plan = PlanJson.Read(await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false), survey.Inventory);
-                var now = FactsFingerprint.Of(survey.Answered);
-                if (now != plan.FactsFingerprint)
+                Plan plan;
+                if (parse.GetValue(planFile) is { } file)
                 {
-                    Log.Error("the cluster changed since {File} was planned (facts {Then} now {Now}): plan again", file.FullName, plan.FactsFingerprint[..12], now[..12]);
-                    return ExitCodes.BadInput;
+                    plan = PlanJson.Read(await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false), survey.Inventory);
+                    var now = FactsFingerprint.Of(survey.Answered);
+                    if (now != plan.FactsFingerprint)
+                    {
+                        Log.Error("the cluster changed since {File} was planned (facts {Then} now {Now}): plan again", file.FullName, plan.FactsFingerprint[..12], now[..12]);
+                        return ExitCodes.BadInput;
+                    }
                 }
-            }
-            else
-            {
-                plan = PlanOptions.Create(parse, global, options, survey);
-            }
-            output.Write(TextPlanRenderer.Render(plan));
-            if (plan.IsEmpty)
-            {
-                Log.Information("nothing to do");
-                return ExitCodes.Done;
-            }
-
-            var interactive = !Console.IsInputRedirected && !Console.IsErrorRedirected;
-            switch (Confirmation.Ask(parse.GetValue(global.Yes), Console.In, Console.Error, interactive))
-            {
-                case Confirmation.Answer.NoTerminal:
-                    Log.Error("refusing to act without a terminal to confirm on: pass --yes to execute the plan above");
-                    return ExitCodes.BadInput;
-                case Confirmation.Answer.No:
-                    Log.Information("not confirmed: nothing was changed");
+                else
+                {
+                    plan = PlanOptions.Create(parse, global, options, survey);
+                }
+                output.Write(TextPlanRenderer.Render(plan));
+                if (plan.IsEmpty)
+                {
+                    Log.Information("nothing to do");
                     return ExitCodes.Done;
-            }
+                }
+                if (Confirm(parse, global) is { } refused) return refused;
 
-            var state = parse.GetValue(global.StateDir) is { } dir
-                ? StateDirectory.Open(dir.FullName)
-                : StateDirectory.CreateNew(StateDirectory.DefaultRoot, DateTimeOffset.UtcNow);
-            LogSetup.StartAudit(state.Path, parse.GetValue(global.Verbose));
-            Log.Information("state directory {Dir}", state.Path);
-            using var journal = Journal.Start(state.Path, plan);
-            var connector = Connector(survey.Inventory, survey.Local.Node?.Name);
-            return await ExecuteAsync(parse, global, survey.Inventory, plan, journal,
-                (node, ct) => survey.ShellOf(node.Name) is { } open ? Task.FromResult(open) : connector.ConnectAsync(node, ct),
-                state.Path, output, cancellationToken).ConfigureAwait(false);
+                var state = parse.GetValue(global.StateDir) is { } dir
+                    ? StateDirectory.Open(dir.FullName)
+                    : StateDirectory.CreateNew(StateDirectory.DefaultRoot, DateTimeOffset.UtcNow);
+                LogSetup.StartAudit(state.Path, parse.GetValue(global.Verbose));
+                Log.Information("state directory {Dir}", state.Path);
+
+                if (parse.GetValue(planFile) is null && LocalFirst.Needed(survey, plan))
+                {
+                    var stage = LocalFirst.Restrict(plan, survey.Local.Node!.Name);
+                    Log.Information("stage 1: fixing {Node} first ({Steps} steps), so the nodes it cannot reach answer", survey.Local.Node!.Name, stage.Steps.Count());
+                    var stageDir = Path.Combine(state.Path, LocalFirst.StateSubdirectory);
+                    int first;
+                    using (var stageJournal = Journal.Start(stageDir, stage))
+                    {
+                        first = await ExecuteAsync(parse, global, survey.Inventory, stage, stageJournal, ShellsOf(survey), stageDir, output, cancellationToken).ConfigureAwait(false);
+                    }
+                    if (first != ExitCodes.Done) return first;
+                    (survey, plan) = await ReplanAsync(parse, global, options, survey, output, cancellationToken).ConfigureAwait(false);
+                    if (plan.IsEmpty) return ExitCodes.Done;
+                    if (Confirm(parse, global) is { } refusedAgain) return refusedAgain;
+                }
+                using var journal = Journal.Start(state.Path, plan);
+                return await ExecuteAsync(parse, global, survey.Inventory, plan, journal, ShellsOf(survey), state.Path, output, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await survey.DisposeAsync().ConfigureAwait(false);
+            }
         });
         return command;
     }
 
-    private static async Task<int> ResumeAsync(ParseResult parse, GlobalOptions global, string dir, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Stage 2 of a local-first recovery: every node is surveyed again and the whole recovery planned from its facts.</summary>
+    private static async Task<(Survey, Plan)> ReplanAsync(ParseResult parse, GlobalOptions global, PlanOptions options, Survey before, TextWriter output, CancellationToken cancellationToken)
+    {
+        await before.DisposeAsync().ConfigureAwait(false);
+        Log.Information("stage 2: surveying every node again and planning the whole recovery");
+        var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
+        var plan = PlanOptions.Create(parse, global, options, survey);
+        output.Write(TextPlanRenderer.Render(plan));
+        if (plan.IsEmpty) Log.Information("nothing left to do");
+        return (survey, plan);
+    }
+
+    /// <returns>null to go on; otherwise the exit code to stop with.</returns>
+    private static int? Confirm(ParseResult parse, GlobalOptions global)
+    {
+        var interactive = !Console.IsInputRedirected && !Console.IsErrorRedirected;
+        switch (Confirmation.Ask(parse.GetValue(global.Yes), Console.In, Console.Error, interactive))
+        {
+            case Confirmation.Answer.NoTerminal:
+                Log.Error("refusing to act without a terminal to confirm on: pass --yes to execute the plan above");
+                return ExitCodes.BadInput;
+            case Confirmation.Answer.No:
+                Log.Information("not confirmed: nothing was changed");
+                return ExitCodes.Done;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The survey's open shells first (no second handshake), a new connection for the others.</summary>
+    private static Func<Node, CancellationToken, Task<INodeShell>> ShellsOf(Survey survey)
+    {
+        var connector = Connector(survey.Inventory, survey.Local.Node?.Name);
+        return (node, ct) => survey.ShellOf(node.Name) is { } open ? Task.FromResult(open) : connector.ConnectAsync(node, ct);
+    }
+
+    private static async Task<int> ResumeAsync(ParseResult parse, GlobalOptions global, PlanOptions options, string dir, TextWriter output, CancellationToken cancellationToken)
     {
         var inventory = InventoryResolver.Resolve(parse, global);
         var state = StateDirectory.Open(dir);
         LogSetup.StartAudit(state.Path, parse.GetValue(global.Verbose));
-        using var journal = Journal.Resume(state.Path, inventory, out var plan);
-        Log.Information("resuming {Dir}: {Done} steps done before, {Unfinished} started and not finished (re-checked first)",
-            state.Path, journal.DoneBefore.Count, journal.UnfinishedBefore.Count);
         var local = LocalNodeFinder.Find(inventory, parse.GetValue(global.Local));
         var connector = Connector(inventory, local.Node?.Name);
-        return await ExecuteAsync(parse, global, inventory, plan, journal, connector.ConnectAsync, state.Path, output, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(state.File(Journal.PlanFileName)))
+        {
+            // Stopped during stage 1 of a local-first recovery: finish it, then plan and run stage 2.
+            var stageDir = Path.Combine(state.Path, LocalFirst.StateSubdirectory);
+            int first;
+            using (var stageJournal = Journal.Resume(stageDir, inventory, out var stage))
+            {
+                Log.Information("resuming stage 1 in {Dir}", stageDir);
+                first = await ExecuteAsync(parse, global, inventory, stage, stageJournal, connector.ConnectAsync, stageDir, output, cancellationToken).ConfigureAwait(false);
+            }
+            if (first != ExitCodes.Done) return first;
+            var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var plan = PlanOptions.Create(parse, global, options, survey);
+                output.Write(TextPlanRenderer.Render(plan));
+                if (plan.IsEmpty) return ExitCodes.Done;
+                if (Confirm(parse, global) is { } refused) return refused;
+                using var fresh = Journal.Start(state.Path, plan);
+                return await ExecuteAsync(parse, global, inventory, plan, fresh, ShellsOf(survey), state.Path, output, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await survey.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        using var journal = Journal.Resume(state.Path, inventory, out var resumed);
+        Log.Information("resuming {Dir}: {Done} steps done before, {Unfinished} started and not finished (re-checked first)",
+            state.Path, journal.DoneBefore.Count, journal.UnfinishedBefore.Count);
+        return await ExecuteAsync(parse, global, inventory, resumed, journal, connector.ConnectAsync, state.Path, output, cancellationToken).ConfigureAwait(false);
     }
 
     private static NodeConnector Connector(ClusterInventory inventory, string? local)
