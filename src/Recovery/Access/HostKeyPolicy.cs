@@ -59,7 +59,15 @@ public sealed class HostKeyPolicy(
                 $"host key of {node.Name} at {where} is not in {FileName}: offered {presented}. Compare it on the node's console "
                 + "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it to known_hosts or rerun with --accept-new-host-keys.");
         }
-        KnownHosts.Append(host, port, presented);
+        try
+        {
+            KnownHosts.Append(host, port, presented);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Reject(node, where, match.Outcome, presented, null, false,
+                $"host key of {node.Name} at {where} ({presented}) could not be added to {FileName}: {e.Message}; not connecting with a key that is not recorded.");
+        }
         KeyAccepted?.Invoke($"accepted new host key of {node.Name} at {where}: {presented}, added to {FileName}");
     }
 
