@@ -80,10 +80,12 @@ public sealed class HostKeyPolicy(
     private (string Name, bool IsLocal)? FindOwner(Node node, int port, HostKey presented)
     {
         if (localKeys.Contains(presented)) return (localNodeName ?? "this machine", true);
+        // Entries holding this very key first (a cheap byte compare), then whose names they carry (HMACs when hashed).
+        var holding = KnownHosts.Entries.Where(e => e.Marker == KnownHostMarker.None && e.Key.Equals(presented)).ToList();
         foreach (var other in inventory.Nodes.Where(n => n.Name != node.Name))
         {
-            var keys = KnownHosts.KeysFor(other.Address.ToString(), port).Concat(KnownHosts.KeysFor(other.Name, port));
-            if (keys.Contains(presented)) return (other.Name, other.Name == localNodeName);
+            var names = new[] { KnownHosts.LookupName(other.Address.ToString(), port), KnownHosts.LookupName(other.Name, port) };
+            if (holding.Any(e => names.Any(e.Names))) return (other.Name, other.Name == localNodeName);
         }
         return null;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Recovery.Inventory;
@@ -75,18 +76,18 @@ public sealed class SshShell : INodeShell
         catch (Exception e)
         {
             client.Dispose();
-            if (rejected is not null) throw rejected;
+            if (rejected is not null) ExceptionDispatchInfo.Throw(rejected);
             if (cancellationToken.IsCancellationRequested) throw;
-            throw e switch
+            var plain = e switch
             {
-                SshAuthenticationException => new NodeConnectException(node.Name,
-                    $"{node.Name} ({where}) refused the login as {settings.User}: {Describe(credentials)} not accepted", e),
-                SocketException s => new NodeConnectException(node.Name, $"cannot reach {node.Name} at {where}: {s.Message}", e),
-                OperationCanceledException or SshOperationTimeoutException => new NodeConnectException(node.Name,
-                    $"no SSH answer from {node.Name} at {where} within {connectTimeout.TotalSeconds:0} s", e),
-                SshConnectionException => new NodeConnectException(node.Name, $"SSH to {node.Name} at {where} failed: {e.Message}", e),
-                _ => e,
+                SshAuthenticationException => $"{node.Name} ({where}) refused the login as {settings.User}: {Describe(credentials)} not accepted",
+                SocketException s => $"cannot reach {node.Name} at {where}: {s.Message}",
+                OperationCanceledException or SshOperationTimeoutException => $"no SSH answer from {node.Name} at {where} within {connectTimeout.TotalSeconds:0} s",
+                SshConnectionException => $"SSH to {node.Name} at {where} failed: {e.Message}",
+                _ => null,
             };
+            if (plain is null) throw;
+            throw new NodeConnectException(node.Name, plain, e);
         }
         var shell = new SshShell(node, client, settings.Sudo || settings.User != "root");
         try
@@ -145,13 +146,20 @@ public sealed class SshShell : INodeShell
 
     public ValueTask DisposeAsync()
     {
-        foreach (var forward in _client.ForwardedPorts.ToList())
+        try
         {
-            forward.Stop();
-            _client.RemoveForwardedPort(forward);
-            forward.Dispose();
+            foreach (var forward in _client.ForwardedPorts.ToList())
+            {
+                forward.Stop();
+                _client.RemoveForwardedPort(forward);
+                forward.Dispose();
+            }
+            if (_client.IsConnected) _client.Disconnect();
         }
-        if (_client.IsConnected) _client.Disconnect();
+        catch (Exception e) when (e is SshException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The link is already gone; nothing is left to close politely.
+        }
         _client.Dispose();
         return ValueTask.CompletedTask;
     }
