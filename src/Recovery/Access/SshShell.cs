@@ -25,9 +25,12 @@ public sealed class SshShell : INodeShell
 
     private readonly SshClient _client;
 
-    private SshShell(Node node, SshClient client, bool sudo)
+    private readonly string _user;
+
+    private SshShell(Node node, SshClient client, string user, bool sudo)
     {
         Node = node;
+        _user = user;
         _client = client;
         UsesSudo = sudo;
     }
@@ -89,10 +92,10 @@ public sealed class SshShell : INodeShell
             if (plain is null) throw;
             throw new NodeConnectException(node.Name, plain, e);
         }
-        var shell = new SshShell(node, client, settings.Sudo || settings.User != "root");
+        var shell = new SshShell(node, client, settings.User, settings.Sudo || settings.User != "root");
         try
         {
-            if (shell.UsesSudo) await shell.CheckSudoAsync(settings.User, cancellationToken).ConfigureAwait(false);
+            if (shell.UsesSudo) await shell.CheckSudoAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -194,7 +197,7 @@ public sealed class SshShell : INodeShell
         await ssh.OutputStream.CopyToAsync(stdout, cancellationToken).ConfigureAwait(false);
         var stderr = ssh.Error;
         var exit = ssh.ExitStatus ?? SignalExitCode(ssh.ExitSignal);
-        if (UsesSudo) SudoRefusal.ThrowIfRefused(Node.Name, exit, stderr);
+        if (UsesSudo) SudoRefusal.ThrowIfRefused(Node.Name, _user, exit, stderr);
         return (exit, stdout.ToArray(), stderr, watch.Elapsed);
     }
 
@@ -213,12 +216,12 @@ public sealed class SshShell : INodeShell
         }
     }
 
-    private async Task CheckSudoAsync(string user, CancellationToken cancellationToken)
+    private async Task CheckSudoAsync(CancellationToken cancellationToken)
     {
         var (exit, _, stderr, _) = await ExecuteAsync(ShellCommand.Of("true"), SudoProbeTimeout, cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {
-            throw new SudoRefusedException(Node.Name, $"sudo on {Node.Name} does not work for {user} (exit {exit}): {stderr.Trim()}");
+            throw new SudoRefusedException(Node.Name, $"sudo on {Node.Name} does not work for {_user} (exit {exit}): {stderr.Trim()}");
         }
     }
 
