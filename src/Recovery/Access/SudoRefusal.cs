@@ -26,3 +26,9 @@ internal static class SudoRefusal
         throw new SudoRefusedException(node, $"sudo on {node} refused {user}: {stderr.Trim()}; grant {user} sudo there or connect as root");
     }
 }
+
+/// <summary>sudo on a node refused to run a command without a password (or at all).</summary>
+public sealed class SudoRefusedException(string node, string message) : Exception(message)
+{
+    public string Node { get; } = node;
+}
