@@ -59,7 +59,15 @@ public sealed class HostKeyPolicy(
                 $"host key of {node.Name} at {where} is not in {FileName}: offered {presented}. Compare it on the node's console "
                 + "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it to known_hosts or rerun with --accept-new-host-keys.");
         }
-        KnownHosts.Append(host, port, presented);
+        try
+        {
+            KnownHosts.Append(host, port, presented);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Reject(node, where, match.Outcome, presented, null, false,
+                $"host key of {node.Name} at {where} ({presented}) could not be added to {FileName}: {e.Message}; not connecting with a key that is not recorded.");
+        }
         KeyAccepted?.Invoke($"accepted new host key of {node.Name} at {where}: {presented}, added to {FileName}");
     }
 
@@ -72,10 +80,12 @@ public sealed class HostKeyPolicy(
     private (string Name, bool IsLocal)? FindOwner(Node node, int port, HostKey presented)
     {
         if (localKeys.Contains(presented)) return (localNodeName ?? "this machine", true);
+        // Entries holding this very key first (a cheap byte compare), then whose names they carry (HMACs when hashed).
+        var holding = KnownHosts.Entries.Where(e => e.Marker == KnownHostMarker.None && e.Key.Equals(presented)).ToList();
         foreach (var other in inventory.Nodes.Where(n => n.Name != node.Name))
         {
-            var keys = KnownHosts.KeysFor(other.Address.ToString(), port).Concat(KnownHosts.KeysFor(other.Name, port));
-            if (keys.Contains(presented)) return (other.Name, other.Name == localNodeName);
+            var names = new[] { KnownHosts.LookupName(other.Address.ToString(), port), KnownHosts.LookupName(other.Name, port) };
+            if (holding.Any(e => names.Any(e.Names))) return (other.Name, other.Name == localNodeName);
         }
         return null;
     }

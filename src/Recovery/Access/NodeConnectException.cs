@@ -5,9 +5,3 @@ public sealed class NodeConnectException(string node, string message, Exception?
 {
     public string Node { get; } = node;
 }
-
-/// <summary>sudo on a node refused to run a command without a password (or at all).</summary>
-public sealed class SudoRefusedException(string node, string message) : Exception(message)
-{
-    public string Node { get; } = node;
-}

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Recovery.Inventory;
@@ -24,9 +25,12 @@ public sealed class SshShell : INodeShell
 
     private readonly SshClient _client;
 
-    private SshShell(Node node, SshClient client, bool sudo)
+    private readonly string _user;
+
+    private SshShell(Node node, SshClient client, string user, bool sudo)
     {
         Node = node;
+        _user = user;
         _client = client;
         UsesSudo = sudo;
     }
@@ -75,23 +79,23 @@ public sealed class SshShell : INodeShell
         catch (Exception e)
         {
             client.Dispose();
-            if (rejected is not null) throw rejected;
+            if (rejected is not null) ExceptionDispatchInfo.Throw(rejected);
             if (cancellationToken.IsCancellationRequested) throw;
-            throw e switch
+            var plain = e switch
             {
-                SshAuthenticationException => new NodeConnectException(node.Name,
-                    $"{node.Name} ({where}) refused the login as {settings.User}: {Describe(credentials)} not accepted", e),
-                SocketException s => new NodeConnectException(node.Name, $"cannot reach {node.Name} at {where}: {s.Message}", e),
-                OperationCanceledException or SshOperationTimeoutException => new NodeConnectException(node.Name,
-                    $"no SSH answer from {node.Name} at {where} within {connectTimeout.TotalSeconds:0} s", e),
-                SshConnectionException => new NodeConnectException(node.Name, $"SSH to {node.Name} at {where} failed: {e.Message}", e),
-                _ => e,
+                SshAuthenticationException => $"{node.Name} ({where}) refused the login as {settings.User}: {Describe(credentials)} not accepted",
+                SocketException s => $"cannot reach {node.Name} at {where}: {s.Message}",
+                OperationCanceledException or SshOperationTimeoutException => $"no SSH answer from {node.Name} at {where} within {connectTimeout.TotalSeconds:0} s",
+                SshConnectionException => $"SSH to {node.Name} at {where} failed: {e.Message}",
+                _ => null,
             };
+            if (plain is null) throw;
+            throw new NodeConnectException(node.Name, plain, e);
         }
-        var shell = new SshShell(node, client, settings.Sudo || settings.User != "root");
+        var shell = new SshShell(node, client, settings.User, settings.Sudo || settings.User != "root");
         try
         {
-            if (shell.UsesSudo) await shell.CheckSudoAsync(settings.User, cancellationToken).ConfigureAwait(false);
+            if (shell.UsesSudo) await shell.CheckSudoAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -149,13 +153,20 @@ public sealed class SshShell : INodeShell
     {
         // Idempotent: a survey and a runner may both hold the same shell.
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return ValueTask.CompletedTask;
-        foreach (var forward in _client.ForwardedPorts.ToList())
+        try
         {
-            forward.Stop();
-            _client.RemoveForwardedPort(forward);
-            forward.Dispose();
+            foreach (var forward in _client.ForwardedPorts.ToList())
+            {
+                forward.Stop();
+                _client.RemoveForwardedPort(forward);
+                forward.Dispose();
+            }
+            if (_client.IsConnected) _client.Disconnect();
         }
-        if (_client.IsConnected) _client.Disconnect();
+        catch (Exception e) when (e is SshException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The link is already gone; nothing is left to close politely.
+        }
         _client.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -190,7 +201,7 @@ public sealed class SshShell : INodeShell
         await ssh.OutputStream.CopyToAsync(stdout, cancellationToken).ConfigureAwait(false);
         var stderr = ssh.Error;
         var exit = ssh.ExitStatus ?? SignalExitCode(ssh.ExitSignal);
-        if (UsesSudo) SudoRefusal.ThrowIfRefused(Node.Name, exit, stderr);
+        if (UsesSudo) SudoRefusal.ThrowIfRefused(Node.Name, _user, exit, stderr);
         return (exit, stdout.ToArray(), stderr, watch.Elapsed);
     }
 
@@ -209,12 +220,12 @@ public sealed class SshShell : INodeShell
         }
     }
 
-    private async Task CheckSudoAsync(string user, CancellationToken cancellationToken)
+    private async Task CheckSudoAsync(CancellationToken cancellationToken)
     {
         var (exit, _, stderr, _) = await ExecuteAsync(ShellCommand.Of("true"), SudoProbeTimeout, cancellationToken).ConfigureAwait(false);
         if (exit != 0)
         {
-            throw new SudoRefusedException(Node.Name, $"sudo on {Node.Name} does not work for {user} (exit {exit}): {stderr.Trim()}");
+            throw new SudoRefusedException(Node.Name, $"sudo on {Node.Name} does not work for {_user} (exit {exit}): {stderr.Trim()}");
         }
     }
 

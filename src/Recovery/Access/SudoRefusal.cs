@@ -6,7 +6,7 @@ namespace Recovery.Access;
 /// </summary>
 internal static class SudoRefusal
 {
-    public static void ThrowIfRefused(string node, int exit, string stderr)
+    public static void ThrowIfRefused(string node, string user, int exit, string stderr)
     {
         if (exit == 127 && stderr.Contains("sudo", StringComparison.Ordinal))
         {
@@ -16,13 +16,19 @@ internal static class SudoRefusal
         if (stderr.Contains("password is required", StringComparison.Ordinal) || stderr.Contains("no tty present", StringComparison.Ordinal))
         {
             throw new SudoRefusedException(node,
-                $"sudo on {node} needs a password; configure NOPASSWD for this user in /etc/sudoers.d/ on {node} (or connect as root)");
+                $"sudo on {node} needs a password; configure NOPASSWD for {user} on {node} (e.g. '{user} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/) or connect as root");
         }
         if (stderr.Contains("must have a tty", StringComparison.Ordinal))
         {
             throw new SudoRefusedException(node,
-                $"sudo on {node} requires a terminal (Defaults requiretty); allow this user without it in /etc/sudoers.d/ on {node} (or connect as root)");
+                $"sudo on {node} requires a terminal (Defaults requiretty); allow {user} without it ('Defaults:{user} !requiretty' in /etc/sudoers.d/ on {node}) or connect as root");
         }
-        throw new SudoRefusedException(node, $"sudo on {node} refused: {stderr.Trim()}; connect as root or grant this user sudo");
+        throw new SudoRefusedException(node, $"sudo on {node} refused {user}: {stderr.Trim()}; grant {user} sudo there or connect as root");
     }
+}
+
+/// <summary>sudo on a node refused to run a command without a password (or at all).</summary>
+public sealed class SudoRefusedException(string node, string message) : Exception(message)
+{
+    public string Node { get; } = node;
 }

@@ -317,6 +317,39 @@ public sealed class SshShellTests(SshdFixture sshd)
     }
 
     [Fact]
+    public async Task Silent_port_times_out_with_a_clear_error()
+    {
+        using var silent = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var ssh = sshd.Settings(sshd.KnownHostsTrusting()) with { Port = port, ConnectTimeout = TimeSpan.FromSeconds(2) };
+        var error = await Assert.ThrowsAsync<NodeConnectException>(() => Connect(ssh));
+        Assert.Equal($"no SSH answer from node1 at [127.0.0.1]:{port} within 2 s", error.Message);
+    }
+
+    [Fact]
+    public async Task Connector_gives_every_node_a_result_local_first()
+    {
+        // node2 is "this machine" (local shell), node1 is the real sshd, node3 (127.0.0.3) has no sshd.
+        var ssh = sshd.Settings(sshd.KnownHostsTrusting());
+        var connector = new NodeConnector(SshdFixture.Inventory(ssh), ssh, "node2", new TestSecrets(), "/nonexistent");
+        var results = await connector.ConnectAllAsync(parallel: 2);
+        try
+        {
+            Assert.Equal(["node2", "node1", "node3"], results.Select(r => r.Node.Name));
+            Assert.IsType<LocalShell>(results[0].Value);
+            Assert.IsType<SshShell>(results[1].Value);
+            Assert.Equal("root\n", (await results[1].Value!.RunAsync(ShellCommand.Of("id", "-un"), Limit)).StdOut);
+            var down = Assert.IsType<NodeConnectException>(results[2].Error);
+            Assert.StartsWith($"cannot reach node3 at [127.0.0.3]:{sshd.Port}", down.Message);
+        }
+        finally
+        {
+            foreach (var shell in results.Where(r => r.Succeeded)) await shell.Value!.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Closed_port_is_a_clear_error()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -45,8 +45,29 @@ public sealed class SshUsersTests(SshdFixture sshd)
         var error = await Assert.ThrowsAsync<SudoRefusedException>(
             () => Connect(sshd.Settings(sshd.KnownHostsTrusting(), user: sshd.SudoPasswordUser)));
         Assert.Equal("node1", error.Node);
-        Assert.StartsWith("sudo on node1 needs a password; configure NOPASSWD", error.Message);
+        Assert.StartsWith($"sudo on node1 needs a password; configure NOPASSWD for {sshd.SudoPasswordUser} on node1", error.Message);
         Assert.Contains("or connect as root", error.Message);
+    }
+
+    [SkippableFact]
+    public async Task Sudo_requiring_a_tty_is_a_clear_error()
+    {
+        Skip.IfNot(sshd.SudoAvailable, "useradd or sudo is not available here");
+        // Old RHEL-family defaults (Kylin included) can carry `Defaults requiretty`. Tests of a collection run one by one,
+        // so this drop-in affects no other test; it is removed before the test ends.
+        var dropIn = $"/etc/sudoers.d/kr-test-tty-{sshd.Id}";
+        File.WriteAllText(dropIn, $"Defaults:{sshd.SudoUser} requiretty\n");
+        File.SetUnixFileMode(dropIn, UnixFileMode.UserRead | UnixFileMode.GroupRead);
+        try
+        {
+            var error = await Assert.ThrowsAsync<SudoRefusedException>(
+                () => Connect(sshd.Settings(sshd.KnownHostsTrusting(), user: sshd.SudoUser)));
+            Assert.StartsWith("sudo on node1 requires a terminal (Defaults requiretty)", error.Message);
+        }
+        finally
+        {
+            File.Delete(dropIn);
+        }
     }
 
     [SkippableFact]
