@@ -72,6 +72,21 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
     }
 
     [Fact]
+    public async Task ADeadMemberAmongTheEndpointsIsReportedAndTheLiveOneServes()
+    {
+        Seed("/kr-multi");
+        var both = new EtcdConnection([new Uri("https://127.0.0.1:1"), etcd.Endpoint], etcd.Credentials, "/kr-multi") { CallTimeout = TimeSpan.FromSeconds(10) };
+        using var store = EtcdStore.Connect(both);
+
+        var health = await store.RequireLeaderAsync(CancellationToken.None);
+        var scan = await store.ScanServicesAsync(CancellationToken.None);
+
+        Assert.False(health.Endpoints[0].Healthy);
+        Assert.True(health.Endpoints[1].IsLeader);
+        Assert.Single(scan.Claiming(Hijacked));
+    }
+
+    [Fact]
     public async Task AServerCertificateFromAnotherCaIsRejected()
     {
         using var other = new EtcdFixture();

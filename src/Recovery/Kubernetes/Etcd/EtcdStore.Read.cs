@@ -35,7 +35,7 @@ public sealed partial class EtcdStore
     public async Task<IReadOnlyList<NodeObject>> ListNodesAsync(CancellationToken cancellationToken)
     {
         var nodes = new List<NodeObject>();
-        await foreach (var kv in RangeAsync(Keys.Nodes, 500, cancellationToken).ConfigureAwait(false))
+        await foreach (var kv in RangeAsync(Keys.Nodes, 100, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -67,7 +67,7 @@ public sealed partial class EtcdStore
 
         var endpoints = await GetAsync(Keys.Endpoints(service), cancellationToken).ConfigureAwait(false);
         var slices = new List<StoredKey>();
-        await foreach (var kv in RangeAsync(Keys.EndpointSlices(service.Namespace), 500, cancellationToken).ConfigureAwait(false))
+        await foreach (var kv in RangeAsync(Keys.EndpointSlices(service.Namespace), 200, cancellationToken).ConfigureAwait(false))
         {
             EndpointSliceObject slice;
             try
