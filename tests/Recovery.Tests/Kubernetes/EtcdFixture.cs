@@ -46,7 +46,20 @@ public sealed class EtcdFixture : IDisposable
         _etcd.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Log) Log.AppendLine(e.Data); };
         _etcd.BeginOutputReadLine();
         _etcd.BeginErrorReadLine();
-        WaitHealthy();
+        try
+        {
+            WaitHealthy();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose constructor failed: clean up here.
+            _etcd.Kill(entireProcessTree: true);
+            _etcd.WaitForExit(10_000);
+            _etcd.Dispose();
+            System.IO.Directory.Delete(Directory, recursive: true);
+            throw;
+        }
+
         _raw = new EtcdClient(Endpoint.ToString().TrimEnd('/'), EtcdTls.Configure(Credentials));
     }
 

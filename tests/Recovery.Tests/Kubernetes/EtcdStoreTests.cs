@@ -127,6 +127,7 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
 
         Assert.Equal(["master1", "master2"], nodes.Select(n => n.Name));
         Assert.Equal("10.77.0.13", nodes[1].Addresses.Single(a => a.Type == "InternalIP").Address);
+        Assert.Equal(IPAddress.Parse("10.77.0.11"), nodes[0].InternalAddress);
     }
 
     [Fact]
