@@ -105,7 +105,7 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
         etcd.Put("/kr-scan/services/specs/secret/encrypted", "k8s:enc:aescbc:v1:key1:\u0001\u0002"u8.ToArray());
         using var store = Store("/kr-scan");
 
-        var scan = await store.ScanServicesAsync(CancellationToken.None, pageSize: 2, batchSize: 2);
+        var scan = await store.ScanServicesAsync(new ScanPaging(KeysPerPage: 2, ValuesPerBatch: 2), CancellationToken.None);
 
         Assert.Equal(
             ["/kr-scan/services/specs/default/nginx-service", "/kr-scan/services/specs/default/other", "/kr-scan/services/specs/kube-system/kube-dns", "/kr-scan/services/specs/secret/encrypted"],
@@ -115,6 +115,18 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
         Assert.Equal(etcd.Get(offender.Key)!.Value.ModRevision, offender.ModRevision);
         var unreadable = Assert.Single(scan.Unreadable);
         Assert.Contains("aescbc", unreadable.Problem);
+    }
+
+    [Fact]
+    public async Task AnEncryptedServiceIsReportedNotTouched()
+    {
+        etcd.Put("/kr-enc/services/specs/default/nginx-service", "k8s:enc:kms:v2:vault:\u0001\u0002"u8.ToArray());
+        using var store = Store("/kr-enc");
+
+        var e = await Assert.ThrowsAsync<EtcdStoreException>(() => store.FindServiceAsync(Nginx, CancellationToken.None));
+
+        Assert.Contains("encrypted", e.Message);
+        Assert.Contains("kms:v2:vault", e.Message);
     }
 
     [Fact]

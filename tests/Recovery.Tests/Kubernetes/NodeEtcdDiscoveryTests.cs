@@ -38,7 +38,7 @@ public sealed class NodeEtcdDiscoveryTests(EtcdFixture etcd) : IClassFixture<Etc
         var shell = new LocalTestShell();
         etcd.Put("/registry/services/specs/default/discovered", K8sObjects.NginxService());
 
-        var settings = await NodeEtcdDiscovery.DiscoverAsync(shell, CancellationToken.None, Locations());
+        var settings = await NodeEtcdDiscovery.DiscoverAsync(shell, Locations(), CancellationToken.None);
         await using var session = await EtcdSession.OpenAsync(shell, settings, CancellationToken.None);
         var health = await session.Store.CheckHealthAsync(CancellationToken.None);
         var scan = await session.Store.ScanServicesAsync(CancellationToken.None);
@@ -63,7 +63,7 @@ public sealed class NodeEtcdDiscoveryTests(EtcdFixture etcd) : IClassFixture<Etc
             for (var i = 0; i < 100 && settings?.Prefix != "/running"; i++)
             {
                 await Task.Delay(50);
-                settings = await NodeEtcdDiscovery.DiscoverAsync(new LocalTestShell(), CancellationToken.None, Locations());
+                settings = await NodeEtcdDiscovery.DiscoverAsync(new LocalTestShell(), Locations(), CancellationToken.None);
             }
 
             Assert.Equal("/running", settings!.Prefix);
@@ -83,7 +83,7 @@ public sealed class NodeEtcdDiscoveryTests(EtcdFixture etcd) : IClassFixture<Etc
         var unit = Path.Combine(_dir, "kube-apiserver.service");
         File.Copy(Path.Combine(Fixtures.Directory("apiserver"), "kubeasz-kube-apiserver.service"), unit);
 
-        var settings = await NodeEtcdDiscovery.DiscoverAsync(new LocalTestShell(), CancellationToken.None, Locations());
+        var settings = await NodeEtcdDiscovery.DiscoverAsync(new LocalTestShell(), Locations(), CancellationToken.None);
 
         Assert.Equal(3, settings.Endpoints.Count);
         Assert.Equal($"master1:{unit}", settings.Source);
@@ -92,7 +92,7 @@ public sealed class NodeEtcdDiscoveryTests(EtcdFixture etcd) : IClassFixture<Etc
     [Fact]
     public async Task NothingFoundSaysWhereItLookedAndWhatToPass()
     {
-        var e = await Assert.ThrowsAsync<DiscoveryException>(() => NodeEtcdDiscovery.DiscoverAsync(new LocalTestShell(), CancellationToken.None, Locations()));
+        var e = await Assert.ThrowsAsync<DiscoveryException>(() => NodeEtcdDiscovery.DiscoverAsync(new LocalTestShell(), Locations(), CancellationToken.None));
 
         Assert.Contains("no running kube-apiserver process", e.Message);
         Assert.Contains("absent.yaml: absent", e.Message);

@@ -10,9 +10,12 @@ public static class NodeEtcdDiscovery
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
 
-    public static async Task<EtcdSettings> DiscoverAsync(INodeShell shell, CancellationToken cancellationToken, DiscoveryLocations? locations = null)
+    public static Task<EtcdSettings> DiscoverAsync(INodeShell shell, CancellationToken cancellationToken) =>
+        DiscoverAsync(shell, DiscoveryLocations.Default, cancellationToken);
+
+    /// <inheritdoc cref="DiscoverAsync(INodeShell, CancellationToken)"/>
+    public static async Task<EtcdSettings> DiscoverAsync(INodeShell shell, DiscoveryLocations where, CancellationToken cancellationToken)
     {
-        var where = locations ?? DiscoveryLocations.Default;
         var tried = new List<string>();
 
         var pgrep = await shell.RunAsync(ShellCommand.Of("pgrep", "-o", "-f", where.ProcessPattern), CommandTimeout, cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,11 @@ public sealed class EtcdSession : IAsyncDisposable
     /// <summary>The settings as found on the node (real endpoints, not the tunnels).</summary>
     public EtcdSettings Settings { get; }
 
-    public static async Task<EtcdSession> OpenAsync(INodeShell shell, EtcdSettings settings, CancellationToken cancellationToken, TimeSpan? callTimeout = null)
+    public static Task<EtcdSession> OpenAsync(INodeShell shell, EtcdSettings settings, CancellationToken cancellationToken) =>
+        OpenAsync(shell, settings, TimeSpan.FromSeconds(15), cancellationToken);
+
+    /// <inheritdoc cref="OpenAsync(INodeShell, EtcdSettings, CancellationToken)"/>
+    public static async Task<EtcdSession> OpenAsync(INodeShell shell, EtcdSettings settings, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         EtcdCredentials? credentials = null;
         if (settings.Endpoints.Any(e => e.Scheme == "https"))
@@ -47,7 +51,7 @@ public sealed class EtcdSession : IAsyncDisposable
                 endpoints.Add(new UriBuilder(endpoint.Scheme, tunnel.LocalEndPoint.Address.ToString(), tunnel.LocalEndPoint.Port).Uri);
             }
 
-            var connection = new EtcdConnection(endpoints, credentials, settings.Prefix) { CallTimeout = callTimeout ?? TimeSpan.FromSeconds(15) };
+            var connection = new EtcdConnection(endpoints, credentials, settings.Prefix) { CallTimeout = callTimeout };
             return new EtcdSession(EtcdStore.Connect(connection), settings, tunnels);
         }
         catch
