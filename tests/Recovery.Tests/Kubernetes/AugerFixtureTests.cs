@@ -86,7 +86,7 @@ public sealed class AugerFixtureTests
     [Theory]
     [InlineData("pod")]
     [InlineData("job")]
-    public void AWireRewriteWithNothingToRemoveKeepsEveryByte(string name)
+    public void StripRefusesAnObjectThatIsNotAService(string name)
     {
         // A Pod is not a Service: strip refuses it by kind; the wire path is exercised on Services elsewhere.
         var bytes = Fixtures.Auger($"storage-{name}.bin");

@@ -18,7 +18,18 @@ public sealed class CodecFuzzTests(ITestOutputHelper output)
         ["nginx-service", K8sObjects.Service("default", "nginx-service", K8sObjects.NginxUid, "10.96.120.7", ["10.77.0.11"], ["10.77.0.11"], "LoadBalancer")],
         ["auger pod", Fixtures.Auger("storage-pod.bin")],
         ["node", K8sObjects.Node("master1", "10.77.0.11")],
+        ["json service", System.Text.Encoding.UTF8.GetBytes("""{"kind":"Service","apiVersion":"v1","metadata":{"name":"a","namespace":"b","uid":"c","labels":{"x":"y"}},"spec":{"ports":[{"port":80,"targetPort":"web"}],"externalIPs":["10.77.0.11","1.2.3.4"]},"status":{"loadBalancer":{"ingress":[{"ip":"10.77.0.11"}]}}}""" + "\n")],
     ];
+
+    [Theory]
+    [InlineData("""{"kind":"Service","spec":{"externalIPs":["10.77.0.11"]},"spec":{"externalIPs":["10.77.0.11"]}}""")]
+    [InlineData("""{"kind":"Service","kind":"Service","status":{"loadBalancer":{"ingress":[{"ip":"10.77.0.11","ip":"x"}]}}}""")]
+    [InlineData("""{"kind":"Service","metadata":{"labels":{"a":1}},"spec":{"ports":[{"port":"80","targetPort":{}}]}}""")]
+    [InlineData("""{"kind":"Service","spec":[],"status":"x"}""")]
+    public void OddJsonEndsCleanly(string json)
+    {
+        Run([System.Text.Encoding.UTF8.GetBytes(json)]);
+    }
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -46,7 +46,20 @@ public sealed class EtcdFixture : IDisposable
         _etcd.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Log) Log.AppendLine(e.Data); };
         _etcd.BeginOutputReadLine();
         _etcd.BeginErrorReadLine();
-        WaitHealthy();
+        try
+        {
+            WaitHealthy();
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose constructor failed: clean up here.
+            _etcd.Kill(entireProcessTree: true);
+            _etcd.WaitForExit(10_000);
+            _etcd.Dispose();
+            System.IO.Directory.Delete(Directory, recursive: true);
+            throw;
+        }
+
         _raw = new EtcdClient(Endpoint.ToString().TrimEnd('/'), EtcdTls.Configure(Credentials));
     }
 
@@ -90,6 +103,19 @@ public sealed class EtcdFixture : IDisposable
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"etcdctl {string.Join(' ', args)} failed ({p.ExitCode}): {stderr}");
         return stdout.Result;
+    }
+
+    /// <summary>Runs etcdctl with its stdout sent to /dev/null (as an operator would time it).</summary>
+    public void EtcdctlToDevNull(params string[] args)
+    {
+        var start = new ProcessStartInfo("/bin/bash") { RedirectStandardError = true };
+        start.Environment["ETCDCTL_API"] = "3";
+        foreach (var a in new[] { "-c", "exec /usr/bin/etcdctl \"$@\" >/dev/null", "etcdctl", $"--endpoints={Endpoint.ToString().TrimEnd('/')}", $"--cacert={File("ca.crt")}", $"--cert={File("client.crt")}", $"--key={File("client.key")}" }) start.ArgumentList.Add(a);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"etcdctl {string.Join(' ', args)} failed ({p.ExitCode}): {stderr}");
     }
 
     /// <summary>Keys under a prefix, as etcdctl lists them.</summary>

@@ -72,6 +72,21 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
     }
 
     [Fact]
+    public async Task ADeadMemberAmongTheEndpointsIsReportedAndTheLiveOneServes()
+    {
+        Seed("/kr-multi");
+        var both = new EtcdConnection([new Uri("https://127.0.0.1:1"), etcd.Endpoint], etcd.Credentials, "/kr-multi") { CallTimeout = TimeSpan.FromSeconds(10) };
+        using var store = EtcdStore.Connect(both);
+
+        var health = await store.RequireLeaderAsync(CancellationToken.None);
+        var scan = await store.ScanServicesAsync(CancellationToken.None);
+
+        Assert.False(health.Endpoints[0].Healthy);
+        Assert.True(health.Endpoints[1].IsLeader);
+        Assert.Single(scan.Claiming(Hijacked));
+    }
+
+    [Fact]
     public async Task AServerCertificateFromAnotherCaIsRejected()
     {
         using var other = new EtcdFixture();
@@ -90,7 +105,7 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
         etcd.Put("/kr-scan/services/specs/secret/encrypted", "k8s:enc:aescbc:v1:key1:\u0001\u0002"u8.ToArray());
         using var store = Store("/kr-scan");
 
-        var scan = await store.ScanServicesAsync(CancellationToken.None, pageSize: 2, batchSize: 2);
+        var scan = await store.ScanServicesAsync(new ScanPaging(KeysPerPage: 2, ValuesPerBatch: 2), CancellationToken.None);
 
         Assert.Equal(
             ["/kr-scan/services/specs/default/nginx-service", "/kr-scan/services/specs/default/other", "/kr-scan/services/specs/kube-system/kube-dns", "/kr-scan/services/specs/secret/encrypted"],
@@ -103,6 +118,18 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
     }
 
     [Fact]
+    public async Task AnEncryptedServiceIsReportedNotTouched()
+    {
+        etcd.Put("/kr-enc/services/specs/default/nginx-service", "k8s:enc:kms:v2:vault:\u0001\u0002"u8.ToArray());
+        using var store = Store("/kr-enc");
+
+        var e = await Assert.ThrowsAsync<EtcdStoreException>(() => store.FindServiceAsync(Nginx, CancellationToken.None));
+
+        Assert.Contains("encrypted", e.Message);
+        Assert.Contains("kms:v2:vault", e.Message);
+    }
+
+    [Fact]
     public async Task ListsNodesFromMinions()
     {
         Seed("/kr-nodes");
@@ -112,6 +139,7 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
 
         Assert.Equal(["master1", "master2"], nodes.Select(n => n.Name));
         Assert.Equal("10.77.0.13", nodes[1].Addresses.Single(a => a.Type == "InternalIP").Address);
+        Assert.Equal(IPAddress.Parse("10.77.0.11"), nodes[0].InternalAddress);
     }
 
     [Fact]

@@ -32,11 +32,13 @@ internal static class K8sObjects
             .Str(3, clusterIP)
             .Str(4, type);
         foreach (var ip in externalIPs) spec.Str(5, ip);
-        spec.Str(7, "None"); // sessionAffinity
-        if (unknownField) spec.Int(99, 42).Fixed32(98, 0xdeadbeef);
-        spec.Str(18, clusterIP).Str(19, "IPv4").Str(20, "SingleStack");
+        spec.Str(7, "None") // sessionAffinity
+            .Str(17, "SingleStack") // ipFamilyPolicy
+            .Str(18, clusterIP) // clusterIPs
+            .Str(19, "IPv4"); // ipFamilies
+        if (unknownField) spec.Int(99, 42).Fixed32(98, 0xdeadbeef); // numbers no Kubernetes version uses: must survive edits
         var lb = new Proto();
-        foreach (var ip in ingressIPs ?? []) lb.Msg(1, new Proto().Str(1, ip).Str(5, "VIP"));
+        foreach (var ip in ingressIPs ?? []) lb.Msg(1, new Proto().Str(1, ip).Str(15, "kept")); // ip, and a field the reader does not know
         var service = new Proto()
             .Msg(1, Meta(ns, name, uid))
             .Msg(2, spec)

@@ -10,8 +10,12 @@ public sealed partial class EtcdStore
     /// values in batches, all at the revision of the first page so the scan is one consistent view.
     /// A value that cannot be decoded is reported with its reason, not fatal.
     /// </summary>
-    public async Task<ServiceScan> ScanServicesAsync(CancellationToken cancellationToken, int pageSize = 2000, int batchSize = 500)
+    public Task<ServiceScan> ScanServicesAsync(CancellationToken cancellationToken) => ScanServicesAsync(new ScanPaging(), cancellationToken);
+
+    /// <inheritdoc cref="ScanServicesAsync(CancellationToken)"/>
+    public async Task<ServiceScan> ScanServicesAsync(ScanPaging paging, CancellationToken cancellationToken)
     {
+        var (pageSize, batchSize) = (Math.Max(1, paging.KeysPerPage), Math.Max(1, paging.ValuesPerBatch));
         var prefix = Keys.ServiceSpecs;
         var (revision, keys) = await ListKeysAsync(prefix, pageSize, cancellationToken).ConfigureAwait(false);
         var services = new List<ScannedService>(keys.Count);
@@ -35,7 +39,7 @@ public sealed partial class EtcdStore
     public async Task<IReadOnlyList<NodeObject>> ListNodesAsync(CancellationToken cancellationToken)
     {
         var nodes = new List<NodeObject>();
-        await foreach (var kv in RangeAsync(Keys.Nodes, 500, cancellationToken).ConfigureAwait(false))
+        await foreach (var kv in RangeAsync(Keys.Nodes, 100, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -67,7 +71,7 @@ public sealed partial class EtcdStore
 
         var endpoints = await GetAsync(Keys.Endpoints(service), cancellationToken).ConfigureAwait(false);
         var slices = new List<StoredKey>();
-        await foreach (var kv in RangeAsync(Keys.EndpointSlices(service.Namespace), 500, cancellationToken).ConfigureAwait(false))
+        await foreach (var kv in RangeAsync(Keys.EndpointSlices(service.Namespace), 200, cancellationToken).ConfigureAwait(false))
         {
             EndpointSliceObject slice;
             try

@@ -69,10 +69,14 @@ public sealed partial class EtcdStore : IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>Responses up to this size are accepted (gRPC's default of 4 MiB is less than a page of large Nodes).</summary>
+    private const int MaxResponseBytes = 64 * 1024 * 1024;
+
     private static EtcdClient Create(IEnumerable<Uri> endpoints, Action<System.Net.Security.SslClientAuthenticationOptions>? tls)
     {
         var list = string.Join(",", endpoints.Select(e => $"{e.Scheme}://{e.Host}:{e.Port}"));
-        return tls is null ? new EtcdClient(list) : new EtcdClient(list, tls);
+        Action<Grpc.Net.Client.GrpcChannelOptions> channel = o => o.MaxReceiveMessageSize = MaxResponseBytes;
+        return tls is null ? new EtcdClient(list, configureChannelOptions: channel) : new EtcdClient(list, tls, configureChannelOptions: channel);
     }
 
     private async Task<EndpointStatus> StatusOfAsync(Uri endpoint, CancellationToken cancellationToken)

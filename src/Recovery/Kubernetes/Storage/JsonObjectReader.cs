@@ -25,7 +25,7 @@ internal static class JsonObjectReader
     {
         try
         {
-            using var document = JsonDocument.Parse(value.Raw, new JsonDocumentOptions { MaxDepth = 64 });
+            using var document = JsonDocument.Parse(value.Raw, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
             return read(document.RootElement);
         }
         catch (JsonException e)

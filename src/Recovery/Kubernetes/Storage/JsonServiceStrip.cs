@@ -12,10 +12,22 @@ internal static class JsonServiceStrip
 
     public static StripResult Strip(ReadOnlyMemory<byte> value, IReadOnlyCollection<IPAddress> addresses)
     {
+        try
+        {
+            return Edit(value, addresses);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new StorageFormatException($"Service JSON cannot be edited safely: {e.Message}");
+        }
+    }
+
+    private static StripResult Edit(ReadOnlyMemory<byte> value, IReadOnlyCollection<IPAddress> addresses)
+    {
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(value.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            root = JsonNode.Parse(value.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

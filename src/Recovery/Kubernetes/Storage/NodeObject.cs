@@ -4,6 +4,10 @@ namespace Recovery.Kubernetes.Storage;
 public sealed record NodeObject(ObjectMeta Metadata, IReadOnlyList<NodeAddress> Addresses)
 {
     public string Name => Metadata.Name;
+
+    /// <summary>The first InternalIP that parses as an address (what an inventory built from etcd uses), or null.</summary>
+    public System.Net.IPAddress? InternalAddress =>
+        Addresses.Where(a => a.Type == "InternalIP").Select(a => System.Net.IPAddress.TryParse(a.Address, out var ip) ? ip : null).FirstOrDefault(ip => ip is not null);
 }
 
 /// <summary>status.addresses[]: type is InternalIP, ExternalIP, Hostname, ...</summary>

@@ -98,20 +98,20 @@ internal ref struct ProtoReader
     /// <summary>A reader over a length-delimited field holding a nested message.</summary>
     public readonly ProtoReader Message(in ProtoField field, string context)
     {
-        Expect(field, WireType.LengthDelimited, context);
+        Expect(field, WireType.LengthDelimited);
         return new ProtoReader(field.Payload, field.PayloadStart, context, _depth + 1);
     }
 
     /// <summary>The payload of a length-delimited field (bytes, not text).</summary>
     public readonly ReadOnlySpan<byte> Bytes(in ProtoField field)
     {
-        Expect(field, WireType.LengthDelimited, $"{_context} field {field.Number}");
+        Expect(field, WireType.LengthDelimited);
         return field.Payload;
     }
 
     public readonly string String(in ProtoField field)
     {
-        Expect(field, WireType.LengthDelimited, $"{_context} field {field.Number}");
+        Expect(field, WireType.LengthDelimited);
         try
         {
             return StrictUtf8.GetString(field.Payload);
@@ -124,15 +124,15 @@ internal ref struct ProtoReader
 
     public readonly long Int(in ProtoField field)
     {
-        Expect(field, WireType.Varint, $"{_context} field {field.Number}");
+        Expect(field, WireType.Varint);
         return (long)field.Varint;
     }
 
     public readonly bool Bool(in ProtoField field) => Int(field) != 0;
 
-    private readonly void Expect(in ProtoField field, WireType type, string what)
+    private readonly void Expect(in ProtoField field, WireType type)
     {
-        if (field.Type != type) throw StorageFormatException.At(field.Start, _context, $"field {field.Number} ({what}) should be {Describe(type)} but is {Describe(field.Type)}");
+        if (field.Type != type) throw StorageFormatException.At(field.Start, _context, $"field {field.Number} should be {Describe(type)} but is {Describe(field.Type)}");
     }
 
     private static string Describe(WireType type) => type switch

@@ -89,7 +89,7 @@ internal static class StorageEnvelope
     {
         try
         {
-            using var document = JsonDocument.Parse(value, new JsonDocumentOptions { MaxDepth = 64 });
+            using var document = JsonDocument.Parse(value, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new StorageFormatException("the JSON value is not an object");
             var apiVersion = root.TryGetProperty("apiVersion", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : "";
@@ -100,6 +100,10 @@ internal static class StorageEnvelope
         catch (JsonException e)
         {
             throw new StorageFormatException($"the value starts like JSON but is not valid JSON: {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new StorageFormatException($"the JSON value holds text that is not valid UTF-8: {e.Message}");
         }
     }
 
