@@ -16,6 +16,8 @@ public sealed class PlanOptions
         CustomParser = ParseDuration,
     };
 
+    public Option<FileInfo?> Snapshot { get; } = new("--etcd-snapshot") { Description = "Before the first etcd write, save an etcd snapshot to FILE (mode 0600)", HelpName = "FILE" };
+
     public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, Survey survey)
     {
         var findings = survey.Diagnose();

@@ -1,6 +1,7 @@
 using Recovery.Access;
 using Recovery.Facts;
 using Recovery.Inventory;
+using Recovery.Kubernetes.Etcd;
 
 namespace Recovery.Diagnosis;
 
@@ -37,7 +38,8 @@ public sealed class Survey : IAsyncDisposable
     /// <summary>The open shell of a node, when it answered.</summary>
     public INodeShell? ShellOf(string node) => Shells.FirstOrDefault(s => s.Node.Name == node && s.Succeeded)?.Value;
 
-    public static async Task<Survey> TakeAsync(ClusterInventory inventory, LocalNode local, NodeConnector connector, int parallel, CancellationToken cancellationToken)
+    /// <param name="etcd">Where Service claims are read when no API server answers; null: kubectl only.</param>
+    public static async Task<Survey> TakeAsync(ClusterInventory inventory, LocalNode local, NodeConnector connector, int parallel, Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken)
     {
         var shells = await connector.ConnectAllAsync(parallel, cancellationToken).ConfigureAwait(false);
         var probe = new NodeProbe(inventory);
@@ -56,7 +58,16 @@ public sealed class Survey : IAsyncDisposable
             .Select(f => (shells.First(s => s.Node.Name == f.Node.Name).Value!, f.Value!))
             .ToList();
         var claims = await ServiceClaimsReader.ReadAsync(candidates, cancellationToken).ConfigureAwait(false);
+        if (claims.Claims is null && etcd is not null)
+        {
+            // No API answers (the lockout, or API servers down): read the Services from etcd through the open shells.
+            var fromEtcd = await EtcdServiceClaims.ReadAsync(etcd(OpenShell), cancellationToken).ConfigureAwait(false);
+            claims = fromEtcd.Claims is null ? claims with { Source = $"{claims.Source}; {fromEtcd.Source}" } : fromEtcd;
+        }
         return new Survey(inventory, local, shells, facts, claims);
+
+        Task<INodeShell> OpenShell(Node node, CancellationToken ct) =>
+            shells.First(s => s.Node.Name == node.Name) is { Succeeded: true } open ? Task.FromResult(open.Value!) : connector.ConnectAsync(node, ct);
     }
 
     public async ValueTask DisposeAsync()
