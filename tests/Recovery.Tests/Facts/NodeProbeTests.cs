@@ -86,6 +86,18 @@ public sealed class NodeProbeTests
     }
 
     [Fact]
+    public async Task Commands_run_in_parallel_but_within_an_ssh_connections_session_limit()
+    {
+        var inventory = Scenario.Inventory();
+        var node = inventory.FindByName("node2")!;
+        var shell = new FixtureShell(node, Scenario.Answers(inventory, "seed", node)) { Latency = TimeSpan.FromMilliseconds(50) };
+
+        await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.InRange(shell.MaxInFlight, 2, NodeProbe.MaxConcurrentCommands);
+    }
+
+    [Fact]
     public async Task Missing_tools_and_failing_commands_become_notes()
     {
         var inventory = Scenario.Inventory();
