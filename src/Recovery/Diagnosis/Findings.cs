@@ -63,6 +63,9 @@ public enum NoticeKind
 
     /// <summary>Something the probe could not read on a node.</summary>
     ProbeNote,
+
+    /// <summary>No API server answered kubectl: the claiming Services are unknown (etcd can still tell).</summary>
+    ClaimsUnknown,
 }
 
 public sealed record Notice(NoticeKind Kind, string? Node, string Message);
