@@ -136,7 +136,18 @@ public sealed class NodeProbe(ClusterInventory inventory)
         {
             // A container's file is only visible through its process's root; a host file is the same either way.
             var pid = configPath is not null ? facts.Pid : null;
-            var read = await run(ProbeCommands.ReadConfig(pid, path)).ConfigureAwait(false);
+            ShellCommand command;
+            try
+            {
+                command = ProbeCommands.ReadConfig(pid, path);
+            }
+            catch (ArgumentException e)
+            {
+                // A --config value we will not put on a command line (relative, "..", control characters).
+                notes.Add($"kube-proxy config: not read, {e.Message}");
+                continue;
+            }
+            var read = await run(command).ConfigureAwait(false);
             if (!read.Succeeded)
             {
                 notes.Add($"kube-proxy config {path}: {FirstLine(read)}");

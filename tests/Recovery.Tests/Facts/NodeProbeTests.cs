@@ -123,6 +123,20 @@ public sealed class NodeProbeTests
     }
 
     [Fact]
+    public async Task A_config_path_unfit_for_a_command_line_is_a_note()
+    {
+        var inventory = Scenario.Inventory();
+        var node = inventory.FindByName("node2")!;
+        var answers = Scenario.Answers(inventory, "seed", node, Scenario.ModeAnswer.ConfigIpvs);
+        answers[ProbeCommands.Processes.Render()] = Fixture.Ok("  2 /usr/local/bin/kube-proxy --config=../kube-proxy/config.conf\n");
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(new FixtureShell(node, answers));
+
+        Assert.Equal("unknown", facts.KubeProxy.Mode);
+        Assert.Contains(facts.Notes, n => n.StartsWith("kube-proxy config: not read, '../kube-proxy/config.conf' is not an absolute path without '..'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_inventory_override_wins_over_what_the_node_shows()
     {
         var spec = new KubeProxySpec(KubeProxyManager.Custom, ["/opt/bin/kp-ctl", "stop"], ["/opt/bin/kp-ctl", "start"]);
