@@ -21,10 +21,25 @@ public sealed class NodeProbe(ClusterInventory inventory)
     /// <summary>Seconds a TCP check waits for a connection.</summary>
     public const int ConnectSeconds = 2;
 
+    /// <summary>Commands in flight on one node at once: OpenSSH's MaxSessions allows 10 channels per connection by default.</summary>
+    public const int MaxConcurrentCommands = 8;
+
     public async Task<NodeFacts> ProbeAsync(INodeShell shell, CancellationToken cancellationToken = default)
     {
         var notes = new List<string>();
-        Task<CommandResult> Run(ShellCommand command) => shell.RunAsync(command, CommandTimeout, cancellationToken);
+        using var gate = new SemaphoreSlim(MaxConcurrentCommands);
+        async Task<CommandResult> Run(ShellCommand command)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await shell.RunAsync(command, CommandTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
 
         var identity = Run(ProbeCommands.Identity);
         var addresses = Run(ProbeCommands.Addresses);
@@ -37,7 +52,7 @@ public sealed class NodeProbe(ClusterInventory inventory)
         var docker = Run(ProbeCommands.DockerKubeProxy);
         var crictl = Run(ProbeCommands.CrictlKubeProxy);
         var proxyMode = Run(ProbeCommands.ProxyMode);
-        var reach = ReachTargets().Select(t => CheckReachAsync(shell, t, cancellationToken)).ToList();
+        var reach = ReachTargets().Select(t => CheckReachAsync(Run, t)).ToList();
 
         await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode).ConfigureAwait(false);
         var reachResults = await Task.WhenAll(reach).ConfigureAwait(false);
@@ -55,7 +70,7 @@ public sealed class NodeProbe(ClusterInventory inventory)
 
         var kubeProxy = KubeProxyDetection.Decide(new KubeProxyEvidence(
             shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows));
-        kubeProxy = await WithModeAsync(shell, kubeProxy, await proxyMode, processList, unitList, existing, notes, cancellationToken).ConfigureAwait(false);
+        kubeProxy = await WithModeAsync(Run, kubeProxy, await proxyMode, processList, unitList, existing, notes).ConfigureAwait(false);
 
         var kubelet = unitList.FirstOrDefault(u => u.Id == "kubelet.service" && u.Exists) is { } kubeletUnit
             ? kubeletUnit.IsActive
@@ -83,9 +98,9 @@ public sealed class NodeProbe(ClusterInventory inventory)
             .Concat(etcdNodes.Select(n => new ReachTarget(n, EtcdPort)));
     }
 
-    private static async Task<ReachProbe> CheckReachAsync(INodeShell shell, ReachTarget target, CancellationToken cancellationToken)
+    private static async Task<ReachProbe> CheckReachAsync(Func<ShellCommand, Task<CommandResult>> run, ReachTarget target)
     {
-        var result = await shell.RunAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, ConnectSeconds), CommandTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await run(ProbeCommands.TcpConnect(target.Node.Address, target.Port, ConnectSeconds)).ConfigureAwait(false);
         var detail = result.Succeeded ? "connected"
             : result.TimedOut ? $"no answer within {ConnectSeconds}s"
             : result.ExitCode == 127 ? "bash not installed"
@@ -101,9 +116,9 @@ public sealed class NodeProbe(ClusterInventory inventory)
         return colon >= 0 ? first[(colon + 2)..] : first;
     }
 
-    private async Task<KubeProxyFacts> WithModeAsync(
-        INodeShell shell, KubeProxyFacts facts, CommandResult proxyMode, IReadOnlyList<ProcessRow> processes,
-        IReadOnlyList<SystemdUnit> units, IReadOnlySet<string> existing, List<string> notes, CancellationToken cancellationToken)
+    private static async Task<KubeProxyFacts> WithModeAsync(
+        Func<ShellCommand, Task<CommandResult>> run, KubeProxyFacts facts, CommandResult proxyMode, IReadOnlyList<ProcessRow> processes,
+        IReadOnlyList<SystemdUnit> units, IReadOnlySet<string> existing, List<string> notes)
     {
         if (proxyMode.Succeeded && KubeProxyModeSources.ParseProxyModeResponse(proxyMode.StdOut) is { } live)
         {
@@ -121,7 +136,18 @@ public sealed class NodeProbe(ClusterInventory inventory)
         {
             // A container's file is only visible through its process's root; a host file is the same either way.
             var pid = configPath is not null ? facts.Pid : null;
-            var read = await shell.RunAsync(ProbeCommands.ReadConfig(pid, path), CommandTimeout, cancellationToken).ConfigureAwait(false);
+            ShellCommand command;
+            try
+            {
+                command = ProbeCommands.ReadConfig(pid, path);
+            }
+            catch (ArgumentException e)
+            {
+                // A --config value we will not put on a command line (relative, "..", control characters).
+                notes.Add($"kube-proxy config: not read, {e.Message}");
+                continue;
+            }
+            var read = await run(command).ConfigureAwait(false);
             if (!read.Succeeded)
             {
                 notes.Add($"kube-proxy config {path}: {FirstLine(read)}");
