@@ -34,7 +34,7 @@ public static class ClusterSession
             Log.Warning("{Node}: {Error}", failed.Node.Name, failed.Error!.Message);
         }
         Log.Information("facts from {Answered} of {Total} nodes in {Seconds:0.0} s; Services: {Source}",
-            survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source);
+            survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source ?? "unknown: " + string.Join("; ", survey.Claims.Failures));
         return survey;
     }
 }

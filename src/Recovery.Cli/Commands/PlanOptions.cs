@@ -23,7 +23,7 @@ public sealed class PlanOptions
         var findings = survey.Diagnose();
         var addresses = parse.GetValue(global.Addresses) is { Length: > 0 } given
             ? given.ToList()
-            : findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound).Select(h => h.Address).ToList();
+            : findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound == true).Select(h => h.Address).ToList();
         var services = parse.GetValue(global.Services) is { Length: > 0 } s ? s.ToList() : null;
         var syncPeriod = parse.GetValue(options.SyncPeriod)
             ?? survey.Answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()

@@ -10,7 +10,7 @@ namespace Recovery.Diagnosis;
 /// </summary>
 public static class EtcdServiceClaims
 {
-    public static async Task<ServiceClaimsReader.Result> ReadAsync(EtcdOpener opener, CancellationToken cancellationToken)
+    public static async Task<ClaimsResult> ReadAsync(EtcdOpener opener, CancellationToken cancellationToken)
     {
         try
         {
@@ -24,13 +24,12 @@ public static class EtcdServiceClaims
                     Addresses(s.Service.IngressIPs),
                     etcd.Source))
                 .ToList();
-            var unreadable = scan.Unreadable.Count();
-            var source = unreadable == 0 ? etcd.Source : $"{etcd.Source}; {unreadable} values could not be read (encrypted or malformed)";
-            return new ServiceClaimsReader.Result(claims, source);
+            var unreadable = scan.Unreadable.Select(s => $"{s.Key}: {s.Problem}").ToList();
+            return new ClaimsResult(claims, etcd.Source, unreadable);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new ServiceClaimsReader.Result(null, $"etcd: {e.Message}");
+            return new ClaimsResult([], null, [$"etcd: {e.Message}"]);
         }
     }
 

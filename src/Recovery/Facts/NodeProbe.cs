@@ -120,17 +120,16 @@ public sealed class NodeProbe(ClusterInventory inventory)
         Func<ShellCommand, Task<CommandResult>> run, KubeProxyFacts facts, CommandResult proxyMode, IReadOnlyList<ProcessRow> processes,
         IReadOnlyList<SystemdUnit> units, IReadOnlySet<string> existing, List<string> notes)
     {
-        if (proxyMode.Succeeded && KubeProxyModeSources.ParseProxyModeResponse(proxyMode.StdOut) is { } live)
-        {
-            return facts with { Mode = live, ModeSource = "/proxyMode" };
-        }
+        var live = proxyMode.Succeeded ? KubeProxyModeSources.ParseProxyModeResponse(proxyMode.StdOut) : null;
 
-        // Not answering (stopped, or metrics bound elsewhere): read what it is configured to do.
+        // The config file is read even when /proxyMode answers: it also gives the sync period, which sets how long
+        // the final check must wait for a kube-proxy that would bind the address again.
         var argv = ProcessTable.FindKubeProxy(processes)?.Argv
             ?? units.FirstOrDefault(u => u.Id == "kube-proxy.service" && u.Exists)?.ExecStart
             ?? [];
         var configPath = KubeProxyModeSources.Flag(argv, "config");
         var flagMode = KubeProxyModeSources.Flag(argv, "proxy-mode");
+        var flagSync = KubeProxyModeSources.Flag(argv, "ipvs-sync-period") is { } text ? GoDuration.TryParse(text) : null;
         var candidates = configPath is not null ? [configPath] : ProbeCommands.KubeProxyConfigFiles.Where(existing.Contains).ToList();
         foreach (var path in candidates)
         {
@@ -155,12 +154,16 @@ public sealed class NodeProbe(ClusterInventory inventory)
             }
             if (KubeProxyModeSources.ParseConfigMode(read.StdOut) is { } configured)
             {
-                return facts with { Mode = configured, ModeSource = path, ConfigPath = path };
+                var sync = KubeProxyModeSources.ParseConfigSyncPeriod(read.StdOut) ?? flagSync;
+                return live is not null
+                    ? facts with { Mode = live, ModeSource = "/proxyMode", ConfigPath = path, SyncPeriod = sync }
+                    : facts with { Mode = configured, ModeSource = path, ConfigPath = path, SyncPeriod = sync };
             }
         }
-        if (flagMode is not null) return facts with { Mode = flagMode, ModeSource = "--proxy-mode", ConfigPath = configPath };
+        if (live is not null) return facts with { Mode = live, ModeSource = "/proxyMode", ConfigPath = configPath, SyncPeriod = flagSync };
+        if (flagMode is not null) return facts with { Mode = flagMode, ModeSource = "--proxy-mode", ConfigPath = configPath, SyncPeriod = flagSync };
         if (facts.Manager is not null || facts.Running) notes.Add("kube-proxy mode: /proxyMode did not answer and no config file or flag says it");
-        return facts with { ConfigPath = configPath };
+        return facts with { ConfigPath = configPath, SyncPeriod = flagSync };
     }
 
     private static (string Hostname, string MachineId) ParseIdentity(CommandResult result, List<string> notes)

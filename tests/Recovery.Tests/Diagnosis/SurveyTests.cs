@@ -7,8 +7,8 @@ using Recovery.Tests.Fixtures;
 
 namespace Recovery.Tests.Diagnosis;
 
-/// <summary>The whole diagnose over node doubles answering with captured outputs, kubectl's included.</summary>
-public sealed class ClusterDiagnosisTests
+/// <summary>The whole diagnose (a Survey) over node doubles answering with captured outputs, kubectl's included.</summary>
+public sealed class SurveyTests
 {
     private static readonly CommandResult Refused = new(1,
         Fixture.Read("kubectl/get-services-refused.stdout"), Fixture.Read("kubectl/get-services-refused.stderr"), TimeSpan.Zero);
@@ -33,7 +33,7 @@ public sealed class ClusterDiagnosisTests
             new(node3, null, new SocketException((int)SocketError.HostUnreachable), TimeSpan.Zero),
         };
 
-        var report = await new ClusterDiagnosis(inventory).RunAsync(shells);
+        var report = (await Survey.FromShellsAsync(inventory, new LocalNode(inventory.FindByName("node2"), "test", []), shells, 16, null, default)).Report();
 
         Assert.True(report.Findings.LockoutFound);
         Assert.Equal(["node1", "node2"], report.Nodes.Select(n => n.NodeName));
@@ -52,7 +52,7 @@ public sealed class ClusterDiagnosisTests
         var inventory = Scenario.Inventory();
         var shells = inventory.Nodes.Select(n => Connected(inventory, n.Name, Refused)).ToList();
 
-        var report = await new ClusterDiagnosis(inventory).RunAsync(shells);
+        var report = (await Survey.FromShellsAsync(inventory, new LocalNode(inventory.FindByName("node2"), "test", []), shells, 16, null, default)).Report();
 
         Assert.True(report.Findings.LockoutFound);
         Assert.Empty(report.Findings.Hijacked[0].ClaimedBy);
