@@ -1,0 +1,6 @@
+namespace Lab.StandIns.Proxy;
+
+internal static class KubeProxy
+{
+    public static Task<int> RunAsync(Flags flags, CancellationToken ct) => Task.FromResult(flags.Get("config") is null && ct.IsCancellationRequested ? 1 : 0);
+}
