@@ -1,6 +1,85 @@
+// Stand-in for kube-proxy in IPVS mode (lab only: this kernel has neither IPVS nor the dummy driver).
+//
+// Reproduces: --config (KubeProxyConfiguration v1alpha1: mode, clientConnection.kubeconfig, ipvs.syncPeriod,
+// metricsBindAddress, hostnameOverride), --kubeconfig, --hostname-override, --proxy-mode,
+// --ipvs-sync-period, --metrics-bind-address; every sync period a list of Services through the API server
+// with the kubeconfig's client certificate; after a successful list, kube-ipvs0 holds exactly every
+// clusterIP, spec.externalIPs entry and status.loadBalancer.ingress[].ip as /32 (binding the hijacking
+// address, also on the node that owns it with --lab-bind-owner=yes as v1.20 does; with =no, as newer
+// versions, addresses present on another interface are skipped), and addresses nothing claims are unbound;
+// while the API server is unreachable or answers an error nothing changes; SIGTERM exits leaving the
+// addresses in place; GET http://<metricsBindAddress>/proxyMode answers the mode, /healthz answers.
+//
+// Does not reproduce: IPVS virtual servers and real servers, ipset (KUBE-EXTERNAL-IP, KUBE-IPVS-IPS ...),
+// iptables chains (KUBE-IPVS-FILTER ...), watches (it polls instead), Endpoints, conntrack cleanup,
+// --cleanup, the iptables and nftables modes (any other mode serves /proxyMode and binds nothing).
+// kube-ipvs0 is created as a dummy link, or a bridge left down when the dummy driver is missing.
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
 namespace Lab.StandIns.Proxy;
 
 internal static class KubeProxy
 {
-    public static Task<int> RunAsync(Flags flags, CancellationToken ct) => Task.FromResult(flags.Get("config") is null && ct.IsCancellationRequested ? 1 : 0);
+    public static async Task<int> RunAsync(Flags flags, CancellationToken ct)
+    {
+        var options = ProxyOptions.From(flags);
+        KubeConfig config;
+        try
+        {
+            config = KubeConfig.Load(options.KubeConfigPath!);
+        }
+        catch (Exception e) when (e is IOException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new StartupException($"kubeconfig {options.KubeConfigPath}: {e.Message}");
+        }
+        var ipvsMode = options.Mode == "ipvs";
+        using var lister = new ServiceLister(config, TimeSpan.FromSeconds(5));
+        var proxier = new Proxier(lister, new IpvsInterface(), ipvsMode, options.BindOwner);
+        var metrics = await StartMetricsAsync(options, proxier, ct);
+        Console.Error.WriteLine($"kube-proxy (lab stand-in): Using {(ipvsMode ? "ipvs" : options.Mode)} Proxier; node {options.HostnameOverride ?? Environment.MachineName}; " +
+            $"API {config.Server}; sync every {options.SyncPeriod.TotalSeconds}s; bind-owner {(options.BindOwner ? "yes" : "no")}; metrics on {options.MetricsBind}");
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await proxier.SyncOnceAsync(ct);
+                await Task.Delay(options.SyncPeriod, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // SIGTERM: leave kube-ipvs0 as it is, like the real kube-proxy.
+        }
+        await metrics.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    private static async Task<WebApplication> StartMetricsAsync(ProxyOptions options, Proxier proxier, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => { k.AddServerHeader = false; k.Listen(options.MetricsBind); });
+        var app = builder.Build();
+        app.MapGet("/proxyMode", () => Results.Text(options.Mode));
+        app.MapGet("/healthz", () => Results.Json(new
+        {
+            lastUpdated = (proxier.LastSynced ?? DateTimeOffset.MinValue).ToString("O"),
+            currentTime = DateTimeOffset.UtcNow.ToString("O"),
+        }));
+        app.MapGet("/metrics", () => Results.Text(
+            $"# HELP kubeproxy_sync_proxy_rules_last_timestamp_seconds The last time proxy rules were successfully synced.\n" +
+            $"kubeproxy_sync_proxy_rules_last_timestamp_seconds {proxier.LastSynced?.ToUnixTimeSeconds() ?? 0}\n"));
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException e)
+        {
+            throw new StartupException($"cannot listen on {options.MetricsBind}: {e.Message}");
+        }
+        return app;
+    }
 }
