@@ -46,9 +46,21 @@ internal sealed record Envelope(string ApiVersion, string Kind, byte[] Raw)
             throw new InvalidDataException("value is JSON, the lab stores and reads protobuf (k8s\\0 envelope)");
         if (!value.StartsWith(Magic))
             throw new InvalidDataException("value does not start with the k8s\\0 protobuf magic");
+        try
+        {
+            return ParseUnknown(value[Magic.Length..].ToArray());
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"the runtime.Unknown after k8s\\0 is not valid protobuf ({e.Message})", e);
+        }
+    }
+
+    private static Envelope ParseUnknown(byte[] bytes)
+    {
         string apiVersion = "", kind = "";
         byte[] raw = [];
-        var input = new CodedInputStream(value[Magic.Length..].ToArray());
+        var input = new CodedInputStream(bytes);
         for (var tag = input.ReadTag(); tag != 0; tag = input.ReadTag())
         {
             switch (WireFormat.GetTagFieldNumber(tag))
