@@ -24,6 +24,7 @@ using System.Text.Json.Nodes;
 using Grpc.Core;
 using Lab.StandIns.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -134,6 +135,11 @@ internal sealed class Dispatcher(ResourceHandler handler, EtcdStore store, Clien
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or KeyNotFoundException)
+        {
+            // A body whose values have the wrong JSON type somewhere the rules read them: answer, do not crash.
+            await WriteAsync(ctx, new ApiResult(400, ApiError.BadRequest($"the request could not be processed: {e.Message}").ToStatus()));
         }
     }
 

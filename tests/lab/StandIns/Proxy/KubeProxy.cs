@@ -16,6 +16,7 @@
 // kube-ipvs0 is created as a dummy link, or a bridge left down when the dummy driver is missing.
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
