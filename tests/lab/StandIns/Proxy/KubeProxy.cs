@@ -14,12 +14,6 @@
 // iptables chains (KUBE-IPVS-FILTER ...), watches (it polls instead), Endpoints, conntrack cleanup,
 // --cleanup, the iptables and nftables modes (any other mode serves /proxyMode and binds nothing).
 // kube-ipvs0 is created as a dummy link, or a bridge left down when the dummy driver is missing.
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-
 namespace Lab.StandIns.Proxy;
 
 internal static class KubeProxy
@@ -39,7 +33,8 @@ internal static class KubeProxy
         var ipvsMode = options.Mode == "ipvs";
         using var lister = new ServiceLister(config, TimeSpan.FromSeconds(5));
         var proxier = new Proxier(lister, new IpvsInterface(), ipvsMode, options.BindOwner);
-        var metrics = await StartMetricsAsync(options, proxier, ct);
+        using var metrics = new MetricsServer(options.MetricsBind, options.Mode, () => proxier.LastSynced);
+        metrics.Start(ct);
         Console.Error.WriteLine($"kube-proxy (lab stand-in): Using {(ipvsMode ? "ipvs" : options.Mode)} Proxier; node {options.HostnameOverride ?? Environment.MachineName}; " +
             $"API {config.Server}; sync every {options.SyncPeriod.TotalSeconds}s; bind-owner {(options.BindOwner ? "yes" : "no")}; metrics on {options.MetricsBind}");
         try
@@ -54,33 +49,6 @@ internal static class KubeProxy
         {
             // SIGTERM: leave kube-ipvs0 as it is, like the real kube-proxy.
         }
-        await metrics.StopAsync(CancellationToken.None);
         return 0;
-    }
-
-    private static async Task<WebApplication> StartMetricsAsync(ProxyOptions options, Proxier proxier, CancellationToken ct)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => { k.AddServerHeader = false; k.Listen(options.MetricsBind); });
-        var app = builder.Build();
-        app.MapGet("/proxyMode", () => Results.Text(options.Mode));
-        app.MapGet("/healthz", () => Results.Json(new
-        {
-            lastUpdated = (proxier.LastSynced ?? DateTimeOffset.MinValue).ToString("O"),
-            currentTime = DateTimeOffset.UtcNow.ToString("O"),
-        }));
-        app.MapGet("/metrics", () => Results.Text(
-            $"# HELP kubeproxy_sync_proxy_rules_last_timestamp_seconds The last time proxy rules were successfully synced.\n" +
-            $"kubeproxy_sync_proxy_rules_last_timestamp_seconds {proxier.LastSynced?.ToUnixTimeSeconds() ?? 0}\n"));
-        try
-        {
-            await app.StartAsync(ct);
-        }
-        catch (IOException e)
-        {
-            throw new StartupException($"cannot listen on {options.MetricsBind}: {e.Message}");
-        }
-        return app;
     }
 }
