@@ -192,6 +192,27 @@ public class ApiServerKubectlTests(LabCluster lab) : IClassFixture<LabCluster>
         Ok(lab.Kube("delete", "svc", "foreign"));
     }
 
+    [SkippableFact]
+    public void Keeps_serving_when_one_of_its_etcd_servers_is_unreachable()
+    {
+        Skip.If(lab.Missing is not null, lab.Missing);
+        // As on a control-plane node whose --etcd-servers lists a member that the hijack made unreachable.
+        var other = lab.StartApiServer("6444", "https://127.0.0.1:2999,https://127.0.0.1:2379");
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var r = lab.Kube("--server", "https://127.0.0.1:6444", "get", "svc", "-A");
+                Assert.True(r.Code == 0, r.ToString());
+            }
+        }
+        finally
+        {
+            other.Kill();
+            other.WaitForExit();
+        }
+    }
+
     private static byte[] Field(int number, byte[] bytes)
     {
         var head = new List<byte> { (byte)((number << 3) | 2) };

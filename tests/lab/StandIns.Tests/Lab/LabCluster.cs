@@ -69,14 +69,14 @@ public sealed class LabCluster : IDisposable
         ["etcdctl", "--endpoints", "https://127.0.0.1:2379", "--cacert", Pki("ca.crt"), "--cert", Pki("etcdclient.crt"), "--key", Pki("etcdclient.key"), .. args]));
 
     /// <summary>curl inside the namespace with the admin certificate (or another pair, or none).</summary>
-    public Run.Result Curl(string method, string path, string? body = null, string contentType = "application/json", string? cert = "admin")
+    public Run.Result Curl(string method, string path, string? body = null, string contentType = "application/json", string? cert = "admin", string port = ApiPort)
     {
         List<string> argv = ["curl", "-s", "-w", "\n%{http_code}", "-X", method, "--cacert", Pki("ca.crt")];
         if (cert is not null)
             argv.AddRange(["--cert", Pki($"{cert}.crt"), "--key", Pki($"{cert}.key")]);
         if (body is not null)
             argv.AddRange(["-H", $"Content-Type: {contentType}", "--data-binary", body]);
-        argv.Add($"https://127.0.0.1:{ApiPort}{path}");
+        argv.Add($"https://127.0.0.1:{port}{path}");
         return Run.Command(InNamespace([.. argv]));
     }
 
@@ -99,18 +99,20 @@ public sealed class LabCluster : IDisposable
         }
     }
 
-    public void StartApiServer()
+    public void StartApiServer() => _apiServer = StartApiServer(ApiPort, "https://127.0.0.1:2379");
+
+    /// <summary>Another stand-in kube-apiserver on PORT over the given --etcd-servers list.</summary>
+    public Process StartApiServer(string port, string etcdServers)
     {
-        _apiServer = StartInNamespace("kube-apiserver.log", StandIn, "kube-apiserver",
-            "--advertise-address=127.0.0.1", "--bind-address", "127.0.0.1", $"--secure-port={ApiPort}",
+        var p = StartInNamespace($"kube-apiserver-{port}.log", StandIn, "kube-apiserver",
+            "--advertise-address=127.0.0.1", "--bind-address", "127.0.0.1", $"--secure-port={port}",
             $"--tls-cert-file={Pki("apiserver.crt")}", $"--tls-private-key-file={Pki("apiserver.key")}",
-            $"--client-ca-file={Pki("ca.crt")}", "--etcd-servers=https://127.0.0.1:2379",
+            $"--client-ca-file={Pki("ca.crt")}", $"--etcd-servers={etcdServers}",
             $"--etcd-cafile={Pki("ca.crt")}", $"--etcd-certfile={Pki("etcdclient.crt")}",
             $"--etcd-keyfile={Pki("etcdclient.key")}", "--authorization-mode=Node,RBAC", "--allow-privileged=true");
-        Run.Eventually(() => Curl("GET", "/readyz").Text.StartsWith("ok", StringComparison.Ordinal), "kube-apiserver stand-in ready: " + ApiLog);
+        Run.Eventually(() => Curl("GET", "/readyz", port: port).Text.StartsWith("ok", StringComparison.Ordinal), $"kube-apiserver stand-in on {port} ready");
+        return p;
     }
-
-    public string ApiLog => File.Exists(Path.Combine(Dir, "kube-apiserver.log")) ? File.ReadAllText(Path.Combine(Dir, "kube-apiserver.log")) : "";
 
     public void Dispose()
     {
