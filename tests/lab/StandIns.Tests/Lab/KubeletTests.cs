@@ -65,6 +65,27 @@ public sealed class KubeletTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_command_that_keeps_failing_is_restarted_with_back_off()
+    {
+        Skip.If(_kubelet is null, "lab-standin not built");
+        File.WriteAllText(Path.Combine(Manifests, "failing.yaml"), $"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: failing
+            spec:
+              containers:
+              - name: failing
+                command: ["/bin/sh", "-c", "echo $$ >> {Marker}; exit 3"]
+            """);
+        Run.Eventually(() => Started().Count >= 3, "restarted after failing");
+        Thread.Sleep(8000);
+        var restarts = File.ReadAllText(Log).Split('\n').Count(l => l.Contains("exited with code 3", StringComparison.Ordinal));
+        Assert.InRange(restarts, 2, 7); // some 13 s of failures: without back-off there would be about 13
+        Assert.False(_kubelet!.HasExited, "the kubelet survives its pods' failures");
+    }
+
+    [SkippableFact]
     public void Stopping_the_kubelet_stops_its_pods()
     {
         Skip.If(_kubelet is null, "lab-standin not built");

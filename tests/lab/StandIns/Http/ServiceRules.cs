@@ -34,8 +34,13 @@ internal static partial class ServiceRules
                 p["targetPort"] = p["port"]?.DeepClone();
         }
         if (type is "ClusterIP" or "ExternalName")
+        {
+            // v1.20 drops what only NodePort/LoadBalancer use when the type no longer needs it.
             foreach (var p in ports.OfType<JsonObject>())
                 p.Remove("nodePort");
+            spec.Remove("externalTrafficPolicy");
+            spec.Remove("healthCheckNodePort");
+        }
         CarryOver(spec, oldSpec, type);
         errors.AddRange(ValidatePorts(ports, type, spec["clusterIP"]?.ToString()));
         errors.AddRange(ValidateAddresses(svc, spec));

@@ -12,10 +12,15 @@ internal sealed class PodProcess : IDisposable
     private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(5);
     private readonly Process _process;
 
+    private readonly DateTime _startedAt = DateTime.UtcNow;
+    private DateTime? _exitedAt;
+
     private PodProcess(StaticPod pod, Process process)
     {
         Pod = pod;
         _process = process;
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => _exitedAt = DateTime.UtcNow;
     }
 
     public StaticPod Pod { get; }
@@ -25,6 +30,12 @@ internal sealed class PodProcess : IDisposable
     public bool Exited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>When the process exited (now, if the exit has not been signalled yet).</summary>
+    public DateTime ExitedAt => _exitedAt ?? DateTime.UtcNow;
+
+    /// <summary>How long the process ran (up to now when it still runs).</summary>
+    public TimeSpan Ran => ExitedAt - _startedAt;
 
     public static PodProcess Start(StaticPod pod, string logFile)
     {
