@@ -60,13 +60,18 @@ cmd_up() {
   [[ $manager =~ ^(systemd|static-pod|custom)$ ]] || die "--proxy-manager: expected systemd|static-pod|custom, got '$manager'"
   [[ $owner =~ ^(yes|no)$ ]] || die "--bind-owner: expected yes|no, got '$owner'"
   local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"
-  if lab_alive && [[ $(cat "$LAB_RUN_DIR/options") == "$options" ]]; then log "already up ($(lab_prefix))"; return 0; fi
-  [[ -e $LAB_RUN_DIR ]] && { log "replacing the previous lab in $LAB_RUN_DIR"; lab_down; }
-  [[ -x $LAB_KUBECTL ]] || die "kubectl 1.20 missing at $LAB_KUBECTL (run tests/lab/install.sh)"
+  if [[ -z ${LAB_UP_TOKEN:-} ]]; then
+    if lab_alive && [[ $(cat "$LAB_RUN_DIR/options") == "$options" ]]; then log "already up ($(lab_prefix))"; return 0; fi
+    [[ -e $LAB_RUN_DIR ]] && { log "replacing the previous lab in $LAB_RUN_DIR"; lab_down; }
+    [[ -x $LAB_KUBECTL ]] || die "kubectl 1.20 missing at $LAB_KUBECTL (run tests/lab/install.sh)"
+    mkdir -p "$LAB_RUN_DIR/pids"
+    echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
+    # Every process of this `up` (and of the nodes) carries the prefix in its environment from here on, so
+    # `down` finds them even when `up` was killed halfway.
+    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner"
+  fi
 
   local t0=$SECONDS
-  mkdir -p "$LAB_RUN_DIR/pids"
-  echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
   echo "$options" > "$LAB_RUN_DIR/options"
   seq 1 "$nodes" | sed 's/^/node/' > "$LAB_RUN_DIR/nodes.list"
   log "up: $nodes nodes, prefix $(lab_prefix), kube-proxy by $manager, bind-owner $owner, in $LAB_RUN_DIR"

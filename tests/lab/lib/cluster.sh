@@ -23,7 +23,7 @@ register_nodes() {
 YAML
     done
   } > "$f"
-  node_kubectl node1 apply -f "$f" >/dev/null
+  retry 60 node_kubectl node1 apply -f "$f" >/dev/null || return 1
   # Node status is a subresource: write the addresses through it, as the kubelet does.
   for n in $(lab_nodes); do
     node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
@@ -68,18 +68,16 @@ spec:
     targetPort: http-web-svc
 YAML
   [[ $ns == default ]] || node_kubectl node1 create namespace "$ns" >/dev/null 2>&1 || true
-  # The Pod is stored when the stand-in apiserver serves Pods; it never runs. The Service is what matters.
-  node_kubectl node1 apply -f "$f" >/dev/null 2>&1 || node_exec node1 sh -c "sed -n '/^---$/,\$p' '$f' | '$LAB_KUBECTL' --request-timeout=10s apply -f -" >/dev/null \
-    || die "kubectl apply of the Service failed"
+  retry 90 apply_seed "$f" || die "kubectl apply of the Service failed"
   if [[ $lb == yes ]]; then
-    node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
-    node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
+    retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
+    retry 60 node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
       --cert "$LAB_RUN_DIR/pki/admin.crt" --key "$LAB_RUN_DIR/pki/admin.key" -X PATCH \
       -H 'Content-Type: application/merge-patch+json' \
       -d "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"$ip\"}]}}}" \
       "https://$(node_addr node1):6443/api/v1/namespaces/$ns/services/$name/status" || die "status patch failed"
   else
-    node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[\"$ip\"]}}" >/dev/null || die "kubectl patch failed"
+    retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[\"$ip\"]}}" >/dev/null || die "kubectl patch failed"
   fi
   # Visible when every node that does not own the address routes it locally.
   local n; for n in $(lab_nodes); do
@@ -87,6 +85,12 @@ YAML
     wait_for 90 "$n to route $ip locally" routes_local "$n" "$ip" || die "the lockout did not appear on $n"
   done
   log "broken: every other node routes $ip locally"
+}
+
+# The Pod is stored when the stand-in apiserver serves Pods (it never runs); the Service is what matters.
+apply_seed() {
+  node_kubectl node1 apply -f "$1" >/dev/null 2>&1 ||
+    node_exec node1 sh -c "sed -n '/^---\$/,\$p' '$1' | '$LAB_KUBECTL' --request-timeout=10s apply -f -" >/dev/null
 }
 
 routes_local() { node_exec "$1" ip route get "$2" | grep -q '^local '; }

@@ -34,3 +34,9 @@ wait_for() {
     sleep 0.5
   done
 }
+
+# Retries a command (an API call while etcd elects a leader, say) until it succeeds or the timeout passes.
+retry() {
+  local timeout=$1; shift; local end=$((SECONDS + timeout))
+  until "$@"; do ((SECONDS < end)) || return 1; sleep 2; done
+}

@@ -4,11 +4,18 @@
 
 cmdline_of() { local a=(); { mapfile -d '' a < "$1/cmdline"; } 2>/dev/null; echo "${a[*]}"; }
 
-lab_processes() {   # host pids of this run's inits and switch, found by the prefix in their command line
-  local prefix=$1 p c
+environ_of() { local a=(); { mapfile -d '' a < "$1/environ"; } 2>/dev/null; echo " ${a[*]} "; }
+
+# Host pids of this run: its inits and switch (the prefix in their command line) and every process of an `up`
+# (the prefix in their environment, LAB_UP_TOKEN), except this process and its ancestors.
+lab_processes() {
+  local prefix=$1 p c self=" $$ $BASHPID $PPID "
   for p in /proc/[0-9]*; do
+    [[ $self == *" ${p#/proc/} "* ]] && continue
     c=$(cmdline_of "$p")
-    if [[ $c == *"node-init.sh $prefix "* || $c == "lab-switch $prefix"* ]]; then echo "${p#/proc/}"; fi
+    if [[ $c == *"node-init.sh $prefix "* || $c == "lab-switch $prefix"* || $(environ_of "$p") == *" LAB_UP_TOKEN=$prefix "* ]]; then
+      echo "${p#/proc/}"
+    fi
   done
   return 0
 }
@@ -16,9 +23,13 @@ lab_processes() {   # host pids of this run's inits and switch, found by the pre
 lab_down() {
   local prefix; prefix=$(lab_prefix)
   if [[ -n $prefix ]]; then
-    local pids; pids=$(lab_processes "$prefix" | xargs)
-    [[ -n $pids ]] && kill -KILL $pids 2>/dev/null
-    for _ in $(seq 100); do [[ -z $(lab_processes "$prefix") ]] && break; sleep 0.1; done
+    local pids
+    for _ in $(seq 50); do       # repeated: an `up` killed halfway may still have children forking
+      pids=$(lab_processes "$prefix" | xargs)
+      [[ -z $pids ]] && break
+      kill -KILL $pids 2>/dev/null || true
+      sleep 0.2
+    done
     [[ -z $(lab_processes "$prefix") ]] || die "processes of lab $prefix survive: $(lab_processes "$prefix" | xargs)"
   fi
   rm -rf "$LAB_RUN_DIR"

@@ -21,7 +21,7 @@ ipvs:
   scheduler: rr
   syncPeriod: 1s
   minSyncPeriod: 0s
-  strictARP: false
+  strictARP: true
 YAML
 }
 

@@ -25,6 +25,7 @@ publish_standins() {
         dotnet publish "$LAB_HOME/StandIns" -c Release -o "$cache.tmp" -nodeReuse:false -p:UseSharedCompilation=false \
         -v quiet -nologo >"$LAB_HOME/.run/publish.log" 2>&1 || { cat "$LAB_HOME/.run/publish.log" >&2; exit 1; }
       mv "$cache.tmp" "$cache"
+      find "$LAB_HOME/.run" -maxdepth 1 -name 'standins-*' ! -path "$cache" -exec rm -rf {} +   # older versions
     fi
   ) 9>"$LAB_HOME/.run/publish.lock" || die "dotnet publish of tests/lab/StandIns failed"
   local b; b=$(bin_dir); rm -rf "$b"; cp -a "$cache" "$b"
