@@ -2,14 +2,15 @@
 //
 // Reproduces: the real flags (--advertise-address, --bind-address, --secure-port, --tls-cert-file,
 // --tls-private-key-file, --client-ca-file, --anonymous-auth, --etcd-servers, --etcd-cafile, --etcd-certfile,
-// --etcd-keyfile, --etcd-prefix; the rest are ignored); HTTPS with x509 client-certificate authentication;
+// --etcd-keyfile, --etcd-prefix, --service-cluster-ip-range (IPv4), --service-node-port-range; the rest
+// are ignored); HTTPS with x509 client-certificate authentication;
 // a stateless server over etcd 3 with the real keys (/registry/services/specs/NS/NAME, services/endpoints,
 // endpointslices, minions) and the real value format (k8s\0 + runtime.Unknown + gogo-protobuf of core/v1 and
 // discovery/v1 with upstream field numbers), resourceVersion = the key's mod revision, optimistic
 // concurrency (409 Conflict), metav1.Status errors (404, 409, 422, 400); discovery, /version, health checks,
 // a minimal /openapi/v2; Services, Endpoints, EndpointSlices, Nodes with get/list (also all namespaces,
 // label and field selectors, server-side Table printing), create, update, strategic merge / JSON merge /
-// JSON patch, delete, and the status subresource; ClusterIP (10.96.0.0/12) and nodePort allocation; the
+// JSON patch, delete, and the status subresource; ClusterIP and nodePort allocation; the
 // Endpoints object and EndpointSlice the controllers would write for a Service with a selector.
 //
 // Does not reproduce: watch, authorization (any trusted certificate may do anything), admission plugins,
@@ -47,7 +48,7 @@ internal static class ApiServer
         var etcd = new EtcdConnection(o.EtcdServers, o.EtcdCaFile, o.EtcdCertFile, o.EtcdKeyFile).Connect();
         var store = new EtcdStore(etcd, o.EtcdPrefix);
         var advertise = $"{o.AdvertiseAddress ?? (o.BindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : o.BindAddress.ToString())}:{o.SecurePort}";
-        var api = new Dispatcher(new ResourceHandler(store), store, new ClientAuth(clientCa, o.AnonymousAuth), advertise);
+        var api = new Dispatcher(new ResourceHandler(store, o.Ranges), store, new ClientAuth(clientCa, o.AnonymousAuth), advertise);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();

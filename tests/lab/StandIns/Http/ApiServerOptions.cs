@@ -5,7 +5,8 @@ namespace Lab.StandIns.Http;
 /// <summary>The real kube-apiserver flags the stand-in honours (others are accepted and ignored).</summary>
 internal sealed record ApiServerOptions(
     IPAddress BindAddress, int SecurePort, string? AdvertiseAddress, string CertFile, string KeyFile, string? ClientCaFile,
-    bool AnonymousAuth, IReadOnlyList<string> EtcdServers, string? EtcdCaFile, string? EtcdCertFile, string? EtcdKeyFile, string EtcdPrefix)
+    bool AnonymousAuth, IReadOnlyList<string> EtcdServers, string? EtcdCaFile, string? EtcdCertFile, string? EtcdKeyFile, string EtcdPrefix,
+    ServiceRanges Ranges)
 {
     public static ApiServerOptions From(Flags flags)
     {
@@ -24,6 +25,7 @@ internal sealed record ApiServerOptions(
                 throw new StartupException($"{file}: no such file");
         return new ApiServerOptions(bindAddress, port, flags.Get("advertise-address"), cert, key, flags.Get("client-ca-file"),
             flags.Get("anonymous-auth", "true") != "false", servers, flags.Get("etcd-cafile"), flags.Get("etcd-certfile"),
-            flags.Get("etcd-keyfile"), flags.Get("etcd-prefix", "/registry"));
+            flags.Get("etcd-keyfile"), flags.Get("etcd-prefix", "/registry"),
+            ServiceRanges.Parse(flags.Get("service-cluster-ip-range", "10.96.0.0/12"), flags.Get("service-node-port-range", "30000-32767")));
     }
 }

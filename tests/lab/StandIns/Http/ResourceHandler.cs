@@ -11,7 +11,7 @@ internal sealed record ApiResult(int Code, JsonNode Body);
 /// get/list/create/update/patch/delete (and the status subresource) of one resource, stored in etcd. Services
 /// also get the registry's allocation and the endpoint controllers' objects; deleting a Service deletes them.
 /// </summary>
-internal sealed class ResourceHandler(EtcdStore store)
+internal sealed class ResourceHandler(EtcdStore store, ServiceRanges ranges)
 {
     private const int PatchAttempts = 5;
 
@@ -189,7 +189,7 @@ internal sealed class ResourceHandler(EtcdStore store)
     {
         var (all, _) = await store.ListAsync(Resource.Services, null, ct);
         var uid = except?["metadata"]?["uid"]?.ToString();
-        return new ServiceAllocator(all.Select(s => s.Object).Where(s => uid is null || s["metadata"]?["uid"]?.ToString() != uid).ToList());
+        return new ServiceAllocator(all.Select(s => s.Object).Where(s => uid is null || s["metadata"]?["uid"]?.ToString() != uid).ToList(), ranges);
     }
 
     /// <summary>The object exactly as a later GET will show it: decoded from the bytes just stored.</summary>

@@ -91,9 +91,9 @@ internal static partial class ServiceRules
         }
         else if (requested != "None" && oldSpec is null)
         {
-            if (!IPAddress.TryParse(requested, out var ip) || !ServiceAllocator.InRange(ip))
+            if (!IPAddress.TryParse(requested, out var ip) || !allocator.Ranges.Contains(ip))
             {
-                yield return FieldError.InvalidValue("spec.clusterIPs", new JsonArray(requested), "failed to allocate IP " + requested + ": the provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12");
+                yield return FieldError.InvalidValue("spec.clusterIPs", new JsonArray(requested), $"failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range. The range of valid IPs is {allocator.Ranges.Cidr}");
                 yield break;
             }
             if (allocator.IpInUse(requested))
@@ -121,9 +121,9 @@ internal static partial class ServiceRules
             {
                 p["nodePort"] = allocator.NextNodePort();
             }
-            else if (nodePort is < 30000 or > 32767)
+            else if (nodePort < allocator.Ranges.NodePortMin || nodePort > allocator.Ranges.NodePortMax)
             {
-                yield return FieldError.InvalidValue($"spec.ports[{i}].nodePort", p["nodePort"], "provided port is not in the valid range. The range of valid ports is 30000-32767");
+                yield return FieldError.InvalidValue($"spec.ports[{i}].nodePort", p["nodePort"], $"provided port is not in the valid range. The range of valid ports is {allocator.Ranges.NodePortMin}-{allocator.Ranges.NodePortMax}");
             }
             else if (!oldPorts.Contains(nodePort))
             {
