@@ -213,6 +213,28 @@ public class ApiServerKubectlTests(LabCluster lab) : IClassFixture<LabCluster>
         }
     }
 
+    [SkippableFact]
+    public void Refuses_an_etcd_whose_certificate_does_not_name_the_address_it_dialled()
+    {
+        Skip.If(lab.Missing is not null, lab.Missing);
+        // etcd's certificate names IP 127.0.0.1 only; as with Go's TLS client, "localhost" does not match.
+        var p = lab.StartInNamespace("kube-apiserver-6445.log", LabCluster.StandIn, "kube-apiserver", "--bind-address=127.0.0.1",
+            "--secure-port=6445", $"--tls-cert-file={lab.Pki("apiserver.crt")}", $"--tls-private-key-file={lab.Pki("apiserver.key")}",
+            $"--client-ca-file={lab.Pki("ca.crt")}", "--etcd-servers=https://localhost:2379", $"--etcd-cafile={lab.Pki("ca.crt")}",
+            $"--etcd-certfile={lab.Pki("etcdclient.crt")}", $"--etcd-keyfile={lab.Pki("etcdclient.key")}");
+        try
+        {
+            Run.Eventually(() => lab.Curl("GET", "/readyz", port: "6445").Text.Trim().EndsWith("500", StringComparison.Ordinal), "readyz reports etcd failed");
+            Assert.Contains("Internal error", lab.Curl("GET", "/api/v1/services", port: "6445").Text);
+            Assert.Contains("etcd certificate refused: RemoteCertificateNameMismatch", File.ReadAllText(Path.Combine(lab.Dir, "kube-apiserver-6445.log")));
+        }
+        finally
+        {
+            p.Kill();
+            p.WaitForExit();
+        }
+    }
+
     private static byte[] Field(int number, byte[] bytes)
     {
         var head = new List<byte> { (byte)((number << 3) | 2) };

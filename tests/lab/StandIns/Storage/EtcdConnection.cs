@@ -27,8 +27,11 @@ internal sealed record EtcdConnection(IReadOnlyList<string> Servers, string? CaF
 
     private static bool TrustedBy(X509Certificate2Collection ca, X509Certificate2 cert, SslPolicyErrors errors)
     {
-        if ((errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        if ((errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
+        {
+            Console.Error.WriteLine($"kube-apiserver: etcd certificate refused: {errors}");
             return false;
+        }
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(ca);
