@@ -29,6 +29,20 @@ public class ServiceRulesTests
     }
 
     [Fact]
+    public void Bits_still_set_in_the_etcd_bitmap_are_not_handed_out_and_a_full_range_is_an_error()
+    {
+        // 10.100.0.0/29: bits 0..5 are .1 to .6; .1 is never handed out; bits 1..4 (.2-.5) are marked.
+        var marked = new System.Numerics.BigInteger(0b11110);
+        var svc = Svc("""{"metadata":{"name":"s"},"spec":{"ports":[{"port":80}]}}""");
+        Assert.Empty(ServiceRules.Prepare(svc, null, new ServiceAllocator([], Small, marked, null)));
+        Assert.Equal("10.100.0.6", svc["spec"]!["clusterIP"]!.ToString());
+
+        var full = Svc("""{"metadata":{"name":"t"},"spec":{"ports":[{"port":80}]}}""");
+        var e = Assert.Throws<ApiError>(() => ServiceRules.Prepare(full, null, new ServiceAllocator([svc], Small, marked, null)));
+        Assert.Contains("range is full", e.Message);
+    }
+
+    [Fact]
     public void Defaults_like_the_v1_20_registry()
     {
         var svc = Svc("""{"metadata":{"name":"s"},"spec":{"type":"NodePort","ports":[{"port":80}]}}""");

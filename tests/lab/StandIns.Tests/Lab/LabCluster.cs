@@ -10,6 +10,9 @@ namespace Lab.StandIns.Tests.Lab;
 public sealed class LabCluster : IDisposable
 {
     public const string ApiPort = "6443";
+
+    /// <summary>The allocator repair loop's period here (3 minutes upstream), so a leak is freed within seconds.</summary>
+    public const int RepairSeconds = 2;
     private readonly List<Process> _processes = [];
     private Process? _apiServer;
 
@@ -109,9 +112,19 @@ public sealed class LabCluster : IDisposable
             $"--tls-cert-file={Pki("apiserver.crt")}", $"--tls-private-key-file={Pki("apiserver.key")}",
             $"--client-ca-file={Pki("ca.crt")}", $"--etcd-servers={etcdServers}",
             $"--etcd-cafile={Pki("ca.crt")}", $"--etcd-certfile={Pki("etcdclient.crt")}",
-            $"--etcd-keyfile={Pki("etcdclient.key")}", "--authorization-mode=Node,RBAC", "--allow-privileged=true");
+            $"--etcd-keyfile={Pki("etcdclient.key")}", "--authorization-mode=Node,RBAC", "--allow-privileged=true",
+            "--service-cluster-ip-range=10.96.0.0/12", $"--lab-repair-interval={RepairSeconds}s");
         Run.Eventually(() => Curl("GET", "/readyz", port: port).Text.StartsWith("ok", StringComparison.Ordinal), $"kube-apiserver stand-in on {port} ready");
         return p;
+    }
+
+    public string ApiLog
+    {
+        get
+        {
+            var path = Path.Combine(Dir, $"kube-apiserver-{ApiPort}.log");
+            return File.Exists(path) ? File.ReadAllText(path) : "";
+        }
     }
 
     public void Dispose()

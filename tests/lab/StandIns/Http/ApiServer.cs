@@ -10,14 +10,15 @@
 // concurrency (409 Conflict), metav1.Status errors (404, 409, 422, 400); discovery, /version, health checks,
 // a minimal /openapi/v2; Services, Endpoints, EndpointSlices, Nodes with get/list (also all namespaces,
 // label and field selectors, server-side Table printing), create, update, strategic merge / JSON merge /
-// JSON patch, delete, and the status subresource; ClusterIP and nodePort allocation; the
-// Endpoints object and EndpointSlice the controllers would write for a Service with a selector.
+// JSON patch, delete, and the status subresource; ClusterIP and nodePort allocation with the allocators'
+// bitmaps in etcd (/registry/ranges/serviceips, servicenodeports) and their repair loops (every 3 minutes,
+// --lab-repair-interval to change; a leaked bit is freed on the third run); the Endpoints object and
+// EndpointSlice the controllers would write for a Service with a selector.
 //
 // Does not reproduce: watch, authorization (any trusted certificate may do anything), admission plugins,
 // namespaces as objects (any namespace name is accepted), other resources (Pods, ...), managedFields and
-// server-side apply, the /registry/ranges allocator bitmaps (allocation reads the Services instead), the
-// repair loops, garbage collection (a Service deleted directly in etcd keeps its Endpoints/EndpointSlice),
-// encryption at rest, API priority and fairness, aggregated APIs.
+// server-side apply, the v1.33+ IPAddress allocator, garbage collection (a Service deleted directly in etcd
+// keeps its Endpoints/EndpointSlice), encryption at rest, API priority and fairness, aggregated APIs.
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Lab.StandIns.Storage;
@@ -48,7 +49,9 @@ internal static class ApiServer
         var etcd = new EtcdConnection(o.EtcdServers, o.EtcdCaFile, o.EtcdCertFile, o.EtcdKeyFile).Connect();
         var store = new EtcdStore(etcd, o.EtcdPrefix);
         var advertise = $"{o.AdvertiseAddress ?? (o.BindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : o.BindAddress.ToString())}:{o.SecurePort}";
-        var api = new Dispatcher(new ResourceHandler(store, o.Ranges), store, new ClientAuth(clientCa, o.AnonymousAuth), advertise);
+        var bitmaps = new AllocationBitmaps(store, o.Ranges);
+        var repair = new AllocationRepair(store, bitmaps, o.RepairInterval);
+        var api = new Dispatcher(new ResourceHandler(store, bitmaps), store, new ClientAuth(clientCa, o.AnonymousAuth), advertise);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -76,6 +79,7 @@ internal static class ApiServer
         {
             throw new StartupException($"cannot listen on {o.BindAddress}:{o.SecurePort}: {e.Message}");
         }
+        var repairs = repair.RunAsync(ct); // first run at start, as upstream, then every --lab-repair-interval
         Console.Error.WriteLine($"kube-apiserver (lab stand-in): serving on https://{o.BindAddress}:{o.SecurePort}, etcd {string.Join(",", o.EtcdServers)} prefix {store.Prefix}");
         try
         {
@@ -85,6 +89,7 @@ internal static class ApiServer
         {
         }
         await app.StopAsync(CancellationToken.None);
+        await repairs;
         etcd.Dispose();
         return 0;
     }

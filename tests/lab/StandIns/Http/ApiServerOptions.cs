@@ -6,7 +6,7 @@ namespace Lab.StandIns.Http;
 internal sealed record ApiServerOptions(
     IPAddress BindAddress, int SecurePort, string? AdvertiseAddress, string CertFile, string KeyFile, string? ClientCaFile,
     bool AnonymousAuth, IReadOnlyList<string> EtcdServers, string? EtcdCaFile, string? EtcdCertFile, string? EtcdKeyFile, string EtcdPrefix,
-    ServiceRanges Ranges)
+    ServiceRanges Ranges, TimeSpan RepairInterval)
 {
     public static ApiServerOptions From(Flags flags)
     {
@@ -26,6 +26,7 @@ internal sealed record ApiServerOptions(
         return new ApiServerOptions(bindAddress, port, flags.Get("advertise-address"), cert, key, flags.Get("client-ca-file"),
             flags.Get("anonymous-auth", "true") != "false", servers, flags.Get("etcd-cafile"), flags.Get("etcd-certfile"),
             flags.Get("etcd-keyfile"), flags.Get("etcd-prefix", "/registry"),
-            ServiceRanges.Parse(flags.Get("service-cluster-ip-range", "10.96.0.0/12"), flags.Get("service-node-port-range", "30000-32767")));
+            ServiceRanges.Parse(flags.Get("service-cluster-ip-range", "10.96.0.0/12"), flags.Get("service-node-port-range", "30000-32767")),
+            GoDuration.Parse(flags.Get("lab-repair-interval", "3m"), "--lab-repair-interval"));
     }
 }

@@ -11,7 +11,7 @@ internal sealed record ApiResult(int Code, JsonNode Body);
 /// get/list/create/update/patch/delete (and the status subresource) of one resource, stored in etcd. Services
 /// also get the registry's allocation and the endpoint controllers' objects; deleting a Service deletes them.
 /// </summary>
-internal sealed class ResourceHandler(EtcdStore store, ServiceRanges ranges)
+internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps)
 {
     private const int PatchAttempts = 5;
 
@@ -64,6 +64,8 @@ internal sealed class ResourceHandler(EtcdStore store, ServiceRanges ranges)
         if (outcome == WriteOutcome.AlreadyExists)
             throw ApiError.AlreadyExists(r.Plural, r.Group, name);
         Log($"created {r.Plural} {Describe(ns, name)}");
+        if (r == Resource.Services)
+            await ClaimAsync(null, obj, ct);
         if (r == Resource.Services && EndpointControllers.Manages(obj))
         {
             await store.CreateAsync(Resource.Endpoints, ns, name, EndpointControllers.Endpoints(obj), ct);
@@ -125,6 +127,7 @@ internal sealed class ResourceHandler(EtcdStore store, ServiceRanges ranges)
         Log($"deleted {r.Plural} {Describe(ns, name)}");
         if (r == Resource.Services)
         {
+            await ClaimAsync(old.Object, null, ct);
             await store.DeleteAsync(Resource.Endpoints, ns, name, null, ct);
             var (slices, _) = await store.ListAsync(Resource.EndpointSlices, ns, ct);
             foreach (var slice in slices.Where(s => EndpointControllers.BelongsTo(s.Object, name)))
@@ -179,7 +182,22 @@ internal sealed class ResourceHandler(EtcdStore store, ServiceRanges ranges)
                 throw ApiError.NotFound(r.Plural, r.Group, name);
         }
         Log($"updated {r.Plural}{(status ? "/status" : "")} {Describe(ns, name)}");
+        if (r == Resource.Services)
+            await ClaimAsync(old.Object, updated, ct);
         return new(200, Stamped(r, updated, revision));
+    }
+
+    /// <summary>Keeps the allocator bitmaps in step; if that write fails the repair loop catches up.</summary>
+    private async Task ClaimAsync(JsonObject? before, JsonObject? after, CancellationToken ct)
+    {
+        try
+        {
+            await bitmaps.ClaimAsync(before, after, ct);
+        }
+        catch (Exception e) when (e is Grpc.Core.RpcException or ApiError or InvalidDataException)
+        {
+            Log($"allocator bitmaps not updated ({e.Message}); the repair loop will correct them");
+        }
     }
 
     private async Task<StoredObject> Require(Resource r, string? ns, string name, CancellationToken ct) =>
@@ -189,7 +207,8 @@ internal sealed class ResourceHandler(EtcdStore store, ServiceRanges ranges)
     {
         var (all, _) = await store.ListAsync(Resource.Services, null, ct);
         var uid = except?["metadata"]?["uid"]?.ToString();
-        return new ServiceAllocator(all.Select(s => s.Object).Where(s => uid is null || s["metadata"]?["uid"]?.ToString() != uid).ToList(), ranges);
+        return new ServiceAllocator(all.Select(s => s.Object).Where(s => uid is null || s["metadata"]?["uid"]?.ToString() != uid).ToList(),
+            bitmaps.Ranges, await bitmaps.ReadAsync(AllocationBitmaps.ServiceIps, ct), await bitmaps.ReadAsync(AllocationBitmaps.NodePorts, ct));
     }
 
     /// <summary>The object exactly as a later GET will show it: decoded from the bytes just stored.</summary>

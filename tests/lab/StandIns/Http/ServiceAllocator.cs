@@ -1,13 +1,14 @@
+using System.Net;
+using System.Numerics;
 using System.Text.Json.Nodes;
 
 namespace Lab.StandIns.Http;
 
 /// <summary>
 /// ClusterIPs from --service-cluster-ip-range and nodePorts from --service-node-port-range, picked at random
-/// among those no stored Service uses. Unlike the real allocator it keeps no
-/// bitmap in /registry/ranges/: the set in use is read from the Services themselves on each create.
+/// among those neither a stored Service uses nor the etcd bitmaps (/registry/ranges/) still mark.
 /// </summary>
-internal sealed class ServiceAllocator(IReadOnlyCollection<JsonObject> services, ServiceRanges ranges)
+internal sealed class ServiceAllocator(IReadOnlyCollection<JsonObject> services, ServiceRanges ranges, BigInteger? ipBits = null, BigInteger? portBits = null)
 {
     public ServiceRanges Ranges => ranges;
 
@@ -20,29 +21,34 @@ internal sealed class ServiceAllocator(IReadOnlyCollection<JsonObject> services,
         .SelectMany(s => (s["spec"]?["ports"] as JsonArray ?? []).Select(p => p?["nodePort"]?.GetValue<int>() ?? 0))
         .Where(p => p != 0).ToHashSet();
 
-    public bool IpInUse(string ip) => _ips.Contains(ip);
+    /// <summary>In use by a stored Service, or still marked in the etcd bitmap (e.g. leaked, until the repair loop frees it).</summary>
+    public bool IpInUse(string ip) =>
+        _ips.Contains(ip) || (IPAddress.TryParse(ip, out var a) && ranges.Offset(a) is { } o && !((ipBits ?? 0) >> o).IsEven);
 
-    public bool PortInUse(int port) => _ports.Contains(port);
+    public bool PortInUse(int port) =>
+        _ports.Contains(port) || (port >= ranges.NodePortMin && !((portBits ?? 0) >> (port - ranges.NodePortMin)).IsEven);
 
     public string NextIp()
     {
-        while (true)
+        for (var attempt = 0; attempt < 100 * (long)ranges.Usable; attempt++)
         {
             // Never the first usable address: the `kubernetes` Service's.
             var ip = ranges.Address(1 + (uint)Random.Shared.NextInt64(ranges.Usable - 1)).ToString();
-            if (_ips.Add(ip))
+            if (!IpInUse(ip) && _ips.Add(ip))
                 return ip;
         }
+        throw new ApiError(500, "InternalError", $"Internal error occurred: failed to allocate a serviceIP: range is full ({ranges.Cidr})");
     }
 
     public int NextNodePort()
     {
-        while (true)
+        for (var attempt = 0; attempt < 100 * (ranges.NodePortMax - ranges.NodePortMin + 1); attempt++)
         {
             var port = Random.Shared.Next(ranges.NodePortMin, ranges.NodePortMax + 1);
-            if (_ports.Add(port))
+            if (!PortInUse(port) && _ports.Add(port))
                 return port;
         }
+        throw new ApiError(500, "InternalError", $"Internal error occurred: failed to allocate a nodePort: range is full ({ranges.NodePortMin}-{ranges.NodePortMax})");
     }
 
     public void Claim(string ip) => _ips.Add(ip);

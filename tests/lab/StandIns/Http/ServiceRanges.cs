@@ -27,6 +27,13 @@ internal sealed record ServiceRanges(string Cidr, uint Network, uint Size, int N
     /// <summary>The i-th usable address: skips the network address; the broadcast address is never reached.</summary>
     public IPAddress Address(uint offset) => FromUint(Network + 1 + offset);
 
+    /// <summary>The allocator's bit for an address of the range (null for the network and broadcast addresses).</summary>
+    public int? Offset(IPAddress ip)
+    {
+        var n = ToUint(ip) - Network;
+        return n >= 1 && n <= Usable ? (int)(n - 1) : null;
+    }
+
     /// <summary>Usable addresses, as the real allocator counts them (without network and broadcast).</summary>
     public uint Usable => Size - 2;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 
 namespace Lab.StandIns.Proxy;
 
@@ -9,7 +7,7 @@ namespace Lab.StandIns.Proxy;
 /// A flag given on the command line wins over the file (the real kube-proxy mostly ignores flags when
 /// --config is set; the lab never relies on that difference).
 /// </summary>
-internal sealed partial record ProxyOptions(string Mode, string? KubeConfigPath, TimeSpan SyncPeriod, IPEndPoint MetricsBind, string? HostnameOverride, bool BindOwner)
+internal sealed record ProxyOptions(string Mode, string? KubeConfigPath, TimeSpan SyncPeriod, IPEndPoint MetricsBind, string? HostnameOverride, bool BindOwner)
 {
     public static ProxyOptions From(Flags flags)
     {
@@ -25,31 +23,8 @@ internal sealed partial record ProxyOptions(string Mode, string? KubeConfigPath,
             throw new StartupException($"--lab-bind-owner={bindOwner}: expected yes (v1.20: bind even addresses another interface has) or no (newer: skip them)");
         if (kubeconfig is null)
             throw new StartupException("no kubeconfig: give --kubeconfig or clientConnection.kubeconfig in --config");
-        return new ProxyOptions(mode, kubeconfig, ParseDuration(period), ParseEndpoint(metrics),
+        return new ProxyOptions(mode, kubeconfig, GoDuration.Parse(period, "ipvs.syncPeriod"), ParseEndpoint(metrics),
             flags.Get("hostname-override") ?? config.Text("hostnameOverride"), bindOwner == "yes");
-    }
-
-    /// <summary>Go's time.ParseDuration for the forms configs use: 1s, 500ms, 1m0s, 1h2m3.5s.</summary>
-    public static TimeSpan ParseDuration(string text)
-    {
-        var parts = DurationPart().Matches(text);
-        if (parts.Count == 0 || string.Concat(parts.Select(m => m.Value)) != text)
-            throw new StartupException($"syncPeriod '{text}': expected a Go duration such as 1s, 500ms or 1m0s");
-        var total = TimeSpan.Zero;
-        foreach (Match m in parts)
-        {
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            total += m.Groups[2].Value switch
-            {
-                "h" => TimeSpan.FromHours(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "us" or "µs" => TimeSpan.FromMicroseconds(n),
-                _ => TimeSpan.FromTicks((long)(n / 100)),
-            };
-        }
-        return total > TimeSpan.Zero ? total : throw new StartupException($"syncPeriod '{text}': must be more than zero");
     }
 
     private static IPEndPoint ParseEndpoint(string text)
@@ -60,6 +35,4 @@ internal sealed partial record ProxyOptions(string Mode, string? KubeConfigPath,
             : throw new StartupException($"metricsBindAddress '{text}': expected IP:PORT such as 127.0.0.1:10249");
     }
 
-    [GeneratedRegex(@"(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)")]
-    private static partial Regex DurationPart();
 }

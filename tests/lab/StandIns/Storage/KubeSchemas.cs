@@ -139,6 +139,10 @@ internal static class KubeSchemas
     public static readonly MessageSchema Node = new("Node",
         Msg(1, "metadata", ObjectMeta), Msg(2, "spec", NodeSpec), Msg(3, "status", NodeStatus));
 
+    /// <summary>core/v1 RangeAllocation: the ClusterIP and nodePort allocators' bitmaps (/registry/ranges/...).</summary>
+    public static readonly MessageSchema RangeAllocation = new("RangeAllocation",
+        Msg(1, "metadata", ObjectMeta), Str(2, "range"), Bytes(3, "data"));
+
     /// <summary>Any object whose metadata is all the lab reads (e.g. the Pod of the golden fixtures).</summary>
     public static readonly MessageSchema MetadataOnly = new("MetadataOnly", Msg(1, "metadata", ObjectMeta));
 }

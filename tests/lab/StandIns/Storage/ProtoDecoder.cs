@@ -83,7 +83,7 @@ internal static class ProtoDecoder
 
     private static JsonNode? ZeroValue(Field field, string path) => field.Kind switch
     {
-        FieldKind.String => "",
+        FieldKind.String or FieldKind.Bytes => "",
         FieldKind.Int32 or FieldKind.Int64 => 0,
         FieldKind.Bool => false,
         FieldKind.Message => Decode([], field.Message!, path),
@@ -107,6 +107,7 @@ internal static class ProtoDecoder
     private static JsonNode? ReadValue(CodedInputStream input, Field field, string path) => field.Kind switch
     {
         FieldKind.String => input.ReadString(),
+        FieldKind.Bytes => Convert.ToBase64String(input.ReadBytes().Span),
         FieldKind.Int32 => input.ReadInt32(),
         FieldKind.Int64 => input.ReadInt64(),
         FieldKind.Bool => input.ReadBool(),

@@ -83,6 +83,10 @@ internal static class ProtoEncoder
                 o.WriteTag(field.Number, WireFormat.WireType.LengthDelimited);
                 o.WriteString(node is null ? "" : AsString(node, path));
                 break;
+            case FieldKind.Bytes:
+                o.WriteTag(field.Number, WireFormat.WireType.LengthDelimited);
+                o.WriteBytes(ByteString.CopyFrom(node is null ? [] : Base64(AsString(node, path), path)));
+                break;
             case FieldKind.Int32:
                 o.WriteTag(field.Number, WireFormat.WireType.Varint);
                 o.WriteInt32(node is null ? 0 : checked((int)AsLong(node, path)));
@@ -141,6 +145,18 @@ internal static class ProtoEncoder
             o.WriteTag(3, WireFormat.WireType.LengthDelimited);
             o.WriteString(isString ? (string)node! : "");
         });
+    }
+
+    private static byte[] Base64(string text, string path)
+    {
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new SchemaException($"{path[1..]}: expected base64 bytes");
+        }
     }
 
     private static string AsString(JsonNode node, string path) =>

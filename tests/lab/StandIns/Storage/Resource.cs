@@ -27,5 +27,10 @@ internal sealed record Resource(
     public static readonly Resource EndpointSlices = new("endpointslices", "endpointslice", "EndpointSlice",
         "discovery.k8s.io", "v1", true, "endpointslices", KubeSchemas.EndpointSlice, [], HasStatus: false);
 
+    /// <summary>Not served over HTTP: the allocators' bitmaps, keys /registry/ranges/serviceips and servicenodeports.</summary>
+    public static readonly Resource RangeAllocations = new("rangeallocations", "rangeallocation", "RangeAllocation", "", "v1", false,
+        "ranges", KubeSchemas.RangeAllocation, [], HasStatus: false);
+
+    /// <summary>The resources served over HTTP.</summary>
     public static readonly IReadOnlyList<Resource> All = [Services, Endpoints, Nodes, EndpointSlices];
 }

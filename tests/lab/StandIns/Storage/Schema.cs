@@ -16,6 +16,8 @@ internal enum FieldKind
     Time,
     /// <summary>intstr.IntOrString: message {int64 type = 1; int32 intVal = 2; string strVal = 3}.</summary>
     IntOrString,
+    /// <summary>[]byte: protobuf bytes, a base64 JSON string.</summary>
+    Bytes,
 }
 
 /// <summary>
@@ -75,5 +77,6 @@ internal static class F
     public static Field Quantities(int n, string json) => new(n, json, FieldKind.QuantityMap, Presence.Repeated);
     public static Field Time(int n, string json) => new(n, json, FieldKind.Time, Presence.Always, OmitEmpty: false);
     public static Field TimePtr(int n, string json) => new(n, json, FieldKind.Time, Presence.Pointer);
+    public static Field Bytes(int n, string json) => new(n, json, FieldKind.Bytes, Presence.Always);
     public static Field IntOrStr(int n, string json) => new(n, json, FieldKind.IntOrString, Presence.Always, OmitEmpty: false);
 }
