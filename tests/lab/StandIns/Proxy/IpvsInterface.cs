@@ -27,8 +27,8 @@ internal sealed class IpvsInterface
             var onIpvs = link?["ifname"]?.ToString() == Name;
             exists |= onIpvs;
             foreach (var a in link?["addr_info"] as JsonArray ?? [])
-                if (a?["local"]?.ToString() is { } text && IPAddress.TryParse(text, out var ip))
-                    (onIpvs ? bound : elsewhere).Add(ip);
+                if (a?["local"]?.ToString() is { } text && IPAddress.TryParse(text, out var ip) && !ip.IsIPv6LinkLocal)
+                    (onIpvs ? bound : elsewhere).Add(ip); // link-local addresses belong to the link, not to Services
         }
         return (bound, elsewhere, exists);
     }
