@@ -1,3 +1,5 @@
+using Recovery.State;
+
 namespace Recovery.Execution;
 
 /// <summary>
@@ -8,18 +10,7 @@ public static class StateFile
 {
     public static readonly UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static void EnsureDirectory(string stateDir)
-    {
-        if (Directory.Exists(stateDir)) return;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(stateDir);
-        }
-        else
-        {
-            Directory.CreateDirectory(stateDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
+    public static void EnsureDirectory(string stateDir) => DurableFile.EnsureDirectory(stateDir);
 
     /// <summary>Options for writing a state file: created 0600 where the platform has modes.</summary>
     public static FileStreamOptions WriteOptions(FileMode mode)
@@ -40,9 +31,9 @@ public static class StateFile
             var path = Path.Combine(stateDir, n == 0 ? fileName : $"{stem}.{n}{extension}");
             try
             {
-                using var stream = new FileStream(path, WriteOptions(FileMode.CreateNew));
+                var stream = DurableFile.Open(path);
                 stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                DurableFile.Complete(stream, path);
                 return path;
             }
             catch (IOException) when (File.Exists(path))

@@ -13,13 +13,15 @@ public sealed class StateDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void Creates_a_private_directory_and_writes_files_0600()
+    public async Task Creates_a_private_directory_and_writes_files_0600()
     {
         var state = StateDirectory.CreateNew(_root, new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero));
         Assert.EndsWith("20261125T030000Z", state.Path);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state.Path));
-        var file = state.WriteDurably("backup.json", "{}"u8);
+        var file = state.File("backup.json");
+        await DurableFile.CreateAsync(file, "{}"u8.ToArray(), CancellationToken.None);
         Assert.Equal("{}", File.ReadAllText(file));
+        await Assert.ThrowsAsync<IOException>(() => DurableFile.CreateAsync(file, "[]"u8.ToArray(), CancellationToken.None));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Empty(Directory.GetFiles(state.Path, "*.tmp"));
         var second = StateDirectory.CreateNew(_root, new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero));

@@ -1,3 +1,4 @@
+using Recovery.State;
 using System.Text.Json;
 
 namespace Recovery.Kubernetes.Etcd;

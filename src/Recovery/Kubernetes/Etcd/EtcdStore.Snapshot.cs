@@ -1,3 +1,4 @@
+using Recovery.State;
 using Etcdserverpb;
 using Grpc.Core;
 

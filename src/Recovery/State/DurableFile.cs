@@ -1,12 +1,10 @@
-using System.Runtime.InteropServices;
-
-namespace Recovery.Kubernetes.Etcd;
+namespace Recovery.State;
 
 /// <summary>
 /// Files that must be on disk before the next step runs: created with mode 0600 (never wider, whatever the
 /// umask), flushed to the device, and their directory fsynced so the new name survives a crash.
 /// </summary>
-internal static class DurableFile
+public static partial class DurableFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -55,31 +53,34 @@ internal static class DurableFile
         else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    private static void SyncDirectory(string directory)
+    /// <summary>fsync of a directory, so a new or renamed file in it survives a crash (.NET has no API for it).</summary>
+    public static void SyncDirectory(string directory)
     {
-        const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
-        var fd = Open(directory, ReadOnlyDirectory);
-        if (fd < 0) throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+        // O_RDONLY only: O_DIRECTORY's value differs between x86_64 (0200000) and aarch64 (040000, where 0200000 is O_DIRECT).
+        var fd = Native.Open(directory, Native.ReadOnly | Native.CloseOnExec);
+        if (fd < 0) throw new IOException($"cannot open directory {directory} to sync it (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
         try
         {
-            if (Fsync(fd) != 0) throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+            if (Native.Fsync(fd) != 0) throw new IOException($"fsync of directory {directory} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
         }
         finally
         {
-            _ = Close(fd);
+            _ = Native.Close(fd);
         }
     }
 
-    // .NET cannot open a directory as a file handle, so the directory fsync goes to libc. Blittable
-    // arguments only (the path as NUL-terminated UTF-8), so no marshalling code or unsafe blocks are needed.
-    private static int Open(string path, int flags) => OpenNative([.. System.Text.Encoding.UTF8.GetBytes(path), 0], flags);
+    private static partial class Native
+    {
+        public const int ReadOnly = 0;
+        public const int CloseOnExec = 0x80000; // 02000000 on both x86_64 and aarch64
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int OpenNative(byte[] path, int flags);
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8, SetLastError = true)]
+        public static partial int Open(string path, int flags);
 
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int Fsync(int fd);
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        public static partial int Fsync(int fd);
 
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+        public static partial int Close(int fd);
+    }
 }
