@@ -34,7 +34,8 @@ public sealed class DownTests : IClassFixture<DownTests.Prerequisites>
 
             (await lab.RunAsync("down")).EnsureSuccess("lab.sh down");
 
-            Assert.Empty(leftovers.Remaining());
+            var remaining = leftovers.Remaining();
+            Assert.True(remaining.Count == 0, string.Join('\n', remaining));
             Assert.Equal(hostLinksBefore, Leftovers.HostLinks());
         }
         finally
@@ -71,7 +72,8 @@ public sealed class DownTests : IClassFixture<DownTests.Prerequisites>
 
             (await lab.RunAsync("down")).EnsureSuccess("lab.sh down");
 
-            Assert.Empty(leftovers.Remaining());
+            var remaining = leftovers.Remaining();
+            Assert.True(remaining.Count == 0, string.Join('\n', remaining));
         }
         finally
         {

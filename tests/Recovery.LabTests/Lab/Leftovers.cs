@@ -5,14 +5,14 @@ namespace Recovery.LabTests.Lab;
 /// still held by a process, interfaces in the host's network namespace, mounts in the host's mount table.
 /// Snapshot while the lab runs, compare after `down`.
 /// </summary>
-public sealed record Leftovers(IReadOnlySet<string> Namespaces, IReadOnlyList<string> HostLinks, string RunDir, string Prefix)
+public sealed record Leftovers(IReadOnlySet<string> Namespaces, IReadOnlyList<string> HostLinksAtCapture, string RunDir, string Prefix)
 {
-    /// <summary>The namespaces of every process holding the prefix in its command line (inits, switch).</summary>
+    /// <summary>The namespaces of the lab's inits and switch (their pids are in the run folder).</summary>
     public static Leftovers Capture(string runDir)
     {
         var prefix = File.ReadAllText(Path.Combine(runDir, "prefix")).Trim();
         var namespaces = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var pid in PidsWithPrefix(prefix))
+        foreach (var pid in Directory.GetFiles(Path.Combine(runDir, "pids")).Select(f => File.ReadAllText(f).Trim()))
         {
             foreach (var type in new[] { "net", "mnt", "pid", "uts" })
             {
@@ -32,7 +32,8 @@ public sealed record Leftovers(IReadOnlySet<string> Namespaces, IReadOnlyList<st
     public IReadOnlyList<string> Remaining()
     {
         var found = new List<string>();
-        foreach (var pid in AllPids())
+        // Zombies are skipped: they hold no resources but a pid, and reaping the orphaned ones is the host's PID 1's job.
+        foreach (var pid in AllPids().Where(p => !IsZombie(p)))
         {
             if (Cmdline(pid).Contains(Prefix, StringComparison.Ordinal))
             {
@@ -42,7 +43,7 @@ public sealed record Leftovers(IReadOnlySet<string> Namespaces, IReadOnlyList<st
             {
                 if (TryReadLink($"/proc/{pid}/ns/{type}") is { } ns && Namespaces.Contains(ns))
                 {
-                    found.Add($"process {pid} in lab namespace {ns}: {Cmdline(pid)}");
+                    found.Add($"process {pid} in lab namespace {ns}: {Cmdline(pid)} {Describe(pid)}");
                 }
             }
         }
@@ -57,8 +58,30 @@ public sealed record Leftovers(IReadOnlySet<string> Namespaces, IReadOnlyList<st
         return found;
     }
 
-    private static IEnumerable<string> PidsWithPrefix(string prefix) =>
-        AllPids().Where(p => Cmdline(p).Contains(prefix, StringComparison.Ordinal));
+    private static bool IsZombie(string pid)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/status").Any(l => l.StartsWith("State:", StringComparison.Ordinal) && l.Contains('Z'));
+        }
+        catch (IOException)
+        {
+            return true;   // gone
+        }
+    }
+
+    private static string Describe(string pid)
+    {
+        try
+        {
+            return string.Join(' ', File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("Name:", StringComparison.Ordinal)
+                || l.StartsWith("State:", StringComparison.Ordinal) || l.StartsWith("PPid:", StringComparison.Ordinal)));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
 
     private static IEnumerable<string> AllPids() =>
         Directory.GetDirectories("/proc").Select(Path.GetFileName).OfType<string>().Where(n => n.All(char.IsAsciiDigit));

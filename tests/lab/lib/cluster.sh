@@ -79,12 +79,14 @@ YAML
   else
     retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[\"$ip\"]}}" >/dev/null || die "kubectl patch failed"
   fi
-  # Visible when every node that does not own the address routes it locally.
-  local n; for n in $(lab_nodes); do
-    [[ $(node_addr "$n") == "$ip" ]] && continue
-    wait_for 90 "$n to route $ip locally" routes_local "$n" "$ip" || die "the lockout did not appear on $n"
+  # Visible when the first node that does not own the address routes it locally. The others follow within a
+  # sync period or two, unless etcd has lost its leader meanwhile (a partial partition: faithful, and reported).
+  local others=() n; for n in $(lab_nodes); do [[ $(node_addr "$n") != "$ip" ]] && others+=("$n"); done
+  wait_for 90 "${others[0]} to route $ip locally" routes_local "${others[0]}" "$ip" || die "the lockout did not appear on ${others[0]}"
+  for n in "${others[@]:1}"; do
+    wait_for 30 "$n to route $ip locally" routes_local "$n" "$ip" || log "note: $n does not route $ip locally (yet)"
   done
-  log "broken: every other node routes $ip locally"
+  log "broken: ${others[0]} routes $ip locally"
 }
 
 # The Pod is stored when the stand-in apiserver serves Pods (it never runs); the Service is what matters.

@@ -20,16 +20,28 @@ lab_processes() {
   return 0
 }
 
+still_running() {   # any of these pids alive and not a zombie
+  local p s; for p in "$@"; do
+    s=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
+    [[ -n $s && $s != Z ]] && return 0
+  done
+  return 1
+}
+
 lab_down() {
   local prefix; prefix=$(lab_prefix)
   if [[ -n $prefix ]]; then
-    local pids
+    local pids killed=""
     for _ in $(seq 50); do       # repeated: an `up` killed halfway may still have children forking
       pids=$(lab_processes "$prefix" | xargs)
       [[ -z $pids ]] && break
       kill -KILL $pids 2>/dev/null || true
+      killed+=" $pids"
       sleep 0.2
     done
+    # A killed init first takes down its whole PID namespace (its command line is gone meanwhile): wait until
+    # every killed process has really exited, so its namespaces and mounts are gone when `down` returns.
+    for _ in $(seq 300); do still_running $killed || break; sleep 0.1; done
     [[ -z $(lab_processes "$prefix") ]] || die "processes of lab $prefix survive: $(lab_processes "$prefix" | xargs)"
   fi
   rm -rf "$LAB_RUN_DIR"

@@ -136,6 +136,17 @@ public class ApiServerKubectlTests(LabCluster lab) : IClassFixture<LabCluster>
         // status sent to the main resource is ignored, as upstream
         lab.Curl("PATCH", path, """{"status":{"loadBalancer":{"ingress":null}}}""", "application/merge-patch+json");
         Assert.Equal("10.77.0.12", Json("svc", "lb")["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!.ToString());
+        // GET then PUT of the status subresource, as a load-balancer controller does
+        var current = lab.Curl("GET", path + "/status").Text.Trim();
+        var obj = JsonNode.Parse(current[..^3])!;
+        obj["status"]!["loadBalancer"]!["ingress"]![0]!["ip"] = "10.77.0.14";
+        obj["spec"]!["externalIPs"] = new JsonArray("10.77.0.15"); // ignored: only status changes here
+        Assert.EndsWith("200", lab.Curl("PUT", path + "/status", obj.ToJsonString()).Text.Trim());
+        Assert.Equal("10.77.0.14", Json("svc", "lb")["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!.ToString());
+        Assert.Null(Json("svc", "lb")["spec"]!["externalIPs"]);
+        obj["status"]!["loadBalancer"]!["ingress"]![0]!["ip"] = "10.77.0.12";
+        Assert.EndsWith("409", lab.Curl("PUT", path + "/status", obj.ToJsonString()).Text.Trim()); // stale resourceVersion
+        Assert.EndsWith("200", lab.Curl("PATCH", path + "/status", ingress, "application/merge-patch+json").Text.Trim());
         var ingressInEtcd = Wire.One(Wire.One(Wire.One(Wire.One(Stored("/registry/services/specs/default/lb")[4..], 2).Bytes!, 3).Bytes!, 1).Bytes!, 1).Bytes!;
         Assert.Equal("10.77.0.12", Wire.One(ingressInEtcd, 1).Text);
         Ok(lab.Kube("delete", "svc", "lb"));

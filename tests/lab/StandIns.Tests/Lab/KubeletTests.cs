@@ -86,6 +86,31 @@ public sealed class KubeletTests : IDisposable
     }
 
     [SkippableFact]
+    public void Takes_the_folder_from_a_KubeletConfiguration()
+    {
+        Skip.If(_kubelet is null, "lab-standin not built");
+        var other = Directory.CreateDirectory(Path.Combine(_dir, "static")).FullName;
+        var config = Path.Combine(_dir, "config.yaml");
+        File.WriteAllText(config, $"""
+            apiVersion: kubelet.config.k8s.io/v1beta1
+            kind: KubeletConfiguration
+            staticPodPath: {other}
+            """);
+        using var kubelet = Run.Background([LabCluster.StandIn, "kubelet", $"--config={config}", $"--lab-log-dir={Path.Combine(_dir, "logs2")}"], Path.Combine(_dir, "kubelet2.log"));
+        try
+        {
+            File.WriteAllText(Path.Combine(other, "sleeper.yaml"), Manifest("from-config"));
+            Run.Eventually(() => Started().Count == 1 && Alive(Started()[0]), "the manifest in staticPodPath runs");
+        }
+        finally
+        {
+            Run.Command(["kill", "-TERM", kubelet.Id.ToString(CultureInfo.InvariantCulture)]);
+            kubelet.WaitForExit(30_000);
+        }
+        Assert.False(Alive(Started()[0]));
+    }
+
+    [SkippableFact]
     public void Stopping_the_kubelet_stops_its_pods()
     {
         Skip.If(_kubelet is null, "lab-standin not built");
