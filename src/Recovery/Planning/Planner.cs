@@ -89,7 +89,7 @@ public static class Planner
             new(PhaseKind.Unbind, $"Remove the hijacked addresses from {NodeFacts.IpvsInterface}",
                 nodes.Where(n => !blocked.Contains(n.Name)).SelectMany(n => UnbindSteps(n, byName.GetValueOrDefault(n.Name), holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
             new(PhaseKind.VerifyReach, "Check every node reaches every control-plane node again",
-                nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n))).ToList()),
+                nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n), t => !Deferred(t))).ToList()),
             new(PhaseKind.FixObject, "Fix the Service(s) claiming the addresses",
                 FixSteps(nodes, byName, intent, localNode, warnings).ToList()),
             new(PhaseKind.Restore, "Start again what Contain stopped",
@@ -156,11 +156,14 @@ public static class Planner
     }
 
     /// <summary>Route and port checks from one node to the control plane. Used by VerifyReach and Verify.</summary>
-    private static IEnumerable<Step> ReachSteps(string phase, Node n, ClusterInventory inventory, RecoveryIntent intent, bool deferred)
+    /// <param name="checkable">VerifyReach leaves out nodes that did not answer at preflight: they still hold the address
+    /// until their deferred steps run, so nothing reaches them, and the reachable nodes' recovery must not wait on them.
+    /// Verify checks every node.</param>
+    private static IEnumerable<Step> ReachSteps(string phase, Node n, ClusterInventory inventory, RecoveryIntent intent, bool deferred, Func<Node, bool>? checkable = null)
     {
         var budget = TimeSpan.FromSeconds(30);
         // Every node address that was hijacked, and every control-plane node, must be routed off this node.
-        var targets = inventory.Nodes.Where(t => t.Name != n.Name && (t.IsControlPlane || intent.Addresses.Contains(t.Address)));
+        var targets = inventory.Nodes.Where(t => t.Name != n.Name && (t.IsControlPlane || intent.Addresses.Contains(t.Address)) && (checkable?.Invoke(t) ?? true));
         foreach (var t in targets)
         {
             yield return new Step($"{phase}/{n.Name}/route-{t.Name}", n.Name, $"`ip route get {t.Address}` leaves the node (not local)",

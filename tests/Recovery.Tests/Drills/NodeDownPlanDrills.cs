@@ -1,0 +1,26 @@
+using Recovery.Inventory;
+using Recovery.Planning;
+using static Recovery.Tests.Planning.Cluster;
+
+namespace Recovery.Tests.Drills;
+
+/// <summary>
+/// Found by the node-down lab drill: a node that did not answer at preflight still holds the hijacked address, so no
+/// other node can reach it (its replies stay on itself). VerifyReach checked it anyway and stopped the recovery of
+/// every reachable node there. VerifyReach now checks only nodes that answered; Verify still checks every node.
+/// </summary>
+public sealed class NodeDownPlanDrills
+{
+    [Fact]
+    public void Reach_is_not_checked_towards_a_node_that_did_not_answer_until_the_final_verify()
+    {
+        var plan = Planner.Create(Seed(new KubeProxySpec(KubeProxyManager.Systemd)), SeedFacts().Take(2).ToList(), Intent(), "node2", Created);
+        var reach = plan.Phase(PhaseKind.VerifyReach).Steps.Select(s => s.Id).ToList();
+        Assert.DoesNotContain(reach, id => id.EndsWith("-node3", StringComparison.Ordinal) && !id.StartsWith("reach/node3/", StringComparison.Ordinal));
+        Assert.Contains("reach/node2/api-node1", reach);
+        Assert.Contains("reach/node3/api-node1", reach);
+        var verify = plan.Phase(PhaseKind.Verify).Steps.Select(s => s.Id).ToList();
+        Assert.Contains("verify/node1/api-node3", verify);
+        Assert.Contains("verify/node2/etcd-node3", verify);
+    }
+}
