@@ -44,13 +44,17 @@ public static class RecoverCommand
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(resume) is { } resumeDir) return await ResumeAsync(parse, global, options, resumeDir.FullName, output, cancellationToken).ConfigureAwait(false);
 
+            // A plan file is read and validated before any node is reached: a damaged or hostile plan stops here (exit 2).
+            var saved = parse.GetValue(planFile) is { } planPath
+                ? PlanJson.Read(await File.ReadAllTextAsync(planPath.FullName, cancellationToken).ConfigureAwait(false), InventoryResolver.Resolve(parse, global))
+                : null;
             var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
             try
             {
                 Plan plan;
-                if (parse.GetValue(planFile) is { } file)
+                if (saved is not null && parse.GetValue(planFile) is { } file)
                 {
-                    plan = PlanJson.Read(await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false), survey.Inventory);
+                    plan = saved;
                     var now = FactsFingerprint.Of(survey.Answered);
                     if (now != plan.FactsFingerprint)
                     {
