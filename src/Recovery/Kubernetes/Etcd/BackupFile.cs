@@ -76,12 +76,27 @@ public static class BackupFile
         Check(backup.Action is "delete" or "strip", source, $"action is '{backup.Action}', expected 'delete' or 'strip'");
         Check(backup.Keys is { Count: > 0 and <= MaxKeys }, source, $"expected 1 to {MaxKeys} keys");
         var root = prefix.TrimEnd('/') + "/";
+        ServiceRef service;
+        try
+        {
+            service = ServiceRef.Parse(backup.Service ?? "");
+        }
+        catch (FormatException e)
+        {
+            throw new EtcdStoreException($"{source} is not a valid kube-recover backup: service: {e.Message}; expected NS/NAME");
+        }
+        // A backup only ever holds one Service's own keys: restore must not become a way to write any other object (RBAC, Secrets).
+        var keys = new EtcdKeys(prefix);
+        string[] own = [keys.Service(service), keys.Endpoints(service)];
+        var slices = keys.EndpointSlices(service.Namespace);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in backup.Keys)
         {
             Check(entry is { Key: not null, Value: not null }, source, "a key entry lacks key or value");
             var key = entry;
             Check(key.Key.StartsWith(root, StringComparison.Ordinal) && !key.Key.Contains("/../", StringComparison.Ordinal), source, $"key '{key.Key}' is not under the etcd prefix {root}");
+            Check(own.Contains(key.Key) || key.Key.StartsWith(slices, StringComparison.Ordinal) && key.Key.Length > slices.Length && !key.Key[slices.Length..].Contains('/', StringComparison.Ordinal),
+                source, $"key '{key.Key}' is not one of the Service {service}'s keys; expected {own[0]}, {own[1]} or {slices}SLICE");
             Check(seen.Add(key.Key), source, $"key '{key.Key}' appears twice");
             Check(key.CreateRevision > 0 && key.ModRevision >= key.CreateRevision, source, $"key '{key.Key}' has impossible revisions (create {key.CreateRevision}, mod {key.ModRevision})");
             Check(DecodedLength(key.Value) is >= 0 and <= MaxValueBytes, source, $"value of '{key.Key}' is not base64 of at most {MaxValueBytes} bytes");
