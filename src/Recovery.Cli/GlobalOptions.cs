@@ -75,7 +75,8 @@ public sealed class GlobalOptions
         {
             foreach (var url in r.GetValueOrDefault<string[]>() ?? [])
             {
-                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Port <= 0)
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Port <= 0
+                    || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
                     r.AddError($"--etcd-endpoints: '{SafeText.Of(url)}' is not an etcd client URL; expected https://HOST:2379");
             }
         });
