@@ -42,7 +42,7 @@ public static class Planner
             notes.Add(intent.Addresses.Count == 0
                 ? "Nothing to do: no hijacked address was given or found."
                 : $"Nothing to do: {string.Join(", ", intent.Addresses)} is on no node's {NodeFacts.IpvsInterface}.");
-            foreach (var n in nodes.Where(n => byName[n.Name].KubeProxy is { Manager: not null, Running: false }))
+            foreach (var n in nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.KubeProxy is { Manager: not null, Running: false }))
             {
                 notes.Add($"kube-proxy is installed on {n.Name} but not running; this plan does not start it.");
             }

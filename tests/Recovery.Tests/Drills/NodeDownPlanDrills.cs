@@ -23,4 +23,13 @@ public sealed class NodeDownPlanDrills
         Assert.Contains("verify/node1/api-node3", verify);
         Assert.Contains("verify/node2/etcd-node3", verify);
     }
+
+    /// <summary>Found by the SSH drill: no address known (given or found) while a node did not answer crashed the
+    /// Planner (KeyNotFoundException, exit 1) instead of planning nothing.</summary>
+    [Fact]
+    public void Nothing_to_do_with_a_node_that_did_not_answer_is_planned_not_a_crash()
+    {
+        var plan = Planner.Create(Seed(), SeedFacts().Skip(1).ToList(), new RecoveryIntent([], null, Kubernetes.FixAction.Delete, Kubernetes.FixPath.Auto, TimeSpan.FromSeconds(30)), "node2", Created);
+        Assert.True(plan.IsEmpty);
+    }
 }
