@@ -14,8 +14,8 @@ namespace Recovery.Planning;
 /// </summary>
 public static class Planner
 {
-    /// <summary>Slack added to two sync periods before the final verify, for a kube-proxy that has just started.</summary>
-    public static readonly TimeSpan SyncMargin = TimeSpan.FromSeconds(10);
+    /// <summary>Slack added to two sync periods before the final verify, for a kube-proxy that has just started: a third of a period, at least a second.</summary>
+    public static TimeSpan SyncMargin(TimeSpan syncPeriod) => syncPeriod / 3 > TimeSpan.FromSeconds(1) ? syncPeriod / 3 : TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan KubectlRequestTimeout = TimeSpan.FromSeconds(10);
 
@@ -218,7 +218,7 @@ public static class Planner
     private static IEnumerable<Step> VerifySteps(List<Node> nodes, Dictionary<string, KubeProxyControl> controls, ClusterInventory inventory,
         RecoveryIntent intent, string localNode, Func<Node, bool> deferred)
     {
-        var wait = intent.SyncPeriod * 2 + SyncMargin;
+        var wait = intent.SyncPeriod * 2 + SyncMargin(intent.SyncPeriod);
         yield return new Step($"verify/{localNode}/wait-two-sync-periods", localNode,
             $"Wait {wait.TotalSeconds:0} s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so",
             new Wait(wait));
