@@ -27,7 +27,7 @@ internal sealed class FakeCluster
         public bool OwnRouteMissing { get; set; }
     }
 
-    public sealed record Service(string Namespace, string Name, List<string> ExternalIPs);
+    public sealed record Service(string Namespace, string Name, List<string> ExternalIPs, string? IngressIP = null);
 
     public sealed record Executed(long Tick, string Node, string Command, int ExitCode);
 
@@ -182,6 +182,8 @@ internal sealed class FakeCluster
             {
                 ["metadata"] = new Dictionary<string, string> { ["namespace"] = s.Namespace, ["name"] = s.Name },
                 ["spec"] = new Dictionary<string, object> { ["externalIPs"] = s.ExternalIPs },
+                ["status"] = new Dictionary<string, object> { ["loadBalancer"] = s.IngressIP is null ? new Dictionary<string, object>()
+                    : new Dictionary<string, object> { ["ingress"] = new[] { new Dictionary<string, string> { ["ip"] = s.IngressIP } } } },
             });
             return Exit(0, JsonSerializer.Serialize(new { items }));
         }
@@ -192,6 +194,33 @@ internal sealed class FakeCluster
         {
             Services.Remove(service);
             return Exit(0, $"service \"{service.Name}\" deleted");
+        }
+        if (a[1] == "patch" && a[6] == "--type=json" && a[7] == "-p")
+        {
+            // RFC 6902 as the API server applies it: every operation or none; `test` compares the whole value.
+            using var patch = JsonDocument.Parse(a[8]);
+            var ips = service.ExternalIPs.ToList();
+            foreach (var op in patch.RootElement.EnumerateArray())
+            {
+                if (op.GetProperty("path").GetString() != "/spec/externalIPs") return Exit(1, "", "unexpected patch path");
+                var value = op.TryGetProperty("value", out var v) ? v.EnumerateArray().Select(x => x.GetString()!).ToList() : null;
+                switch (op.GetProperty("op").GetString())
+                {
+                    case "test" when !value!.SequenceEqual(ips):
+                        return Exit(1, "", "The request is invalid: the server rejected our request due to an error in our request (testing value /spec/externalIPs failed)");
+                    case "test":
+                        break;
+                    case "replace":
+                        ips = value!;
+                        break;
+                    case "remove":
+                        ips = [];
+                        break;
+                }
+            }
+            service.ExternalIPs.Clear();
+            service.ExternalIPs.AddRange(ips);
+            return Exit(0, $"service/{service.Name} patched");
         }
         return Exit(1, "", $"unexpected kubectl {string.Join(' ', a)}");
     }
