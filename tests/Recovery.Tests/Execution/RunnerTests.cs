@@ -115,6 +115,10 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("FixObject", result.StoppedBecause, StringComparison.Ordinal);
         Assert.Contains("systemctl start kube-proxy.service    # on node1", result.ManualCommands);
         Assert.Contains(result.ManualCommands, c => c.StartsWith("kubectl get service -n NAMESPACE NAME -o yaml", StringComparison.Ordinal));
+        var summary = RunSummary.Render(result);
+        Assert.Contains("failed", summary, StringComparison.Ordinal);
+        Assert.Contains("Stopped: phase FixObject failed", summary, StringComparison.Ordinal);
+        Assert.Contains("  systemctl start kube-proxy.service    # on node1", summary, StringComparison.Ordinal);
     }
 
     [Fact]
