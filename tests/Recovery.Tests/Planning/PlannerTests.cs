@@ -252,6 +252,21 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void A_probe_that_timed_out_or_could_not_run_proves_nothing()
+    {
+        var absent = Probes.NotOnIpvsInterface(Node1);
+        Assert.True(absent.HoldsFor(new Recovery.Access.CommandResult(1, "", "Device \"kube-ipvs0\" does not exist.", TimeSpan.Zero)));
+        Assert.True(absent.HoldsFor(new Recovery.Access.CommandResult(0, "", "", TimeSpan.Zero)));
+        Assert.False(absent.HoldsFor(new Recovery.Access.CommandResult(0, "9: kube-ipvs0    inet 10.0.0.211/32 scope global kube-ipvs0\n", "", TimeSpan.Zero)));
+        Assert.False(absent.HoldsFor(new Recovery.Access.CommandResult(124, "", "", TimeSpan.FromSeconds(60))));
+        Assert.False(absent.HoldsFor(new Recovery.Access.CommandResult(127, "", "ip: command not found", TimeSpan.Zero)));
+        var notLocal = Probes.RouteNotLocal(Node1);
+        Assert.True(notLocal.HoldsFor(new Recovery.Access.CommandResult(0, "10.0.0.211 dev eth0 src 10.0.0.213 uid 0 \n    cache \n", "", TimeSpan.Zero)));
+        Assert.False(notLocal.HoldsFor(new Recovery.Access.CommandResult(0, "local 10.0.0.211 dev lo src 10.0.0.211 uid 0 \n    cache <local> \n", "", TimeSpan.Zero)));
+        Assert.False(notLocal.HoldsFor(new Recovery.Access.CommandResult(2, "", "RTNETLINK answers: Network is unreachable", TimeSpan.Zero)));
+    }
+
+    [Fact]
     public void Unknown_local_node_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => Planner.Create(Seed(), SeedFacts(), Intent(), "node9", Created));
