@@ -4,7 +4,7 @@
 # never clashes with another kubectl already on PATH; the lab puts that folder first on its PATH.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-packages=(openssh-server openssh-client etcd-server etcd-client iproute2 openssl curl file procps psmisc
+packages=(openssh-server openssh-client sudo etcd-server etcd-client iproute2 openssl curl file procps psmisc
           iputils-ping qemu-user-static libc6-arm64-cross libgcc-s1-arm64-cross libstdc++6-arm64-cross)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

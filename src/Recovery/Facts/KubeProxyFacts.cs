@@ -17,4 +17,19 @@ public sealed record KubeProxyFacts(
     string? ManifestPath = null,
     string? ContainerId = null,
     IReadOnlyList<string>? CustomStop = null,
-    IReadOnlyList<string>? CustomStart = null);
+    IReadOnlyList<string>? CustomStart = null)
+{
+    /// <summary>Where <see cref="Mode"/> was read: "/proxyMode", "--proxy-mode", a config file path, or null when unknown.</summary>
+    public string? ModeSource { get; init; }
+
+    /// <summary>The kube-proxy process (or k3s process) found on the node.</summary>
+    public int? Pid { get; init; }
+
+    /// <summary>kube-proxy's --config file, as the process sees it.</summary>
+    public string? ConfigPath { get; init; }
+
+    /// <summary>kube-proxy's sync period (`ipvs.syncPeriod` of its config), when it could be read.</summary>
+    public TimeSpan? SyncPeriod { get; init; }
+
+    public bool IsIpvs => Mode == "ipvs";
+}

@@ -21,6 +21,12 @@ public sealed record NodeFacts(
 
     /// <summary>Addresses on any other interface: what this node really owns.</summary>
     public IEnumerable<IPAddress> OwnAddresses => Addresses.Where(a => a.Interface != IpvsInterface).Select(a => a.Address);
+
+    /// <summary>What could not be read and why (a tool not installed, a command that timed out): facts too, never a crash.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>`ip route show table local`, when it was read: the owner's own local route must survive the unbind.</summary>
+    public IReadOnlyList<Parsing.LocalRoute> LocalRoutes { get; init; } = [];
 }
 
 /// <summary>One address on one interface (`ip -j addr show`).</summary>

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Recovery.Access;
+using Recovery.Diagnosis;
+using Recovery.Inventory;
+using Serilog;
+
+namespace Recovery.Cli.Commands;
+
+/// <summary>What every cluster verb starts with: the inventory, which node this is, and a survey of all nodes.</summary>
+public static class ClusterSession
+{
+    public static async Task<Survey> SurveyAsync(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken)
+    {
+        var inventory = InventoryResolver.Resolve(parse, global);
+        var local = LocalNodeFinder.Find(inventory, parse.GetValue(global.Local));
+        if (local.Node is null)
+        {
+            Log.Warning("this machine is none of the inventory's nodes ({Reason}): every node is reached over SSH", local.Reason);
+        }
+        else
+        {
+            Log.Information("this is {Node} ({Reason})", local.Node.Name, local.Reason);
+        }
+        foreach (var hijacked in local.HijackedHere)
+        {
+            Log.Warning("{Address} ({Node}) is on kube-ipvs0 here: this machine cannot reach {Node} until it is unbound", hijacked.Address, hijacked.Name);
+        }
+        var connector = new NodeConnector(inventory, inventory.Ssh, local.Node?.Name, new ConsoleSecretSource());
+        connector.KeyAccepted += line => Log.Warning("{Line}", line);
+        var survey = await Survey.TakeAsync(inventory, local, connector, parse.GetValue(global.Parallel), cancellationToken).ConfigureAwait(false);
+        foreach (var failed in survey.Facts.Where(f => !f.Succeeded))
+        {
+            Log.Warning("{Node}: {Error}", failed.Node.Name, failed.Error!.Message);
+        }
+        Log.Information("facts from {Answered} of {Total} nodes in {Seconds:0.0} s; Services: {Source}",
+            survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source);
+        return survey;
+    }
+}

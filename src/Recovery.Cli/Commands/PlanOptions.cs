@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Recovery.Diagnosis;
+using Recovery.Logging;
+using Recovery.Planning;
+
+namespace Recovery.Cli.Commands;
+
+/// <summary>Options shared by `plan` and `recover`, and how they plus a survey become a Plan.</summary>
+public sealed class PlanOptions
+{
+    public Option<TimeSpan?> SyncPeriod { get; } = new("--sync-period")
+    {
+        Description = "kube-proxy's sync period, e.g. 30s (default: read from kube-proxy's config, else 30s); the final check waits two of them",
+        HelpName = "DURATION",
+        CustomParser = ParseDuration,
+    };
+
+    public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, Survey survey)
+    {
+        var findings = survey.Diagnose();
+        var addresses = parse.GetValue(global.Addresses) is { Length: > 0 } given
+            ? given.ToList()
+            : findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound).Select(h => h.Address).ToList();
+        var services = parse.GetValue(global.Services) is { Length: > 0 } s ? s.ToList() : null;
+        var syncPeriod = parse.GetValue(options.SyncPeriod)
+            ?? survey.Answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
+            ?? RecoveryIntent.DefaultSyncPeriod;
+        var intent = new RecoveryIntent(addresses, services, parse.GetValue(global.Action), parse.GetValue(global.Via), syncPeriod);
+        var local = survey.Local.Node?.Name ?? survey.Answered.FirstOrDefault()?.NodeName
+            ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
+        return Planner.Create(survey.Inventory, survey.Answered, intent, local, DateTimeOffset.UtcNow);
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        var match = System.Text.RegularExpressions.Regex.Match(text, "^([0-9]{1,4})(ms|s|m)$");
+        if (match.Success)
+        {
+            var n = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var span = match.Groups[2].Value switch { "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), _ => TimeSpan.FromMinutes(n) };
+            if (span > TimeSpan.Zero && span <= TimeSpan.FromMinutes(10)) return span;
+        }
+        result.AddError($"--sync-period: '{SafeText.Of(text)}' is not a duration; expected e.g. 1s, 30s or 2m (up to 10m)");
+        return null;
+    }
+}

@@ -1,0 +1,102 @@
+using Recovery.Inventory;
+
+namespace Recovery.Access;
+
+/// <summary>
+/// Decides whether to trust the key a node presents: known_hosts first, then, for any key that is not trusted,
+/// whether it is the key of another inventory node or of this machine. Such a key means the node's address is
+/// answered by that other machine (the IPVS lockout of SCENARIO.md), and it is refused even with accept-new.
+/// </summary>
+public sealed class HostKeyPolicy(
+    KnownHosts knownHosts,
+    ClusterInventory inventory,
+    IReadOnlyList<HostKey> localKeys,
+    string? localNodeName,
+    bool acceptNew)
+{
+    // One decision at a time: a key accepted for one node must be seen when the next node offers the same key.
+    private readonly Lock _decide = new();
+
+    public KnownHosts KnownHosts { get; } = knownHosts;
+
+    /// <summary>Fires with a message when a new key is accepted and written (for the log and the operator).</summary>
+    public event Action<string>? KeyAccepted;
+
+    /// <summary>Returns normally when the key is trusted (or newly accepted); throws otherwise.</summary>
+    /// <exception cref="HostKeyRejectedException">The key is unknown, mismatched, revoked, or another machine's.</exception>
+    public void Verify(Node node, int port, HostKey presented)
+    {
+        lock (_decide) Decide(node, port, presented);
+    }
+
+    private void Decide(Node node, int port, HostKey presented)
+    {
+        var host = node.Address.ToString();
+        var where = KnownHosts.LookupName(host, port);
+        var match = KnownHosts.Check([host, node.Name], port, presented);
+        if (match.Outcome == HostKeyOutcome.Trusted) return;
+        if (match.Outcome == HostKeyOutcome.Revoked)
+        {
+            throw Reject(node, where, match.Outcome, presented, null, false,
+                $"host key of {node.Name} at {where} ({presented}) is marked @revoked in {FileName} line {match.Entries[0].Line}: refusing to connect.");
+        }
+        if (FindOwner(node, port, presented) is { } owner)
+        {
+            throw Reject(node, where, match.Outcome, presented, owner.Name, owner.IsLocal, HijackMessage(node, where, owner));
+        }
+        if (match.Outcome == HostKeyOutcome.Mismatch)
+        {
+            var known = string.Join(", ", match.Entries.Select(e => $"{e.Key} (line {e.Line})"));
+            throw Reject(node, where, match.Outcome, presented, null, false,
+                $"host key of {node.Name} at {where} does NOT match {FileName}: offered {presented}, known {known}. "
+                + "Someone may be intercepting the connection, or the node was reinstalled; refusing. If you checked on the node's "
+                + $"console that {presented.Fingerprint} is its key (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), remove the old entry with "
+                + $"`ssh-keygen -R {ShellQuoting.Quote(where)} -f {ShellQuoting.Quote(FileName)}` and retry.");
+        }
+        if (!acceptNew)
+        {
+            throw Reject(node, where, match.Outcome, presented, null, false,
+                $"host key of {node.Name} at {where} is not in {FileName}: offered {presented}. Compare it on the node's console "
+                + "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it to known_hosts or rerun with --accept-new-host-keys.");
+        }
+        try
+        {
+            KnownHosts.Append(host, port, presented);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Reject(node, where, match.Outcome, presented, null, false,
+                $"host key of {node.Name} at {where} ({presented}) could not be added to {FileName}: {e.Message}; not connecting with a key that is not recorded.");
+        }
+        KeyAccepted?.Invoke($"accepted new host key of {node.Name} at {where}: {presented}, added to {FileName}");
+    }
+
+    /// <summary>The key types known_hosts holds for a node, so the connection asks for one of those first.</summary>
+    public IReadOnlySet<string> KnownKeyTypes(Node node, int port) =>
+        KnownHosts.KeysFor(node.Address.ToString(), port).Concat(KnownHosts.KeysFor(node.Name, port)).Select(k => k.Type).ToHashSet();
+
+    private string FileName => KnownHosts.Path ?? "known_hosts";
+
+    private (string Name, bool IsLocal)? FindOwner(Node node, int port, HostKey presented)
+    {
+        if (localKeys.Contains(presented)) return (localNodeName ?? "this machine", true);
+        // Entries holding this very key first (a cheap byte compare), then whose names they carry (HMACs when hashed).
+        var holding = KnownHosts.Entries.Where(e => e.Marker == KnownHostMarker.None && e.Key.Equals(presented)).ToList();
+        foreach (var other in inventory.Nodes.Where(n => n.Name != node.Name))
+        {
+            var names = new[] { KnownHosts.LookupName(other.Address.ToString(), port), KnownHosts.LookupName(other.Name, port) };
+            if (holding.Any(e => names.Any(e.Names))) return (other.Name, other.Name == localNodeName);
+        }
+        return null;
+    }
+
+    private static string HijackMessage(Node node, string where, (string Name, bool IsLocal) owner) => owner.IsLocal
+        ? $"host key offered at {where} belongs to {owner.Name} (this node): {node.Name}'s address is routed to {owner.Name} — "
+          + "the hijacked-address lockout. Fix this node first (kube-recover recover runs here locally), then retry."
+        : $"host key offered at {where} belongs to {owner.Name}: {node.Name}'s address is answered by {owner.Name} — "
+          + $"the hijacked-address lockout, or a duplicate address. Fix {owner.Name} first (its kube-ipvs0 may hold {node.Address}), then retry.";
+
+    private static HostKeyRejectedException Reject(
+        Node node, string where, HostKeyOutcome outcome, HostKey presented, string? owner, bool ownerIsLocal, string message) =>
+        new(node.Name, where, outcome, presented.Type, presented.Fingerprint, owner, ownerIsLocal, message);
+}

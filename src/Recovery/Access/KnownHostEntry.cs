@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Recovery.Access;
+
+public enum KnownHostMarker
+{
+    None,
+    Revoked,
+    CertAuthority,
+}
+
+/// <summary>
+/// One key line of an OpenSSH known_hosts file. <see cref="Hosts"/> is the first field as written: a comma list of
+/// names and patterns (`*`, `?`, `!negation`, `[host]:port`) or one hashed name `|1|salt|hmac-sha1`.
+/// </summary>
+public sealed record KnownHostEntry(KnownHostMarker Marker, string Hosts, HostKey Key, int Line)
+{
+    private const string HashPrefix = "|1|";
+
+    public bool IsHashed => Hosts.StartsWith(HashPrefix, StringComparison.Ordinal);
+
+    /// <summary>Whether this entry names <paramref name="lookupName"/> (`host`, or `[host]:port` when the port is not 22).</summary>
+    public bool Names(string lookupName)
+    {
+        lookupName = lookupName.ToLowerInvariant();
+        return IsHashed ? HashedNameMatches(lookupName) : PatternListMatches(lookupName);
+    }
+
+    private bool HashedNameMatches(string lookupName)
+    {
+        var parts = Hosts[HashPrefix.Length..].Split('|');
+        if (parts.Length != 2) return false;
+        try
+        {
+            var salt = Convert.FromBase64String(parts[0]);
+            var expected = Convert.FromBase64String(parts[1]);
+            var actual = HMACSHA1.HashData(salt, Encoding.UTF8.GetBytes(lookupName));
+            return CryptographicOperations.FixedTimeEquals(actual, expected);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    // As OpenSSH's match_hostname: any negated pattern that matches vetoes the whole list.
+    private bool PatternListMatches(string lookupName)
+    {
+        var matched = false;
+        foreach (var raw in Hosts.Split(','))
+        {
+            var pattern = raw.ToLowerInvariant();
+            var negated = pattern.StartsWith('!');
+            if (negated) pattern = pattern[1..];
+            if (!Glob(pattern, lookupName)) continue;
+            if (negated) return false;
+            matched = true;
+        }
+        return matched;
+    }
+
+    internal static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    {
+        while (true)
+        {
+            if (pattern.IsEmpty) return text.IsEmpty;
+            if (pattern[0] == '*')
+            {
+                for (var skip = 0; skip <= text.Length; skip++)
+                {
+                    if (Glob(pattern[1..], text[skip..])) return true;
+                }
+                return false;
+            }
+            if (text.IsEmpty || pattern[0] != '?' && pattern[0] != text[0]) return false;
+            pattern = pattern[1..];
+            text = text[1..];
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using Recovery.Access;
+using Recovery.Facts;
+using Recovery.Inventory;
+
+namespace Recovery.Diagnosis;
+
+/// <summary>
+/// Pure: from every node's facts, the inventory (with its protected addresses) and the Service claims, finds the
+/// hijacked addresses, where they are hijacked, what that cuts off, and which Services cause it.
+/// </summary>
+public static class Diagnoser
+{
+    /// <summary>Diagnoses from a fan-out's results: a node whose probe failed is an unreachable node, with the error as reason.</summary>
+    public static Findings Diagnose(ClusterInventory inventory, IReadOnlyList<NodeResult<NodeFacts>> results, IReadOnlyList<ServiceClaim> claims)
+    {
+        var facts = results.Where(r => r.Succeeded && r.Value is not null).Select(r => r.Value!).ToList();
+        var unreachable = results.Where(r => !r.Succeeded)
+            .Select(r => new UnreachableNode(r.Node.Name, r.Node.Address, r.Error?.Message ?? "unknown error"))
+            .ToList();
+        return Diagnose(inventory, facts, unreachable, claims);
+    }
+
+    public static Findings Diagnose(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, IReadOnlyList<UnreachableNode> unreachable, IReadOnlyList<ServiceClaim> claims)
+    {
+        var notices = new List<Notice>();
+        var ordered = facts.OrderBy(f => NodeOrder(inventory, f.NodeName)).ToList();
+        var watched = inventory.Nodes.Select(n => n.Address).Concat(inventory.Protect).Distinct().ToList();
+
+        var hijacked = new List<HijackedAddress>();
+        foreach (var address in watched.OrderBy(a => a, AddressOrder.Instance))
+        {
+            var boundOn = ordered.Where(f => f.IpvsAddresses.Contains(address)).Select(f => f.NodeName).ToList();
+            var owner = OwnerOf(inventory, ordered, address);
+            var localElsewhere = ordered
+                .Where(f => f.NodeName != owner && !f.OwnAddresses.Contains(address) && RoutesLocally(f, address))
+                .Select(f => f.NodeName).ToList();
+            if (boundOn.Count == 0)
+            {
+                foreach (var node in localElsewhere)
+                {
+                    notices.Add(new Notice(NoticeKind.LocalRouteElsewhere, node,
+                        $"{Describe(inventory, address, owner)} routes locally on {node} without being on {NodeFacts.IpvsInterface}: not this lockout; look at `ip addr` and `ip route show table local` there"));
+                }
+                continue;
+            }
+
+            var hijackedOn = ordered
+                .Where(f => f.NodeName != owner && !f.OwnAddresses.Contains(address) && (f.IpvsAddresses.Contains(address) || RoutesLocally(f, address)))
+                .Select(f => f.NodeName).ToList();
+            var finding = new HijackedAddress(
+                address,
+                owner,
+                inventory.Protect.Contains(address),
+                hijackedOn,
+                boundOn,
+                owner is not null && boundOn.Contains(owner),
+                BrokenReachTo(ordered, hijackedOn, address),
+                claims.Where(c => c.Claims(address)).ToList());
+            hijacked.Add(finding);
+            if (!finding.LocksOut)
+            {
+                notices.Add(new Notice(NoticeKind.OwnerOnly, owner,
+                    $"{Describe(inventory, address, owner)} is on {NodeFacts.IpvsInterface} of its owner only: no lockout now, but while a Service claims it, every other node's kube-proxy in IPVS mode binds it at its next sync"));
+            }
+        }
+
+        foreach (var claim in claims)
+        {
+            foreach (var address in claim.ExternalIPs.Concat(claim.IngressIPs).Distinct().Where(watched.Contains))
+            {
+                if (hijacked.Any(h => h.Address.Equals(address))) continue;
+                notices.Add(new Notice(NoticeKind.UnboundClaim, null,
+                    $"Service {claim.Service} claims {Describe(inventory, address, OwnerOf(inventory, ordered, address))} ({string.Join(", ", claim.FieldsClaiming(address))}); no {NodeFacts.IpvsInterface} holds it now, but kube-proxy in IPVS mode will bind it on every node"));
+            }
+        }
+
+        foreach (var f in ordered)
+        {
+            if (f.KubeProxy.Manager is null && !f.KubeProxy.Running) continue;
+            if (f.KubeProxy.Mode == "unknown")
+            {
+                notices.Add(new Notice(NoticeKind.ModeUnknown, f.NodeName, $"kube-proxy's mode on {f.NodeName} is unknown (/proxyMode did not answer, no config or flag found)"));
+            }
+            else if (!f.KubeProxy.IsIpvs)
+            {
+                notices.Add(new Notice(NoticeKind.NotIpvs, f.NodeName,
+                    $"kube-proxy on {f.NodeName} runs in {f.KubeProxy.Mode} mode: it does not bind external addresses to an interface, so this lockout does not come from it"));
+            }
+        }
+        foreach (var f in ordered)
+        {
+            notices.AddRange(f.Notes.Select(n => new Notice(NoticeKind.ProbeNote, f.NodeName, n)));
+        }
+
+        var withHints = unreachable
+            .OrderBy(u => NodeOrder(inventory, u.Node))
+            .Select(u => u with { Hint = HintFor(u, hijacked) })
+            .ToList();
+        return new Findings(hijacked, withHints, notices);
+    }
+
+    private static List<BrokenReach> BrokenReachTo(IReadOnlyList<NodeFacts> facts, IReadOnlyList<string> hijackedOn, IPAddress address)
+    {
+        var broken = new List<BrokenReach>();
+        foreach (var f in facts.Where(f => hijackedOn.Contains(f.NodeName)))
+        {
+            foreach (var probe in f.Reach.Where(p => p.TargetAddress.Equals(address)))
+            {
+                // Through a hijacked address, "connected" only means something on this same node answered.
+                broken.Add(probe.Reachable
+                    ? new BrokenReach(f.NodeName, probe.TargetNode, address, probe.Port, true, "connected to itself: the route is local")
+                    : new BrokenReach(f.NodeName, probe.TargetNode, address, probe.Port, false, probe.Detail));
+            }
+        }
+        return broken;
+    }
+
+    private static string? HintFor(UnreachableNode node, IReadOnlyList<HijackedAddress> hijacked)
+    {
+        var h = hijacked.FirstOrDefault(x => x.Address.Equals(node.Address) && x.LocksOut);
+        return h is null ? null
+            : $"its address is on {NodeFacts.IpvsInterface} of {string.Join(", ", h.HijackedOn)}: from there, connections to it stay on the node itself";
+    }
+
+    /// <summary>The inventory node with that address, else a node holding it on a real interface (a VIP, for example).</summary>
+    private static string? OwnerOf(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, IPAddress address) =>
+        inventory.FindByAddress(address)?.Name ?? facts.FirstOrDefault(f => f.OwnAddresses.Contains(address))?.NodeName;
+
+    private static bool RoutesLocally(NodeFacts facts, IPAddress address) =>
+        facts.Routes.Any(r => r.Destination.Equals(address) && r.IsLocal);
+
+    internal static string Describe(ClusterInventory inventory, IPAddress address, string? owner)
+    {
+        if (inventory.FindByAddress(address) is { } node) return $"{address} ({node.Name}'s address)";
+        if (owner is not null) return $"{address} (protected, held by {owner})";
+        return $"{address} (protected)";
+    }
+
+    private static int NodeOrder(ClusterInventory inventory, string name)
+    {
+        for (var i = 0; i < inventory.Nodes.Count; i++)
+        {
+            if (inventory.Nodes[i].Name == name) return i;
+        }
+        return int.MaxValue;
+    }
+}
+
+/// <summary>Orders addresses numerically (IPv4 before IPv6), so reports are stable.</summary>
+internal sealed class AddressOrder : IComparer<IPAddress>
+{
+    public static readonly AddressOrder Instance = new();
+
+    public int Compare(IPAddress? x, IPAddress? y)
+    {
+        if (x is null || y is null) return x is null ? (y is null ? 0 : -1) : 1;
+        var a = x.GetAddressBytes();
+        var b = y.GetAddressBytes();
+        if (a.Length != b.Length) return a.Length.CompareTo(b.Length);
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i]) return a[i].CompareTo(b[i]);
+        }
+        return 0;
+    }
+}

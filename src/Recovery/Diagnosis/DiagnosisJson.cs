@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Recovery.Diagnosis.Json;
+using Recovery.Facts;
+
+namespace Recovery.Diagnosis;
+
+/// <summary>`diagnose --json`: the report as a versioned document (apiVersion kube-recover/v1, kind Diagnosis).</summary>
+public static class DiagnosisJson
+{
+    public const string ApiVersion = "kube-recover/v1";
+    public const string Kind = "Diagnosis";
+
+    public static string Render(DiagnosisReport report) =>
+        JsonSerializer.Serialize(ToDocument(report), DiagnosisJsonContext.Default.DiagnosisDocument) + "\n";
+
+    public static DiagnosisDocument Read(string json) =>
+        JsonSerializer.Deserialize(json, DiagnosisJsonContext.Default.DiagnosisDocument)
+        ?? throw new FormatException("the diagnosis document is empty");
+
+    public static DiagnosisDocument ToDocument(DiagnosisReport report)
+    {
+        var f = report.Findings;
+        return new DiagnosisDocument(
+            ApiVersion,
+            Kind,
+            report.Inventory.Cluster,
+            f.LockoutFound,
+            new FindingsDocument(
+                f.Hijacked.Select(h => new HijackedAddressDocument(
+                    h.Address.ToString(), h.Owner, h.IsProtected, h.LocksOut, h.HijackedOn, h.BoundOn, h.OwnerBound,
+                    h.BrokenReach.Select(b => new BrokenReachDocument(b.FromNode, b.ToNode, b.Address.ToString(), b.Port, b.ToItself, b.Detail)).ToList(),
+                    h.ClaimedBy.Select(c => new ClaimDocument(c.Service.Namespace, c.Service.Name, c.FieldsClaiming(h.Address), c.Source)).ToList()))
+                .ToList(),
+                f.Unreachable.Select(u => new UnreachableNodeDocument(u.Node, u.Address.ToString(), u.Reason, u.Hint)).ToList(),
+                f.Notices.Select(n => new NoticeDocument(KindName(n.Kind), n.Node, n.Message)).ToList()),
+            report.Nodes.Select(Node).ToList());
+    }
+
+    private static NodeDocument Node(NodeFacts n) => new(
+        n.NodeName,
+        n.Hostname,
+        n.MachineId,
+        n.Addresses.Select(a => new AddressDocument(a.Interface, a.Address.ToString(), a.PrefixLength)).ToList(),
+        n.IpvsAddresses.Select(a => a.ToString()).ToList(),
+        n.Routes.Select(r => new RouteDocument(r.Destination.ToString(), r.Type, r.Device, r.Source?.ToString(),
+            r.IsLocal && !n.OwnAddresses.Contains(r.Destination))).ToList(),
+        new KubeProxyDocument(DiagnosisReport.ManagerName(n.KubeProxy.Manager), n.KubeProxy.Mode, n.KubeProxy.ModeSource, n.KubeProxy.Running,
+            n.KubeProxy.Unit, n.KubeProxy.ManifestPath, n.KubeProxy.ContainerId, n.KubeProxy.Pid, n.KubeProxy.ConfigPath),
+        n.KubeletRunning,
+        n.Reach.Select(r => new ReachDocument(r.TargetNode, r.TargetAddress.ToString(), r.Port, r.Reachable, r.Detail)).ToList(),
+        new KubectlDocument(n.Kubectl.Installed, n.Kubectl.KubeconfigPath),
+        n.Notes);
+
+    /// <summary>camelCase, like every other name in the document.</summary>
+    private static string KindName(NoticeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+}

@@ -1,0 +1,24 @@
+using Recovery.Facts;
+using Recovery.Inventory;
+
+namespace Recovery.Diagnosis;
+
+/// <summary>Everything a diagnose report shows: the inventory, the facts of the nodes that answered, and the findings.</summary>
+public sealed record DiagnosisReport(ClusterInventory Inventory, IReadOnlyList<NodeFacts> Nodes, Findings Findings)
+{
+    /// <summary>Addresses that route locally on a node without being its own: every one of them is wrong.</summary>
+    public static IEnumerable<RouteLookup> LocalRoutesNotOwned(NodeFacts node) =>
+        node.Routes.Where(r => r.IsLocal && !node.OwnAddresses.Contains(r.Destination));
+
+    public static string ManagerName(KubeProxyManager? manager) => manager switch
+    {
+        null => "not found",
+        KubeProxyManager.Systemd => "systemd",
+        KubeProxyManager.StaticPod => "static-pod",
+        KubeProxyManager.Docker => "docker",
+        KubeProxyManager.Containerd => "containerd",
+        KubeProxyManager.K3s => "k3s",
+        KubeProxyManager.Custom => "custom",
+        _ => manager.Value.ToString().ToLowerInvariant(),
+    };
+}

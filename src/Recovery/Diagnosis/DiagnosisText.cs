@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using Recovery.Facts;
+using Recovery.Inventory;
+
+namespace Recovery.Diagnosis;
+
+/// <summary>The human report of diagnose: the verdict and findings first, then one block per node.</summary>
+public static class DiagnosisText
+{
+    public static string Render(DiagnosisReport report)
+    {
+        var f = report.Findings;
+        var o = new StringBuilder();
+        var locking = f.Hijacked.Count(h => h.LocksOut);
+        o.AppendLine(f.LockoutFound
+            ? $"LOCKOUT FOUND: {locking} hijacked address{(locking == 1 ? "" : "es")}"
+            : "No lockout found");
+        o.AppendLine();
+
+        o.AppendLine("Findings");
+        if (f.Hijacked.Count == 0 && f.Unreachable.Count == 0 && f.Notices.Count == 0) o.AppendLine("  (none)");
+        foreach (var h in f.Hijacked) Hijacked(o, report, h);
+        foreach (var u in f.Unreachable)
+        {
+            o.AppendLine(CultureInfo.InvariantCulture, $"  ! {u.Node} ({u.Address}) could not be read: {u.Reason}");
+            if (u.Hint is not null) o.AppendLine(CultureInfo.InvariantCulture, $"      {u.Hint}");
+        }
+        foreach (var n in f.Notices.Where(n => n.Kind != NoticeKind.ProbeNote))
+        {
+            o.AppendLine(CultureInfo.InvariantCulture, $"  - {n.Message}");
+        }
+        o.AppendLine();
+
+        o.AppendLine("Nodes");
+        foreach (var node in report.Nodes) Node(o, report, node);
+        return o.ToString();
+    }
+
+    private static void Hijacked(StringBuilder o, DiagnosisReport report, HijackedAddress h)
+    {
+        var what = Diagnoser.Describe(report.Inventory, h.Address, h.Owner);
+        o.AppendLine(h.LocksOut
+            ? $"  ! {what} is hijacked on {string.Join(", ", h.HijackedOn)}: it is on their {NodeFacts.IpvsInterface}, so traffic to it stays on each of them"
+            : $"  ! {what} is on {NodeFacts.IpvsInterface} of its owner only");
+        if (h.Owner is not null)
+        {
+            o.AppendLine(h.OwnerBound
+                ? $"      owner: {h.Owner} (holds it on {NodeFacts.IpvsInterface} too, as kube-proxy v1.20 does)"
+                : $"      owner: {h.Owner} (not on its {NodeFacts.IpvsInterface}: newer kube-proxy skips a local address)");
+        }
+        o.AppendLine(h.ClaimedBy.Count == 0
+            ? "      claimed by: unknown (no API answered, or no Service lists it)"
+            : $"      claimed by: {string.Join(", ", h.ClaimedBy.Select(c => $"{c.Service} ({string.Join(", ", c.FieldsClaiming(h.Address))}; from {c.Source})"))}");
+        foreach (var b in h.BrokenReach)
+        {
+            o.AppendLine(CultureInfo.InvariantCulture, $"      cut off: {b.FromNode} -> {b.ToNode} {b.Address}:{b.Port}: {b.Detail}");
+        }
+    }
+
+    private static void Node(StringBuilder o, DiagnosisReport report, NodeFacts n)
+    {
+        var node = report.Inventory.FindByName(n.NodeName);
+        o.AppendLine(CultureInfo.InvariantCulture, $"  {n.NodeName} ({node?.Address.ToString() ?? "?"})");
+        var rows = new List<(string, string)>
+        {
+            ("hostname", $"{Or(n.Hostname)}, machine-id {Or(n.MachineId)}"),
+            ("addresses", Join(n.Addresses.Where(a => a.Interface != NodeFacts.IpvsInterface && a.Interface != "lo")
+                .Select(a => $"{a.Interface} {a.Address}/{a.PrefixLength}"))),
+            (NodeFacts.IpvsInterface, Join(n.IpvsAddresses.Select(a => a.ToString()))),
+            ("wrong local", Join(DiagnosisReport.LocalRoutesNotOwned(n).Select(r => $"{r.Destination} (ip route get: local dev {r.Device})"))),
+            ("kube-proxy", KubeProxy(n.KubeProxy)),
+            ("kubelet", n.KubeletRunning ? "running" : "not running"),
+            ("reach", Reach(n)),
+            ("kubectl", n.Kubectl.Installed ? $"installed, kubeconfig {n.Kubectl.KubeconfigPath ?? "none found"}" : "not installed"),
+        };
+        rows.AddRange(n.Notes.Select(note => ("note", note)));
+        foreach (var (key, value) in rows)
+        {
+            o.AppendLine(CultureInfo.InvariantCulture, $"    {key,-12} {value}");
+        }
+    }
+
+    private static string KubeProxy(KubeProxyFacts k)
+    {
+        var how = k.Manager switch
+        {
+            null => "manager not found",
+            KubeProxyManager.Systemd or KubeProxyManager.K3s => $"{DiagnosisReport.ManagerName(k.Manager)} {k.Unit}",
+            KubeProxyManager.StaticPod => $"static pod {k.ManifestPath}",
+            KubeProxyManager.Docker or KubeProxyManager.Containerd => $"{DiagnosisReport.ManagerName(k.Manager)} container {k.ContainerId}",
+            _ => DiagnosisReport.ManagerName(k.Manager),
+        };
+        var mode = k.ModeSource is null ? k.Mode : $"{k.Mode} (from {k.ModeSource})";
+        return $"{how}; mode {mode}; {(k.Running ? "running" : "not running")}";
+    }
+
+    private static string Reach(NodeFacts n)
+    {
+        if (n.Reach.Count == 0) return "(no control-plane node to check)";
+        var ok = n.Reach.Count(r => r.Reachable);
+        var failing = n.Reach.Where(r => !r.Reachable).Select(r => $"{r.TargetNode}:{r.Port} {r.Detail}").ToList();
+        return failing.Count == 0 ? $"{ok}/{n.Reach.Count} ok" : $"{ok}/{n.Reach.Count} ok; failing: {string.Join(", ", failing)}";
+    }
+
+    private static string Join(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count == 0 ? "-" : string.Join(", ", list);
+    }
+
+    private static string Or(string value) => value.Length == 0 ? "?" : value;
+}

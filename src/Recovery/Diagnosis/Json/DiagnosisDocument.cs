@@ -1,0 +1,68 @@
+namespace Recovery.Diagnosis.Json;
+
+// The versioned JSON shape of `diagnose --json` (apiVersion kube-recover/v1, kind Diagnosis). Addresses are strings;
+// names are camelCase. These records are the wire format only: change them together with README's description.
+
+public sealed record DiagnosisDocument(
+    string ApiVersion,
+    string Kind,
+    string? Cluster,
+    bool LockoutFound,
+    FindingsDocument Findings,
+    IReadOnlyList<NodeDocument> Nodes);
+
+public sealed record FindingsDocument(
+    IReadOnlyList<HijackedAddressDocument> Hijacked,
+    IReadOnlyList<UnreachableNodeDocument> UnreachableNodes,
+    IReadOnlyList<NoticeDocument> Notices);
+
+public sealed record HijackedAddressDocument(
+    string Address,
+    string? Owner,
+    bool Protected,
+    bool LocksOut,
+    IReadOnlyList<string> HijackedOn,
+    IReadOnlyList<string> BoundOn,
+    bool OwnerBound,
+    IReadOnlyList<BrokenReachDocument> BrokenReach,
+    IReadOnlyList<ClaimDocument> ClaimedBy);
+
+public sealed record BrokenReachDocument(string From, string To, string Address, int Port, bool ToItself, string Detail);
+
+public sealed record ClaimDocument(string Namespace, string Name, IReadOnlyList<string> Fields, string Source);
+
+public sealed record UnreachableNodeDocument(string Node, string Address, string Reason, string? Hint);
+
+public sealed record NoticeDocument(string Kind, string? Node, string Message);
+
+public sealed record NodeDocument(
+    string Name,
+    string Hostname,
+    string MachineId,
+    IReadOnlyList<AddressDocument> Addresses,
+    IReadOnlyList<string> IpvsAddresses,
+    IReadOnlyList<RouteDocument> Routes,
+    KubeProxyDocument KubeProxy,
+    bool KubeletRunning,
+    IReadOnlyList<ReachDocument> Reach,
+    KubectlDocument Kubectl,
+    IReadOnlyList<string> Notes);
+
+public sealed record AddressDocument(string Interface, string Address, int PrefixLength);
+
+public sealed record RouteDocument(string Destination, string Type, string? Device, string? Source, bool Wrong);
+
+public sealed record KubeProxyDocument(
+    string Manager,
+    string Mode,
+    string? ModeSource,
+    bool Running,
+    string? Unit,
+    string? ManifestPath,
+    string? ContainerId,
+    int? Pid,
+    string? ConfigPath);
+
+public sealed record ReachDocument(string Node, string Address, int Port, bool Reachable, string Detail);
+
+public sealed record KubectlDocument(bool Installed, string? Kubeconfig);

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Recovery.Diagnosis.Json;
+
+/// <summary>Source-generated serializer for the diagnosis document: no reflection, safe to trim.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(DiagnosisDocument))]
+public sealed partial class DiagnosisJsonContext : JsonSerializerContext;

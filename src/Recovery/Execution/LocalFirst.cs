@@ -1,0 +1,36 @@
+using Recovery.Diagnosis;
+using Recovery.Planning;
+
+namespace Recovery.Execution;
+
+/// <summary>
+/// "The node it runs on is fixed first, then the nodes it could not reach before become reachable." When some
+/// nodes did not answer and this node holds hijacked addresses on its own kube-ipvs0, its traffic to those nodes
+/// stays on itself: nothing about them can be known, so nothing about them can be planned well. Stage 1 runs only
+/// this node's Preflight, Contain and Unbind steps (kube-proxy stopped here before the address goes, guarantee 3);
+/// then the cluster is surveyed again and the whole recovery is planned from real facts of every node.
+/// </summary>
+public static class LocalFirst
+{
+    /// <summary>Sub-folder of the state directory holding stage 1's plan and journal.</summary>
+    public const string StateSubdirectory = "local-first";
+
+    private static readonly PhaseKind[] StagePhases = [PhaseKind.Preflight, PhaseKind.Contain, PhaseKind.Unbind];
+
+    /// <summary>Some node did not answer, and an address is hijacked on this node itself.</summary>
+    public static bool Needed(Survey survey, Plan plan) =>
+        survey.Local.Node is { } local
+        && survey.Facts.Any(f => !f.Succeeded)
+        && survey.Diagnose().Hijacked.Any(h => h.HijackedOn.Contains(local.Name))
+        && Restrict(plan, local.Name).Steps.Any();
+
+    /// <summary>The plan's steps on <paramref name="localNode"/> in the phases that make the other nodes reachable.</summary>
+    public static Plan Restrict(Plan plan, string localNode) => plan with
+    {
+        Phases = plan.Phases
+            .Where(p => StagePhases.Contains(p.Kind))
+            .Select(p => p with { Steps = p.Steps.Where(s => s.Node == localNode).ToList() })
+            .ToList(),
+        Notes = [$"Stage 1 of 2: fix {localNode} (this node) first, so the nodes it could not reach answer; the whole recovery is planned again after it."],
+    };
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using Recovery.Access;
+
+namespace Recovery.Facts;
+
+/// <summary>
+/// The read-only commands <see cref="NodeProbe"/> runs on a node, built from typed values only. Each is small and
+/// fast; a missing tool shows as exit 127 and becomes a note, never an error.
+/// </summary>
+public static class ProbeCommands
+{
+    public static readonly IReadOnlyList<string> KubeProxyConfigFiles =
+    [
+        "/var/lib/kube-proxy/config.conf",
+        "/var/lib/kube-proxy/kube-proxy-config.yaml",
+        "/etc/kubernetes/kube-proxy-config.yaml",
+        "/etc/kubernetes/kube-proxy.yaml",
+    ];
+
+    public static readonly IReadOnlyList<string> StaticPodManifests =
+    [
+        "/etc/kubernetes/manifests/kube-proxy.yaml",
+        "/var/lib/rancher/rke2/agent/pod-manifests/kube-proxy.yaml",
+    ];
+
+    public static readonly IReadOnlyList<string> Kubeconfigs =
+    [
+        "/etc/kubernetes/admin.conf",
+        "/root/.kube/config",
+        "/etc/rancher/k3s/k3s.yaml",
+        "/etc/rancher/rke2/rke2.yaml",
+    ];
+
+    public static readonly IReadOnlyList<string> Units = ["kube-proxy.service", "k3s.service", "k3s-agent.service", "kubelet.service"];
+
+    /// <summary>The kernel's hostname (what `hostname` prints, without needing that tool), then the machine-id: two lines.</summary>
+    public static ShellCommand Identity { get; } = ShellCommand.Of("cat", "/proc/sys/kernel/hostname", "/etc/machine-id");
+
+    /// <summary>JSON where iproute2 has `-j` (4.14+), else the one-line text form.</summary>
+    public static ShellCommand Addresses { get; } = ShellCommand.Of("ip", "-j", "addr", "show").OrElse(ShellCommand.Of("ip", "-o", "addr", "show"));
+
+    public static ShellCommand LocalRouteTable { get; } = ShellCommand.Of("ip", "route", "show", "table", "local");
+
+    public static ShellCommand Processes { get; } = ShellCommand.Of("ps", "-e", "-o", "pid=", "-o", "args=");
+
+    public static ShellCommand SystemdUnits { get; } = ShellCommand.Of(
+        ["systemctl", "show", .. Units, "-p", "Id,LoadState,ActiveState,SubState,MainPID,FragmentPath,ExecStart,Restart,UnitFileState"]);
+
+    /// <summary>Which of the well-known files exist (`ls -1d` prints the ones that do; the others go to stderr).</summary>
+    public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs]);
+
+    /// <summary>
+    /// Which tools are installed: `command -v` prints the path of each one found. One name per call: dash's
+    /// `command -v` (Debian's /bin/sh) looks at its first name only.
+    /// </summary>
+    public static ShellCommand Tools { get; } = ShellCommand.Of("command", "-v", "kubectl")
+        .Then(ShellCommand.Of("command", "-v", "docker"))
+        .Then(ShellCommand.Of("command", "-v", "crictl"))
+        .Then(ShellCommand.Of("command", "-v", "curl"));
+
+    public static ShellCommand DockerKubeProxy { get; } = ShellCommand.Of("docker", "ps", "--filter", "name=k8s_kube-proxy");
+
+    public static ShellCommand CrictlKubeProxy { get; } = ShellCommand.Of("crictl", "ps", "--name", "kube-proxy");
+
+    /// <summary>
+    /// kube-proxy's running mode from its metrics port. curl when installed; otherwise bash's /dev/tcp (the script
+    /// is a constant). Both are local to the node.
+    /// </summary>
+    public static ShellCommand ProxyMode { get; } = ShellCommand.Of("curl", "-s", "-m", "2", "http://127.0.0.1:10249/proxyMode")
+        .OrElse(ShellCommand.Of("timeout", "2", "bash", "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/10249 && printf 'GET /proxyMode HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3"));
+
+    /// <summary>`ip route get ADDR` for each address, one answer per line group; an address with no route prints only to stderr.</summary>
+    public static ShellCommand RouteGet(IEnumerable<IPAddress> addresses)
+    {
+        ShellCommand? chain = null;
+        foreach (var address in addresses)
+        {
+            var one = ShellCommand.Of("ip", "route", "get", address.ToString());
+            chain = chain is null ? one : chain.Then(one);
+        }
+        return chain ?? throw new ArgumentException("at least one address is needed", nameof(addresses));
+    }
+
+    /// <summary>Opens a TCP connection with bash's /dev/tcp, limited to <paramref name="seconds"/>; exit 0 when it connects.</summary>
+    public static ShellCommand TcpConnect(IPAddress address, int port, int seconds = 2)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        // bash resolves the host part with getaddrinfo: a bare IPv6 literal works, brackets would not.
+        var host = address.ToString();
+        return ShellCommand.Of("timeout", seconds.ToString(CultureInfo.InvariantCulture), "bash", "-c",
+            $"</dev/tcp/{host}/{port.ToString(CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>Reads kube-proxy's config file as its process sees it (through /proc/PID/root, which is / for a host process).</summary>
+    public static ShellCommand ReadConfig(int? pid, string path)
+    {
+        if (!path.StartsWith('/') || path.Contains("/../", StringComparison.Ordinal)) throw new ArgumentException($"'{path}' is not an absolute path", nameof(path));
+        var full = pid is { } p ? $"/proc/{p.ToString(CultureInfo.InvariantCulture)}/root{path}" : path;
+        return ShellCommand.Of("cat", full);
+    }
+}

@@ -1,0 +1,22 @@
+using System.Net;
+using Recovery.Kubernetes.Storage;
+
+namespace Recovery.Kubernetes.Etcd;
+
+/// <summary>One Service key found by a scan: decoded, or the reason it could not be (encrypted, malformed).</summary>
+public sealed record ScannedService(string Key, long ModRevision, ServiceObject? Service, string? Problem);
+
+/// <summary>A scan of every Service at one etcd revision.</summary>
+public sealed record ServiceScan(long Revision, IReadOnlyList<ScannedService> Services)
+{
+    /// <summary>Decoded Services that claim <paramref name="address"/> through externalIPs or LB ingress.</summary>
+    public IEnumerable<ScannedService> Claiming(IPAddress address) =>
+        Services.Where(s => s.Service is { } service && service.Claims(address));
+
+    /// <summary>Decoded Services that claim any of <paramref name="addresses"/> (e.g. every node address).</summary>
+    public IEnumerable<ScannedService> Claiming(IReadOnlyCollection<IPAddress> addresses) =>
+        Services.Where(s => s.Service is { } service && addresses.Any(service.Claims));
+
+    /// <summary>Keys whose value could not be read (encrypted or malformed): they may hide an offender, so report them.</summary>
+    public IEnumerable<ScannedService> Unreadable => Services.Where(s => s.Service is null);
+}

@@ -1,0 +1,14 @@
+namespace Recovery.Kubernetes.Storage;
+
+/// <summary>A v1 Node from <c>/registry/minions/</c>: its name and status.addresses.</summary>
+public sealed record NodeObject(ObjectMeta Metadata, IReadOnlyList<NodeAddress> Addresses)
+{
+    public string Name => Metadata.Name;
+
+    /// <summary>The first InternalIP that parses as an address (what an inventory built from etcd uses), or null.</summary>
+    public System.Net.IPAddress? InternalAddress =>
+        Addresses.Where(a => a.Type == "InternalIP").Select(a => System.Net.IPAddress.TryParse(a.Address, out var ip) ? ip : null).FirstOrDefault(ip => ip is not null);
+}
+
+/// <summary>status.addresses[]: type is InternalIP, ExternalIP, Hostname, ...</summary>
+public sealed record NodeAddress(string Type, string Address);

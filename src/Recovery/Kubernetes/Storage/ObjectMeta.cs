@@ -1,0 +1,13 @@
+namespace Recovery.Kubernetes.Storage;
+
+/// <summary>The parts of a stored object's metadata kube-recover needs.</summary>
+public sealed record ObjectMeta(
+    string Name,
+    string Namespace,
+    string Uid,
+    string GenerateName,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyList<OwnerReference> OwnerReferences);
+
+/// <summary>metadata.ownerReferences[]: who owns the object (EndpointSlices point at their Service's uid).</summary>
+public sealed record OwnerReference(string ApiVersion, string Kind, string Name, string Uid, bool Controller, bool BlockOwnerDeletion);

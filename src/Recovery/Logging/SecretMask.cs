@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace Recovery.Logging;
+
+/// <summary>
+/// Replaces secrets in any text on its way to a log, the journal or the screen: every secret value the tool has
+/// read (passwords, passphrases: registered when read), PEM private key blocks, OpenSSH/PuTTY key material and
+/// `password=...`-style assignments. Masking is applied to whole strings, so a secret embedded in a message,
+/// a command's output or an exception text is caught as well.
+/// </summary>
+public static partial class SecretMask
+{
+    public const string Replacement = "***";
+
+    private static readonly ConcurrentDictionary<string, byte> Secrets = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a secret value so it is masked wherever it appears. Values shorter than 4 characters are masked too, but only as whole values.</summary>
+    public static void Register(string? secret)
+    {
+        if (!string.IsNullOrEmpty(secret)) Secrets.TryAdd(secret, 0);
+    }
+
+    public static string Mask(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return text ?? "";
+        var masked = PemPrivateKey().Replace(text, "-----BEGIN PRIVATE KEY----- " + Replacement + " -----END PRIVATE KEY-----");
+        masked = Assignment().Replace(masked, m => m.Groups["key"].Value + m.Groups["sep"].Value + Replacement);
+        foreach (var secret in Secrets.Keys)
+        {
+            if (secret.Length < 4)
+            {
+                if (masked == secret) return Replacement;
+                continue;
+            }
+            masked = masked.Replace(secret, Replacement, StringComparison.Ordinal);
+        }
+        return masked;
+    }
+
+    /// <summary>Forgets registered secrets (tests only).</summary>
+    internal static void Clear() => Secrets.Clear();
+
+    [GeneratedRegex("-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(-----END \\1PRIVATE KEY-----|$)", RegexOptions.Singleline)]
+    private static partial Regex PemPrivateKey();
+
+    [GeneratedRegex("(?<key>\\b(?:password|passwd|passphrase|secret|token|client-key-data|private[_-]?key)\\b\\s*)(?<sep>[:=]\\s*)(?!\\*\\*\\*)(\"[^\"]*\"|'[^']*'|\\S+)", RegexOptions.IgnoreCase)]
+    private static partial Regex Assignment();
+}

@@ -1,0 +1,70 @@
+using Recovery.Cli;
+
+namespace Recovery.Tests.Cli;
+
+public sealed class OptionParsingTests
+{
+    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await CliApp.RunAsync(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Version_prints_version_commit_runtime_and_architecture()
+    {
+        var (exit, output, _) = await Run("version");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^kube-recover \d+\.\d+\.\d+ \(commit [0-9a-f]+|unknown\) \.NET 10\.\S+ linux-(x64|arm64)", output);
+    }
+
+    [Fact]
+    public async Task Version_as_json_is_versioned()
+    {
+        var (exit, output, _) = await Run("version", "--json");
+        Assert.Equal(0, exit);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("kube-recover/v1", doc.RootElement.GetProperty("apiVersion").GetString());
+        Assert.Equal("Version", doc.RootElement.GetProperty("kind").GetString());
+    }
+
+    [Theory]
+    [InlineData("--ip", "10.0.0.300", "--ip: '10.0.0.300' is not an IP address")]
+    [InlineData("--ip", "master1", "--ip: 'master1' is not an IP address")]
+    [InlineData("--protect", "10.1", "--protect: '10.1' is not an IP address")]
+    [InlineData("--service", "Default/Nginx", "not a valid namespace")]
+    [InlineData("--service", "default/ngin;x", "not a valid Service name")]
+    [InlineData("--via", "ssh", "--via: 'ssh' is not valid; expected one of auto, kubectl, etcd")]
+    [InlineData("--action", "nuke", "--action: 'nuke' is not valid; expected one of delete, strip")]
+    [InlineData("--parallel", "0", "--parallel: expected a number of nodes between 1 and 256")]
+    [InlineData("--node", "n1=10.0.0.1;reboot", "not an IP address")]
+    [InlineData("--local", "$(reboot)", "is not a node name")]
+    [InlineData("--password-env", "hunter2!", "NAME of an environment variable")]
+    [InlineData("--etcd-endpoints", "10.0.0.1:2379", "expected https://HOST:2379")]
+    [InlineData("--etcd-prefix", "registry", "expected an absolute prefix")]
+    [InlineData("--inventory", "/nonexistent/inventory.yaml", "does not exist")]
+    public async Task Bad_option_values_exit_2_naming_what_was_expected(string option, string value, string message)
+    {
+        var (exit, output, error) = await Run("version", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task Unknown_verbs_and_options_exit_2()
+    {
+        Assert.Equal(2, (await Run("explode")).Exit);
+        Assert.Equal(2, (await Run("version", "--colour")).Exit);
+    }
+
+    [Fact]
+    public async Task Secret_values_in_bad_options_are_not_echoed_when_registered()
+    {
+        Recovery.Logging.SecretMask.Register("s3cr3t-Pa55word");
+        var (_, _, error) = await Run("version", "--ip", "s3cr3t-Pa55word");
+        Assert.DoesNotContain("s3cr3t-Pa55word", error);
+    }
+}
