@@ -42,6 +42,30 @@ internal sealed class FakeCluster
     /// <summary>Commands that fail (exit 1) while the predicate says so: fault injection.</summary>
     public Func<string, string, bool> FailWhen { get; set; } = (_, _) => false;
 
+    /// <summary>How long each command takes on a node (commands on different nodes overlap; the model itself is serialised).</summary>
+    public TimeSpan CommandDelay { get; set; }
+
+    private int inFlight;
+
+    /// <summary>The most commands that were running at the same time.</summary>
+    public int MaxInFlight { get; private set; }
+
+    public async Task<CommandResult> RunAsync(string node, ShellCommand command)
+    {
+        var now = Interlocked.Increment(ref inFlight);
+        lock (gate) MaxInFlight = Math.Max(MaxInFlight, now);
+        try
+        {
+            if (CommandDelay > TimeSpan.Zero) await Task.Delay(CommandDelay).ConfigureAwait(false);
+            else await Task.Yield();
+            return Run(node, command);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
     /// <summary>Called after a command's effect, under the lock: used to take a crash snapshot.</summary>
     public Action<string, string>? AfterCommand { get; set; }
 
@@ -246,11 +270,8 @@ internal sealed class FakeShell(FakeCluster cluster, Node node, bool local) : IN
     public Node Node => node;
     public bool IsLocal => local;
 
-    public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        await Task.Yield();
-        return cluster.Run(node.Name, command);
-    }
+    public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        cluster.RunAsync(node.Name, command);
 
     public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException("the runner reads no files from nodes");
