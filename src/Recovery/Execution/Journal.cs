@@ -89,6 +89,13 @@ public sealed class Journal : IDisposable
         return records;
     }
 
+    /// <summary>
+    /// Steps some run of this state directory acted on (status done: its act ran and verified), e.g. the Contain steps
+    /// whose kube-proxy must be started again by a later plan (<see cref="Planner.Create"/>'s stoppedEarlier).
+    /// </summary>
+    public static IReadOnlySet<string> ActedSteps(string stateDir) =>
+        ReadAll(stateDir).Where(r => r.Event == JournalRecord.StepResult && r.Status == StepStatus.Done).Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Appends one record and flushes it to disk before returning.</summary>
     public void Append(JournalRecord record)
     {

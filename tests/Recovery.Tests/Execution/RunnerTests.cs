@@ -122,6 +122,30 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Recover_again_after_a_failed_Service_fix_fixes_it_and_starts_what_the_first_run_stopped()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.ApiAnswers = _ => false;
+        Assert.Equal(RunResult.StoppedPartway, (await RunAsync(SeedPlan(), cluster)).ExitCode);
+        Assert.All(cluster.Nodes.Values, n => Assert.False(n.ProxyRunning));
+
+        // A new `recover` (not --resume): fresh facts say nothing is bound and kube-proxy is stopped everywhere.
+        cluster.ApiAnswers = _ => true;
+        var facts = cluster.Nodes.Values.Select(n => FactsOf(n.Name, n.Address, Systemd(n.ProxyRunning), n.Ipvs)).ToList();
+        var plan = Planner.Create(Seed(), facts, FastIntent, "node2", Created, Journal.ActedSteps(stateDir));
+        Assert.False(plan.IsEmpty);
+        var again = Path.Combine(stateDir, "again");
+        using var journal = Journal.Start(again, plan);
+        var result = await new Runner(new RunnerOptions(again), Seed(), Connect(cluster)).RunAsync(plan, journal);
+
+        Assert.True(result.ExitCode == 0, RunSummary.Render(result));
+        Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
+        Assert.All(cluster.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
+        Assert.All(cluster.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
+        Assert.DoesNotContain(cluster.Services, s => s.Name == "nginx-service");
+    }
+
+    [Fact]
     public async Task A_failing_step_stops_after_its_phase_and_resume_finishes_the_job()
     {
         var cluster = FakeCluster.Seed(Seed(), Node1);

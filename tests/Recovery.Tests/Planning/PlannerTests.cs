@@ -237,6 +237,37 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Kube_proxy_the_tool_stopped_earlier_is_started_again_by_a_later_plan()
+    {
+        // After stage 1 of a local-first recovery: node2's kube-proxy stopped and its copy of the address gone.
+        var facts = SeedFacts();
+        facts[1] = FactsOf("node2", Node2, Systemd(running: false), []);
+        var without = Planner.Create(Seed(), facts, Intent(), "node2", Created);
+        Assert.DoesNotContain(without.Steps, s => s.Id == "restore/node2/start-kube-proxy");
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created, ["contain/node2/stop-kube-proxy", "unbind/node2/del-10.0.0.211"]);
+        Assert.Contains(plan.Steps, s => s.Id == "contain/node2/stop-kube-proxy");
+        Assert.Contains(plan.Steps, s => s.Id == "restore/node2/start-kube-proxy");
+        Assert.Contains(plan.Steps, s => s.Id == "verify/node2/kube-proxy-running");
+        Assert.Equal(without.FactsFingerprint, plan.FactsFingerprint);
+        Assert.Contains(plan.Notes, n => n.Contains("stopped by an earlier run on node2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void After_a_failed_Service_fix_a_new_plan_is_not_empty_while_kube_proxy_must_be_started()
+    {
+        // Unbind done everywhere, the Service fix failed, kube-proxy (and kubelet, DaemonSet) stopped by the tool.
+        var proxy = new KubeProxyFacts(KubeProxyManager.Docker, false, "ipvs", ContainerId: "3f2a9c1b7d4e");
+        var facts = new List<NodeFacts> { FactsOf("node1", Node1, proxy, [], kubelet: false), FactsOf("node2", Node2, proxy, [], kubelet: false), FactsOf("node3", Node3, proxy, [], kubelet: false) };
+        Assert.True(Planner.Create(Seed(), facts, Intent(), "node2", Created).IsEmpty);
+        string[] earlier = [.. new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { $"contain/{n}/stop-kubelet", $"contain/{n}/stop-kube-proxy" })];
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created, earlier);
+        Assert.False(plan.IsEmpty);
+        Assert.Single(plan.Phase(PhaseKind.FixObject).Steps);
+        Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Steps.Select(s => s.Id));
+        Assert.DoesNotContain(plan.Steps, s => s.Id.StartsWith("unbind/", StringComparison.Ordinal) && s.Id.Contains("/del-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Nothing_hijacked_gives_an_empty_plan_that_says_so()
     {
         var facts = new List<NodeFacts> { FactsOf("node1", Node1, Systemd(), []), FactsOf("node2", Node2, Systemd(), []), FactsOf("node3", Node3, Systemd(running: false), []) };
