@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(DiagnoseCommand.Create(global));
         root.Subcommands.Add(PlanCommand.Create(global));
         root.Subcommands.Add(RecoverCommand.Create(global));
+        root.Subcommands.Add(RestoreCommand.Create(global));
         root.Subcommands.Add(VersionCommand.Create(global));
         return root;
     }

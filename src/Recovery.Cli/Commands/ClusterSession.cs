@@ -27,13 +27,14 @@ public static class ClusterSession
         }
         var connector = new NodeConnector(inventory, inventory.Ssh, local.Node?.Name, new ConsoleSecretSource());
         connector.KeyAccepted += line => Log.Warning("{Line}", line);
-        var survey = await Survey.TakeAsync(inventory, local, connector, parse.GetValue(global.Parallel), cancellationToken).ConfigureAwait(false);
+        var survey = await Survey.TakeAsync(inventory, local, connector, parse.GetValue(global.Parallel),
+            connect => EtcdAccess.Opener(parse, global, inventory, local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);
         foreach (var failed in survey.Facts.Where(f => !f.Succeeded))
         {
             Log.Warning("{Node}: {Error}", failed.Node.Name, failed.Error!.Message);
         }
         Log.Information("facts from {Answered} of {Total} nodes in {Seconds:0.0} s; Services: {Source}",
-            survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source);
+            survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source ?? "unknown: " + string.Join("; ", survey.Claims.Failures));
         return survey;
     }
 }

@@ -16,12 +16,14 @@ public sealed class PlanOptions
         CustomParser = ParseDuration,
     };
 
+    public Option<FileInfo?> Snapshot { get; } = new("--etcd-snapshot") { Description = "Before the first etcd write, save an etcd snapshot to FILE (mode 0600)", HelpName = "FILE" };
+
     public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, Survey survey)
     {
         var findings = survey.Diagnose();
         var addresses = parse.GetValue(global.Addresses) is { Length: > 0 } given
             ? given.ToList()
-            : findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound).Select(h => h.Address).ToList();
+            : findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound == true).Select(h => h.Address).ToList();
         var services = parse.GetValue(global.Services) is { Length: > 0 } s ? s.ToList() : null;
         var syncPeriod = parse.GetValue(options.SyncPeriod)
             ?? survey.Answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()

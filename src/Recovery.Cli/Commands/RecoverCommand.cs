@@ -17,6 +17,7 @@ namespace Recovery.Cli.Commands;
 /// </summary>
 public static class RecoverCommand
 {
+
     public static Command Create(GlobalOptions global)
     {
         var options = new PlanOptions();
@@ -33,7 +34,7 @@ public static class RecoverCommand
                 && !File.Exists(Path.Combine(d.FullName, LocalFirst.StateSubdirectory, Journal.PlanFileName)))
                 r.AddError($"--resume: '{d.FullName}' holds no {Journal.PlanFileName}; expected the state directory of an earlier recover");
         });
-        var command = new Command("recover", "Show the plan, ask, then execute it phase by phase with verification (journal, backups, resumable)") { options.SyncPeriod, planFile, resume };
+        var command = new Command("recover", "Show the plan, ask, then execute it phase by phase with verification (journal, backups, resumable)") { options.SyncPeriod, options.Snapshot, planFile, resume };
         command.Validators.Add(r =>
         {
             if (r.GetResult(planFile) is not null && r.GetResult(resume) is not null) r.AddError("--plan and --resume cannot be combined; expected one of them");
@@ -83,7 +84,7 @@ public static class RecoverCommand
                     int first;
                     using (var stageJournal = Journal.Start(stageDir, stage))
                     {
-                        first = await ExecuteAsync(parse, global, survey.Inventory, stage, stageJournal, ShellsOf(survey), stageDir, output, cancellationToken).ConfigureAwait(false);
+                        first = await ExecuteAsync(parse, global, options, survey.Inventory, stage, stageJournal, ShellsOf(survey), stageDir, output, cancellationToken).ConfigureAwait(false);
                     }
                     if (first != ExitCodes.Done) return first;
                     (survey, plan) = await ReplanAsync(parse, global, options, survey, output, cancellationToken).ConfigureAwait(false);
@@ -91,7 +92,7 @@ public static class RecoverCommand
                     if (Confirm(parse, global) is { } refusedAgain) return refusedAgain;
                 }
                 using var journal = Journal.Start(state.Path, plan);
-                return await ExecuteAsync(parse, global, survey.Inventory, plan, journal, ShellsOf(survey), state.Path, output, cancellationToken).ConfigureAwait(false);
+                return await ExecuteAsync(parse, global, options, survey.Inventory, plan, journal, ShellsOf(survey), state.Path, output, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -152,7 +153,7 @@ public static class RecoverCommand
             using (var stageJournal = Journal.Resume(stageDir, inventory, out var stage))
             {
                 Log.Information("resuming stage 1 in {Dir}", stageDir);
-                first = await ExecuteAsync(parse, global, inventory, stage, stageJournal, connector.ConnectAsync, stageDir, output, cancellationToken).ConfigureAwait(false);
+                first = await ExecuteAsync(parse, global, options, inventory, stage, stageJournal, connector.ConnectAsync, stageDir, output, cancellationToken).ConfigureAwait(false);
             }
             if (first != ExitCodes.Done) return first;
             var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
@@ -163,7 +164,7 @@ public static class RecoverCommand
                 if (plan.IsEmpty) return ExitCodes.Done;
                 if (Confirm(parse, global) is { } refused) return refused;
                 using var fresh = Journal.Start(state.Path, plan);
-                return await ExecuteAsync(parse, global, inventory, plan, fresh, ShellsOf(survey), state.Path, output, cancellationToken).ConfigureAwait(false);
+                return await ExecuteAsync(parse, global, options, inventory, plan, fresh, ShellsOf(survey), state.Path, output, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -173,7 +174,7 @@ public static class RecoverCommand
         using var journal = Journal.Resume(state.Path, inventory, out var resumed);
         Log.Information("resuming {Dir}: {Done} steps done before, {Unfinished} started and not finished (re-checked first)",
             state.Path, journal.DoneBefore.Count, journal.UnfinishedBefore.Count);
-        return await ExecuteAsync(parse, global, inventory, resumed, journal, connector.ConnectAsync, state.Path, output, cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(parse, global, options, inventory, resumed, journal, connector.ConnectAsync, state.Path, output, cancellationToken).ConfigureAwait(false);
     }
 
     private static NodeConnector Connector(ClusterInventory inventory, string? local)
@@ -184,10 +185,12 @@ public static class RecoverCommand
     }
 
     private static async Task<int> ExecuteAsync(
-        ParseResult parse, GlobalOptions global, ClusterInventory inventory, Plan plan, Journal journal,
+        ParseResult parse, GlobalOptions global, PlanOptions options, ClusterInventory inventory, Plan plan, Journal journal,
         Func<Node, CancellationToken, Task<INodeShell>> connect, string stateDir, TextWriter output, CancellationToken cancellationToken)
     {
-        var runner = new Runner(new RunnerOptions(stateDir, parse.GetValue(global.Parallel)), inventory, connect, EtcdAccess.Fixer(parse, global, inventory));
+        var local = LocalNodeFinder.Find(inventory, parse.GetValue(global.Local)).Node?.Name;
+        var etcd = EtcdAccess.Fixer(parse, global, inventory, local, connect, parse.GetValue(options.Snapshot)?.FullName);
+        var runner = new Runner(new RunnerOptions(stateDir, parse.GetValue(global.Parallel)), inventory, connect, etcd);
         var progress = new SynchronousProgress<StepEvent>(e =>
         {
             if (e.Status is null) Log.Information("{Phase} {Node}: {What}", e.Phase, e.Node, e.What);

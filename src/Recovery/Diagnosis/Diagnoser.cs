@@ -54,8 +54,8 @@ public static class Diagnoser
                 inventory.Protect.Contains(address),
                 hijackedOn,
                 boundOn,
-                owner is not null && boundOn.Contains(owner),
-                BrokenReachTo(ordered, hijackedOn, address),
+                owner is null || ordered.All(f => f.NodeName != owner) ? null : boundOn.Contains(owner),
+                BrokenReach(ordered, hijackedOn, address, owner),
                 claims.Where(c => c.Claims(address)).ToList());
             hijacked.Add(finding);
             if (!finding.LocksOut)
@@ -100,9 +100,21 @@ public static class Diagnoser
         return new Findings(hijacked, withHints, notices);
     }
 
-    private static List<BrokenReach> BrokenReachTo(IReadOnlyList<NodeFacts> facts, IReadOnlyList<string> hijackedOn, IPAddress address)
+    /// <summary>
+    /// Towards the owner from each hijacked node; and from the owner towards the hijacked nodes, whose replies to the
+    /// owner's address never leave them (the owner is cut off from the others).
+    /// </summary>
+    private static List<BrokenReach> BrokenReach(IReadOnlyList<NodeFacts> facts, IReadOnlyList<string> hijackedOn, IPAddress address, string? owner)
     {
         var broken = new List<BrokenReach>();
+        if (facts.FirstOrDefault(f => f.NodeName == owner) is { } ownerFacts)
+        {
+            foreach (var probe in ownerFacts.Reach.Where(p => !p.Reachable && hijackedOn.Contains(p.TargetNode)))
+            {
+                broken.Add(new BrokenReach(ownerFacts.NodeName, probe.TargetNode, probe.TargetAddress, probe.Port, false,
+                    $"{probe.Detail}: its replies to {address} stay on {probe.TargetNode}"));
+            }
+        }
         foreach (var f in facts.Where(f => hijackedOn.Contains(f.NodeName)))
         {
             foreach (var probe in f.Reach.Where(p => p.TargetAddress.Equals(address)))

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Recovery.Diagnosis.Json;
 using Recovery.Facts;
@@ -10,12 +11,26 @@ public static class DiagnosisJson
     public const string ApiVersion = "kube-recover/v1";
     public const string Kind = "Diagnosis";
 
-    public static string Render(DiagnosisReport report) =>
-        JsonSerializer.Serialize(ToDocument(report), DiagnosisJsonContext.Default.DiagnosisDocument) + "\n";
+    // Relaxed escaping: the document goes to a terminal or a file, never into HTML, and "can't" should read as such.
+    private static readonly DiagnosisJsonContext Context = new(new JsonSerializerOptions(DiagnosisJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
-    public static DiagnosisDocument Read(string json) =>
-        JsonSerializer.Deserialize(json, DiagnosisJsonContext.Default.DiagnosisDocument)
-        ?? throw new FormatException("the diagnosis document is empty");
+    public static string Render(DiagnosisReport report) =>
+        JsonSerializer.Serialize(ToDocument(report), Context.DiagnosisDocument) + "\n";
+
+    public static DiagnosisDocument Read(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, Context.DiagnosisDocument) ?? throw new FormatException("the diagnosis document is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not a kube-recover diagnosis document: {e.Message}", e);
+        }
+    }
 
     public static DiagnosisDocument ToDocument(DiagnosisReport report)
     {

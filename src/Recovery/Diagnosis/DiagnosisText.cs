@@ -26,7 +26,8 @@ public static class DiagnosisText
             o.AppendLine(CultureInfo.InvariantCulture, $"  ! {u.Node} ({u.Address}) could not be read: {u.Reason}");
             if (u.Hint is not null) o.AppendLine(CultureInfo.InvariantCulture, $"      {u.Hint}");
         }
-        foreach (var n in f.Notices.Where(n => n.Kind != NoticeKind.ProbeNote))
+        // Probe notes are shown in their node's block; owner-only is explained in its address's block.
+        foreach (var n in f.Notices.Where(n => n.Kind is not (NoticeKind.ProbeNote or NoticeKind.OwnerOnly)))
         {
             o.AppendLine(CultureInfo.InvariantCulture, $"  - {n.Message}");
         }
@@ -42,12 +43,15 @@ public static class DiagnosisText
         var what = Diagnoser.Describe(report.Inventory, h.Address, h.Owner);
         o.AppendLine(h.LocksOut
             ? $"  ! {what} is hijacked on {string.Join(", ", h.HijackedOn)}: it is on their {NodeFacts.IpvsInterface}, so traffic to it stays on each of them"
-            : $"  ! {what} is on {NodeFacts.IpvsInterface} of its owner only");
+            : $"  ! {what} is on {NodeFacts.IpvsInterface} of its owner only: no lockout now, but while a Service claims it, every other node's kube-proxy in IPVS mode binds it at its next sync");
         if (h.Owner is not null)
         {
-            o.AppendLine(h.OwnerBound
-                ? $"      owner: {h.Owner} (holds it on {NodeFacts.IpvsInterface} too, as kube-proxy v1.20 does)"
-                : $"      owner: {h.Owner} (not on its {NodeFacts.IpvsInterface}: newer kube-proxy skips a local address)");
+            o.AppendLine(h.OwnerBound switch
+            {
+                true => $"      owner: {h.Owner} (holds it on {NodeFacts.IpvsInterface} too, as kube-proxy v1.20 does)",
+                false => $"      owner: {h.Owner} (not on its {NodeFacts.IpvsInterface}: newer kube-proxy skips a local address)",
+                null => $"      owner: {h.Owner} (its facts could not be read)",
+            });
         }
         o.AppendLine(h.ClaimedBy.Count == 0
             ? "      claimed by: unknown (no API answered, or no Service lists it)"

@@ -19,8 +19,8 @@ public sealed record Findings(
 /// <param name="IsProtected">listed in the inventory's protect list or `--protect`.</param>
 /// <param name="HijackedOn">nodes where the address is local (on kube-ipvs0, or `ip route get` says local) but not theirs: the lockout.</param>
 /// <param name="BoundOn">every node with the address on kube-ipvs0, the owner included when its kube-proxy binds it too.</param>
-/// <param name="OwnerBound">the owner has it on kube-ipvs0 as well (kube-proxy v1.20 does; newer versions skip a local address).</param>
-/// <param name="BrokenReach">the API/etcd checks towards the owner that fail, or only "succeed" by talking to the node itself.</param>
+/// <param name="OwnerBound">the owner has it on kube-ipvs0 as well (kube-proxy v1.20 does; newer versions skip a local address); null when there is no owner or its facts could not be read.</param>
+/// <param name="BrokenReach">the API/etcd checks towards the owner that fail, or only "succeed" by talking to the node itself; and the owner's checks towards the hijacked nodes that fail.</param>
 /// <param name="ClaimedBy">the Services whose externalIPs or LB ingress hold it, when some API answered.</param>
 public sealed record HijackedAddress(
     IPAddress Address,
@@ -28,7 +28,7 @@ public sealed record HijackedAddress(
     bool IsProtected,
     IReadOnlyList<string> HijackedOn,
     IReadOnlyList<string> BoundOn,
-    bool OwnerBound,
+    bool? OwnerBound,
     IReadOnlyList<BrokenReach> BrokenReach,
     IReadOnlyList<ServiceClaim> ClaimedBy)
 {
@@ -63,6 +63,9 @@ public enum NoticeKind
 
     /// <summary>Something the probe could not read on a node.</summary>
     ProbeNote,
+
+    /// <summary>No API server answered kubectl: the claiming Services are unknown (etcd can still tell).</summary>
+    ClaimsUnknown,
 }
 
 public sealed record Notice(NoticeKind Kind, string? Node, string Message);

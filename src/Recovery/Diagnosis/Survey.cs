@@ -1,16 +1,18 @@
 using Recovery.Access;
 using Recovery.Facts;
 using Recovery.Inventory;
+using Recovery.Kubernetes.Etcd;
 
 namespace Recovery.Diagnosis;
 
 /// <summary>
-/// One look at the whole cluster, read-only: which node this is, a shell on every node that answers, every
-/// node's facts, and the Service claims when some API answers. diagnose reports it; plan and recover plan from it.
+/// One read-only look at the whole cluster: which node this is, a shell on every node that answers, every node's
+/// facts (probed in parallel), and the Services' claims: through kubectl where an API answers, else straight from
+/// etcd. diagnose reports it; plan and recover plan from it. Owns the shells it opened.
 /// </summary>
 public sealed class Survey : IAsyncDisposable
 {
-    private Survey(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, IReadOnlyList<NodeResult<NodeFacts>> facts, ServiceClaimsReader.Result claims)
+    private Survey(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, IReadOnlyList<NodeResult<NodeFacts>> facts, ClaimsResult claims)
     {
         Inventory = inventory;
         Local = local;
@@ -26,41 +28,61 @@ public sealed class Survey : IAsyncDisposable
     /// <summary>Per node: its facts, or why they could not be read (connection refused, host key rejected...).</summary>
     public IReadOnlyList<NodeResult<NodeFacts>> Facts { get; }
 
-    public ServiceClaimsReader.Result Claims { get; }
+    public ClaimsResult Claims { get; }
 
-    public IReadOnlyList<NodeFacts> Answered => Facts.Where(f => f.Succeeded).Select(f => f.Value!).ToList();
+    public IReadOnlyList<NodeFacts> Answered => Facts.Where(f => f.Succeeded && f.Value is not null).Select(f => f.Value!).ToList();
 
-    public Findings Diagnose() => Diagnoser.Diagnose(Inventory, Facts, Claims.Claims ?? []);
+    public Findings Diagnose()
+    {
+        var findings = Diagnoser.Diagnose(Inventory, Facts, Claims.Claims);
+        return Claims.Answered ? findings : findings with
+        {
+            Notices = [.. findings.Notices, new Notice(NoticeKind.ClaimsUnknown, null,
+                $"no API server or etcd answered, so the Services claiming these addresses are unknown ({string.Join("; ", Claims.Failures)})")],
+        };
+    }
 
     public DiagnosisReport Report() => new(Inventory, Answered, Diagnose());
 
     /// <summary>The open shell of a node, when it answered.</summary>
     public INodeShell? ShellOf(string node) => Shells.FirstOrDefault(s => s.Node.Name == node && s.Succeeded)?.Value;
 
-    public static async Task<Survey> TakeAsync(ClusterInventory inventory, LocalNode local, NodeConnector connector, int parallel, CancellationToken cancellationToken)
+    /// <param name="etcd">Given a way to open shells, where to read Services when no API answers; null: kubectl only.</param>
+    public static async Task<Survey> TakeAsync(ClusterInventory inventory, LocalNode local, NodeConnector connector, int parallel,
+        Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken)
     {
         var shells = await connector.ConnectAllAsync(parallel, cancellationToken).ConfigureAwait(false);
-        var probe = new NodeProbe(inventory);
-        var facts = await Fanout.RunAsync(
-            inventory.Nodes,
-            (node, ct) => shells.First(s => s.Node.Name == node.Name) is { Succeeded: true } s
-                ? probe.ProbeAsync(s.Value!, ct)
-                : throw shells.First(x => x.Node.Name == node.Name).Error!,
-            parallel,
-            cancellationToken).ConfigureAwait(false);
+        return await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken).ConfigureAwait(false);
+    }
 
-        // Local node first, then control-plane nodes: the API the operator's own kubectl would use.
-        var candidates = facts.Where(f => f.Succeeded)
-            .OrderBy(f => f.Node.Name == local.Node?.Name ? 0 : f.Node.IsControlPlane ? 1 : 2)
-            .Where(f => f.Node.Name == local.Node?.Name || f.Node.IsControlPlane)
-            .Select(f => (shells.First(s => s.Node.Name == f.Node.Name).Value!, f.Value!))
+    /// <param name="shells">One entry per inventory node: its shell, or the error that prevented connecting.</param>
+    public static async Task<Survey> FromShellsAsync(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, int parallel,
+        EtcdOpener? etcd, CancellationToken cancellationToken)
+    {
+        var probe = new NodeProbe(inventory);
+        var byNode = shells.ToDictionary(s => s.Node.Name);
+        var facts = await Fanout.RunAsync(inventory.Nodes, (node, ct) =>
+        {
+            if (!byNode.TryGetValue(node.Name, out var connection)) throw new InvalidOperationException($"no connection was attempted to {node.Name}");
+            if (!connection.Succeeded || connection.Value is null) throw connection.Error ?? new InvalidOperationException($"could not connect to {node.Name}");
+            return probe.ProbeAsync(connection.Value, ct);
+        }, parallel, cancellationToken).ConfigureAwait(false);
+
+        var probed = facts.Where(r => r.Succeeded && r.Value is not null)
+            .Select(r => (Shell: byNode[r.Node.Name].Value!, Facts: r.Value!))
             .ToList();
-        var claims = await ServiceClaimsReader.ReadAsync(candidates, cancellationToken).ConfigureAwait(false);
+        var claims = await ServiceClaimsLookup.ReadAsync(probed, cancellationToken).ConfigureAwait(false);
+        if (!claims.Answered && etcd is not null)
+        {
+            // No API answers (the lockout itself, or API servers down): read the Services from etcd.
+            var fromEtcd = await EtcdServiceClaims.ReadAsync(etcd, cancellationToken).ConfigureAwait(false);
+            claims = fromEtcd.Answered ? fromEtcd with { Failures = [.. claims.Failures, .. fromEtcd.Failures] } : claims with { Failures = [.. claims.Failures, .. fromEtcd.Failures] };
+        }
         return new Survey(inventory, local, shells, facts, claims);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var shell in Shells.Where(s => s.Succeeded)) await shell.Value!.DisposeAsync().ConfigureAwait(false);
+        foreach (var shell in Shells.Where(s => s.Succeeded && s.Value is not null)) await shell.Value!.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -15,81 +15,61 @@ public sealed record KubeProxyEvidence(
 /// <summary>
 /// Decides how kube-proxy is run on a node, in this order: the inventory's override; a systemd unit
 /// `kube-proxy.service`; k3s (kube-proxy inside the k3s process); a static pod manifest; a DaemonSet container
-/// (docker, then containerd through crictl). Pure: the probe gathers the evidence.
+/// (docker, then containerd through crictl). Pure: the probe gathers the evidence. The mode is filled in later.
 /// </summary>
 public static class KubeProxyDetection
 {
+    private const string UnknownMode = "unknown";
+
+    private static readonly KubeProxyManager[] Order =
+        [KubeProxyManager.Systemd, KubeProxyManager.K3s, KubeProxyManager.StaticPod, KubeProxyManager.Docker, KubeProxyManager.Containerd];
+
     public static KubeProxyFacts Decide(KubeProxyEvidence e)
     {
         var process = ProcessTable.FindKubeProxy(e.Processes);
-        var running = process is not null;
-        var pid = process?.Pid;
-
         if (e.Override is { } spec)
         {
-            return new KubeProxyFacts(spec.Manager, running || OverrideRunning(spec, e), "unknown",
-                Unit: spec.Manager == KubeProxyManager.Systemd ? "kube-proxy.service" : spec.Manager == KubeProxyManager.K3s ? K3sUnit(e)?.Id ?? "k3s.service" : null,
-                ManifestPath: spec.Manager == KubeProxyManager.StaticPod ? e.ExistingFiles.FirstOrDefault(ProbeCommands.StaticPodManifests.Contains) : null,
-                ContainerId: spec.Manager switch
-                {
-                    KubeProxyManager.Docker => KubeProxyContainer(e.DockerContainers)?.Id,
-                    KubeProxyManager.Containerd => KubeProxyCriContainer(e.CriContainers)?.Id,
-                    _ => null,
-                },
-                CustomStop: spec.Stop, CustomStart: spec.Start) { Pid = pid };
+            // The operator said how: use what the node shows for that manager, or at least the manager itself.
+            var seen = spec.Manager == KubeProxyManager.Custom ? null : Find(spec.Manager, e, process);
+            var unit = spec.Manager switch { KubeProxyManager.Systemd => "kube-proxy.service", KubeProxyManager.K3s => "k3s.service", _ => null };
+            return (seen ?? new KubeProxyFacts(spec.Manager, process is not null, UnknownMode, Unit: unit) { Pid = process?.Pid })
+                with { CustomStop = spec.Stop, CustomStart = spec.Start };
         }
-
-        var unit = e.Units.FirstOrDefault(u => u.Id == "kube-proxy.service" && u.Exists);
-        if (unit is not null)
+        foreach (var manager in Order)
         {
-            return new KubeProxyFacts(KubeProxyManager.Systemd, unit.IsActive, "unknown", Unit: unit.Id) { Pid = unit.MainPid ?? pid };
+            if (Find(manager, e, process) is { } found) return found;
         }
-
-        var k3s = K3sUnit(e);
-        var k3sProcess = ProcessTable.FindK3s(e.Processes);
-        if (k3s is not null || k3sProcess is not null)
-        {
-            return new KubeProxyFacts(KubeProxyManager.K3s, k3s?.IsActive ?? true, "unknown", Unit: k3s?.Id ?? "k3s.service")
-            { Pid = k3s?.MainPid ?? k3sProcess?.Pid };
-        }
-
-        var manifest = ProbeCommands.StaticPodManifests.FirstOrDefault(e.ExistingFiles.Contains);
-        if (manifest is not null)
-        {
-            return new KubeProxyFacts(KubeProxyManager.StaticPod, running, "unknown", ManifestPath: manifest) { Pid = pid };
-        }
-
-        if (KubeProxyContainer(e.DockerContainers) is { } docker)
-        {
-            return new KubeProxyFacts(KubeProxyManager.Docker, true, "unknown", ContainerId: docker.Id) { Pid = pid };
-        }
-
-        if (KubeProxyCriContainer(e.CriContainers) is { } cri)
-        {
-            return new KubeProxyFacts(KubeProxyManager.Containerd, cri.State is null or "Running" or "CONTAINER_RUNNING", "unknown", ContainerId: cri.Id) { Pid = pid };
-        }
-
         // A process nobody claims (started by hand, or by a supervisor we do not know): running, manager unknown.
-        return new KubeProxyFacts(null, running, "unknown") { Pid = pid };
+        return new KubeProxyFacts(null, process is not null, UnknownMode) { Pid = process?.Pid };
     }
 
-    private static bool OverrideRunning(KubeProxySpec spec, KubeProxyEvidence e) => spec.Manager switch
+    private static KubeProxyFacts? Find(KubeProxyManager manager, KubeProxyEvidence e, ProcessRow? process) => manager switch
     {
-        KubeProxyManager.Systemd => e.Units.Any(u => u.Id == "kube-proxy.service" && u.IsActive),
-        KubeProxyManager.K3s => K3sUnit(e)?.IsActive ?? false,
-        KubeProxyManager.Docker => KubeProxyContainer(e.DockerContainers) is not null,
-        KubeProxyManager.Containerd => KubeProxyCriContainer(e.CriContainers) is not null,
-        _ => false,
+        KubeProxyManager.Systemd => e.Units.FirstOrDefault(u => u.Id == "kube-proxy.service" && u.Exists) is { } unit
+            ? new KubeProxyFacts(manager, unit.IsActive, UnknownMode, Unit: unit.Id) { Pid = unit.MainPid ?? process?.Pid }
+            : null,
+        KubeProxyManager.K3s => K3s(e),
+        KubeProxyManager.StaticPod => ProbeCommands.StaticPodManifests.FirstOrDefault(e.ExistingFiles.Contains) is { } manifest
+            ? new KubeProxyFacts(manager, process is not null, UnknownMode, ManifestPath: manifest) { Pid = process?.Pid }
+            : null,
+        // kubelet names a pod's containers k8s_CONTAINER_POD_NAMESPACE_UID_ATTEMPT; the pod's sandbox is k8s_POD_....
+        KubeProxyManager.Docker => e.DockerContainers.FirstOrDefault(r => r.Name.StartsWith("k8s_kube-proxy_", StringComparison.Ordinal)) is { } docker
+            ? new KubeProxyFacts(manager, true, UnknownMode, ContainerId: docker.Id) { Pid = process?.Pid }
+            : null,
+        KubeProxyManager.Containerd => e.CriContainers.FirstOrDefault(r => r.Name == "kube-proxy") is { } cri
+            ? new KubeProxyFacts(manager, cri.State is null or "Running" or "CONTAINER_RUNNING", UnknownMode, ContainerId: cri.Id) { Pid = process?.Pid }
+            : null,
+        _ => null,
     };
 
-    private static SystemdUnit? K3sUnit(KubeProxyEvidence e) =>
-        e.Units.FirstOrDefault(u => u.Id is "k3s.service" or "k3s-agent.service" && u.Exists && u.IsActive)
-        ?? e.Units.FirstOrDefault(u => u.Id is "k3s.service" or "k3s-agent.service" && u.Exists);
-
-    /// <summary>kubelet names a pod's containers k8s_CONTAINER_POD_NAMESPACE_UID_ATTEMPT; the sandbox is k8s_POD_....</summary>
-    private static ContainerRow? KubeProxyContainer(IEnumerable<ContainerRow> rows) =>
-        rows.FirstOrDefault(r => r.Name.StartsWith("k8s_kube-proxy_", StringComparison.Ordinal));
-
-    private static ContainerRow? KubeProxyCriContainer(IEnumerable<ContainerRow> rows) =>
-        rows.FirstOrDefault(r => r.Name == "kube-proxy");
+    /// <summary>k3s runs kube-proxy inside its own process: the unit (k3s or k3s-agent), or the process when k3s runs without systemd.</summary>
+    private static KubeProxyFacts? K3s(KubeProxyEvidence e)
+    {
+        var units = e.Units.Where(u => u.Id is "k3s.service" or "k3s-agent.service" && u.Exists).ToList();
+        var unit = units.FirstOrDefault(u => u.IsActive) ?? units.FirstOrDefault();
+        var process = ProcessTable.FindK3s(e.Processes);
+        if (unit is null && process is null) return null;
+        return new KubeProxyFacts(KubeProxyManager.K3s, unit?.IsActive ?? true, UnknownMode, Unit: unit?.Id ?? "k3s.service")
+        { Pid = unit?.MainPid ?? process?.Pid };
+    }
 }

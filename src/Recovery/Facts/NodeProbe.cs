@@ -21,10 +21,25 @@ public sealed class NodeProbe(ClusterInventory inventory)
     /// <summary>Seconds a TCP check waits for a connection.</summary>
     public const int ConnectSeconds = 2;
 
+    /// <summary>Commands in flight on one node at once: OpenSSH's MaxSessions allows 10 channels per connection by default.</summary>
+    public const int MaxConcurrentCommands = 8;
+
     public async Task<NodeFacts> ProbeAsync(INodeShell shell, CancellationToken cancellationToken = default)
     {
         var notes = new List<string>();
-        Task<CommandResult> Run(ShellCommand command) => shell.RunAsync(command, CommandTimeout, cancellationToken);
+        using var gate = new SemaphoreSlim(MaxConcurrentCommands);
+        async Task<CommandResult> Run(ShellCommand command)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await shell.RunAsync(command, CommandTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
 
         var identity = Run(ProbeCommands.Identity);
         var addresses = Run(ProbeCommands.Addresses);
@@ -37,7 +52,7 @@ public sealed class NodeProbe(ClusterInventory inventory)
         var docker = Run(ProbeCommands.DockerKubeProxy);
         var crictl = Run(ProbeCommands.CrictlKubeProxy);
         var proxyMode = Run(ProbeCommands.ProxyMode);
-        var reach = ReachTargets().Select(t => CheckReachAsync(shell, t, cancellationToken)).ToList();
+        var reach = ReachTargets().Select(t => CheckReachAsync(Run, t)).ToList();
 
         await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode).ConfigureAwait(false);
         var reachResults = await Task.WhenAll(reach).ConfigureAwait(false);
@@ -55,7 +70,7 @@ public sealed class NodeProbe(ClusterInventory inventory)
 
         var kubeProxy = KubeProxyDetection.Decide(new KubeProxyEvidence(
             shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows));
-        kubeProxy = await WithModeAsync(shell, kubeProxy, await proxyMode, processList, unitList, existing, notes, cancellationToken).ConfigureAwait(false);
+        kubeProxy = await WithModeAsync(Run, kubeProxy, await proxyMode, processList, unitList, existing, notes).ConfigureAwait(false);
 
         var kubelet = unitList.FirstOrDefault(u => u.Id == "kubelet.service" && u.Exists) is { } kubeletUnit
             ? kubeletUnit.IsActive
@@ -83,9 +98,9 @@ public sealed class NodeProbe(ClusterInventory inventory)
             .Concat(etcdNodes.Select(n => new ReachTarget(n, EtcdPort)));
     }
 
-    private static async Task<ReachProbe> CheckReachAsync(INodeShell shell, ReachTarget target, CancellationToken cancellationToken)
+    private static async Task<ReachProbe> CheckReachAsync(Func<ShellCommand, Task<CommandResult>> run, ReachTarget target)
     {
-        var result = await shell.RunAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, ConnectSeconds), CommandTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await run(ProbeCommands.TcpConnect(target.Node.Address, target.Port, ConnectSeconds)).ConfigureAwait(false);
         var detail = result.Succeeded ? "connected"
             : result.TimedOut ? $"no answer within {ConnectSeconds}s"
             : result.ExitCode == 127 ? "bash not installed"
@@ -101,27 +116,37 @@ public sealed class NodeProbe(ClusterInventory inventory)
         return colon >= 0 ? first[(colon + 2)..] : first;
     }
 
-    private async Task<KubeProxyFacts> WithModeAsync(
-        INodeShell shell, KubeProxyFacts facts, CommandResult proxyMode, IReadOnlyList<ProcessRow> processes,
-        IReadOnlyList<SystemdUnit> units, IReadOnlySet<string> existing, List<string> notes, CancellationToken cancellationToken)
+    private static async Task<KubeProxyFacts> WithModeAsync(
+        Func<ShellCommand, Task<CommandResult>> run, KubeProxyFacts facts, CommandResult proxyMode, IReadOnlyList<ProcessRow> processes,
+        IReadOnlyList<SystemdUnit> units, IReadOnlySet<string> existing, List<string> notes)
     {
-        if (proxyMode.Succeeded && KubeProxyModeSources.ParseProxyModeResponse(proxyMode.StdOut) is { } live)
-        {
-            return facts with { Mode = live, ModeSource = "/proxyMode" };
-        }
+        var live = proxyMode.Succeeded ? KubeProxyModeSources.ParseProxyModeResponse(proxyMode.StdOut) : null;
 
-        // Not answering (stopped, or metrics bound elsewhere): read what it is configured to do.
+        // The config file is read even when /proxyMode answers: it also gives the sync period, which sets how long
+        // the final check must wait for a kube-proxy that would bind the address again.
         var argv = ProcessTable.FindKubeProxy(processes)?.Argv
             ?? units.FirstOrDefault(u => u.Id == "kube-proxy.service" && u.Exists)?.ExecStart
             ?? [];
         var configPath = KubeProxyModeSources.Flag(argv, "config");
         var flagMode = KubeProxyModeSources.Flag(argv, "proxy-mode");
+        var flagSync = KubeProxyModeSources.Flag(argv, "ipvs-sync-period") is { } text ? GoDuration.TryParse(text) : null;
         var candidates = configPath is not null ? [configPath] : ProbeCommands.KubeProxyConfigFiles.Where(existing.Contains).ToList();
         foreach (var path in candidates)
         {
             // A container's file is only visible through its process's root; a host file is the same either way.
             var pid = configPath is not null ? facts.Pid : null;
-            var read = await shell.RunAsync(ProbeCommands.ReadConfig(pid, path), CommandTimeout, cancellationToken).ConfigureAwait(false);
+            ShellCommand command;
+            try
+            {
+                command = ProbeCommands.ReadConfig(pid, path);
+            }
+            catch (ArgumentException e)
+            {
+                // A --config value we will not put on a command line (relative, "..", control characters).
+                notes.Add($"kube-proxy config: not read, {e.Message}");
+                continue;
+            }
+            var read = await run(command).ConfigureAwait(false);
             if (!read.Succeeded)
             {
                 notes.Add($"kube-proxy config {path}: {FirstLine(read)}");
@@ -129,12 +154,16 @@ public sealed class NodeProbe(ClusterInventory inventory)
             }
             if (KubeProxyModeSources.ParseConfigMode(read.StdOut) is { } configured)
             {
-                return facts with { Mode = configured, ModeSource = path, ConfigPath = path };
+                var sync = KubeProxyModeSources.ParseConfigSyncPeriod(read.StdOut) ?? flagSync;
+                return live is not null
+                    ? facts with { Mode = live, ModeSource = "/proxyMode", ConfigPath = path, SyncPeriod = sync }
+                    : facts with { Mode = configured, ModeSource = path, ConfigPath = path, SyncPeriod = sync };
             }
         }
-        if (flagMode is not null) return facts with { Mode = flagMode, ModeSource = "--proxy-mode", ConfigPath = configPath };
+        if (live is not null) return facts with { Mode = live, ModeSource = "/proxyMode", ConfigPath = configPath, SyncPeriod = flagSync };
+        if (flagMode is not null) return facts with { Mode = flagMode, ModeSource = "--proxy-mode", ConfigPath = configPath, SyncPeriod = flagSync };
         if (facts.Manager is not null || facts.Running) notes.Add("kube-proxy mode: /proxyMode did not answer and no config file or flag says it");
-        return facts with { ConfigPath = configPath };
+        return facts with { ConfigPath = configPath, SyncPeriod = flagSync };
     }
 
     private static (string Hostname, string MachineId) ParseIdentity(CommandResult result, List<string> notes)

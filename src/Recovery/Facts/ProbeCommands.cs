@@ -97,7 +97,7 @@ public static class ProbeCommands
     /// <summary>Reads kube-proxy's config file as its process sees it (through /proc/PID/root, which is / for a host process).</summary>
     public static ShellCommand ReadConfig(int? pid, string path)
     {
-        if (!path.StartsWith('/') || path.Contains("/../", StringComparison.Ordinal)) throw new ArgumentException($"'{path}' is not an absolute path", nameof(path));
+        if (!path.StartsWith('/') || path.Split('/').Contains("..")) throw new ArgumentException($"'{path}' is not an absolute path without '..'");
         var full = pid is { } p ? $"/proc/{p.ToString(CultureInfo.InvariantCulture)}/root{path}" : path;
         return ShellCommand.Of("cat", full);
     }

@@ -35,7 +35,14 @@ public sealed class KubectlServiceClaimsTests
     }
 
     [Fact]
-    public void A_list_as_kubectl_get_prints_it_is_read_too()
+    public void The_list_kubectl_get_prints_is_read()
+    {
+        // Real: kubectl 1.20 `get services -A -o json` prints this empty List (and exits 1) when the API refuses.
+        Assert.Empty(KubectlServiceClaims.Parse(Fixture.Read("kubectl/get-services-refused.stdout"), "kubectl"));
+    }
+
+    [Fact]
+    public void A_list_holding_services_is_read_item_by_item()
     {
         // The List wrapper `kubectl get services -A -o json` puts around the items (apiVersion, items, kind, metadata).
         var item = Fixture.Read("kubectl/services-list.json");
@@ -43,7 +50,9 @@ public sealed class KubectlServiceClaimsTests
         var list = "{\"apiVersion\": \"v1\", \"items\": [" + item[..firstObjectEnd] + "], \"kind\": \"List\", \"metadata\": {\"resourceVersion\": \"\", \"selfLink\": \"\"}}";
 
         Assert.Empty(KubectlServiceClaims.Parse(list, "kubectl")); // the first object is the kubernetes Service: no claim
-        Assert.Empty(KubectlServiceClaims.Parse("{\"apiVersion\": \"v1\", \"items\": [], \"kind\": \"List\"}", "kubectl"));
+        var second = item[firstObjectEnd..].TrimStart();
+        var withNginx = "{\"apiVersion\": \"v1\", \"items\": [" + second[..FirstObjectEnd(second)] + "], \"kind\": \"List\"}";
+        Assert.Equal("default/nginx-service", Assert.Single(KubectlServiceClaims.Parse(withNginx, "kubectl")).Service.ToString());
     }
 
     [Theory]

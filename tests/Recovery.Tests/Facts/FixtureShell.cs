@@ -12,6 +12,14 @@ namespace Recovery.Tests.Facts;
 internal sealed class FixtureShell(Node node, IReadOnlyDictionary<string, CommandResult> answers, bool isLocal = false) : INodeShell
 {
     private readonly ConcurrentQueue<ShellCommand> _ran = new();
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>How long each answer takes, so that concurrency can be observed.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The most commands that were running at the same time.</summary>
+    public int MaxInFlight => _maxInFlight;
 
     public Node Node { get; } = node;
 
@@ -29,13 +37,26 @@ internal sealed class FixtureShell(Node node, IReadOnlyDictionary<string, Comman
         _ => [],
     };
 
-    public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var text = command.Render();
         _ran.Enqueue(command);
-        return answers.TryGetValue(text, out var result)
-            ? Task.FromResult(result)
-            : throw new InvalidOperationException($"FixtureShell for {Node.Name} has no answer for: {text}");
+        var now = Interlocked.Increment(ref _inFlight);
+        int seen;
+        while (now > (seen = _maxInFlight) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+        {
+        }
+        try
+        {
+            if (Latency > TimeSpan.Zero) await Task.Delay(Latency, cancellationToken);
+            return answers.TryGetValue(text, out var result)
+                ? result
+                : throw new InvalidOperationException($"FixtureShell for {Node.Name} has no answer for: {text}");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) =>

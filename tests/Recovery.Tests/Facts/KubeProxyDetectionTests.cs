@@ -63,6 +63,17 @@ public sealed class KubeProxyDetectionTests
     }
 
     [Fact]
+    public void An_override_takes_what_the_node_shows_for_that_manager()
+    {
+        var docker = KubeProxyDetection.Decide(Evidence(docker: Docker) with { Override = new KubeProxySpec(KubeProxyManager.Docker) });
+        var systemd = KubeProxyDetection.Decide(Evidence(docker: Docker) with { Override = new KubeProxySpec(KubeProxyManager.Systemd) });
+
+        Assert.Equal((KubeProxyManager.Docker, "5f684df675c7"), (docker.Manager!.Value, docker.ContainerId!));
+        // Said to be systemd but no unit seen: the unit kube-proxy is usually given, running as the process shows.
+        Assert.Equal((KubeProxyManager.Systemd, "kube-proxy.service", true, (string?)null), (systemd.Manager!.Value, systemd.Unit!, systemd.Running, systemd.ContainerId));
+    }
+
+    [Fact]
     public void A_process_nobody_manages_is_running_with_no_manager()
     {
         var facts = KubeProxyDetection.Decide(Evidence());

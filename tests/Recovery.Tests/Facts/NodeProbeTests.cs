@@ -86,6 +86,18 @@ public sealed class NodeProbeTests
     }
 
     [Fact]
+    public async Task Commands_run_in_parallel_but_within_an_ssh_connections_session_limit()
+    {
+        var inventory = Scenario.Inventory();
+        var node = inventory.FindByName("node2")!;
+        var shell = new FixtureShell(node, Scenario.Answers(inventory, "seed", node)) { Latency = TimeSpan.FromMilliseconds(50) };
+
+        await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.InRange(shell.MaxInFlight, 2, NodeProbe.MaxConcurrentCommands);
+    }
+
+    [Fact]
     public async Task Missing_tools_and_failing_commands_become_notes()
     {
         var inventory = Scenario.Inventory();
@@ -108,6 +120,20 @@ public sealed class NodeProbeTests
         Assert.Equal((false, "Connection refused"), (api.Reachable, api.Detail));
         var etcd = facts.Reach.Single(r => r.TargetAddress.Equals(Node1) && r.Port == NodeProbe.EtcdPort);
         Assert.Equal((false, "no answer within 2s"), (etcd.Reachable, etcd.Detail));
+    }
+
+    [Fact]
+    public async Task A_config_path_unfit_for_a_command_line_is_a_note()
+    {
+        var inventory = Scenario.Inventory();
+        var node = inventory.FindByName("node2")!;
+        var answers = Scenario.Answers(inventory, "seed", node, Scenario.ModeAnswer.ConfigIpvs);
+        answers[ProbeCommands.Processes.Render()] = Fixture.Ok("  2 /usr/local/bin/kube-proxy --config=../kube-proxy/config.conf\n");
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(new FixtureShell(node, answers));
+
+        Assert.Equal("unknown", facts.KubeProxy.Mode);
+        Assert.Contains(facts.Notes, n => n.StartsWith("kube-proxy config: not read, '../kube-proxy/config.conf' is not an absolute path without '..'", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -63,6 +63,8 @@ public static class Scenario
         {
             case ModeAnswer.ProxyModeIpvs:
                 answers[ProbeCommands.ProxyMode.Render()] = Fixture.Ok("ipvs");
+                // Read even when /proxyMode answers: it gives the sync period.
+                answers[ProbeCommands.ReadConfig(2, "/var/lib/kube-proxy/config.conf").Render()] = Fixture.Ok(Fixture.Read("kube-proxy/kubespray-config.conf"));
                 break;
             case ModeAnswer.ConfigIpvs or ModeAnswer.ConfigIptables:
                 // curl exit 7 then bash /dev/tcp exit 1: the `||` chain ends with the fallback's exit code.

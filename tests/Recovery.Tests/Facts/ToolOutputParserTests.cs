@@ -19,6 +19,7 @@ public sealed class ToolOutputParserTests
     [Fact]
     public void Systemctl_show_splits_units_on_blank_lines_and_keeps_not_found_ones()
     {
+        // Written in the format of the real capture above (no systemd can run here): two units, one not found.
         const string output = "Id=kube-proxy.service\nLoadState=loaded\nActiveState=active\nSubState=running\nMainPID=812\n"
             + "ExecStart={ path=/opt/kube/bin/kube-proxy ; argv[]=/opt/kube/bin/kube-proxy --config=/var/lib/kube-proxy/kube-proxy-config.yaml ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=812 ; code=(null) ; status=0/0 }\n"
             + "\nId=k3s.service\nLoadState=not-found\nActiveState=inactive\nSubState=dead\nMainPID=0\n";

@@ -23,7 +23,7 @@ public sealed record HijackedAddressDocument(
     bool LocksOut,
     IReadOnlyList<string> HijackedOn,
     IReadOnlyList<string> BoundOn,
-    bool OwnerBound,
+    bool? OwnerBound,
     IReadOnlyList<BrokenReachDocument> BrokenReach,
     IReadOnlyList<ClaimDocument> ClaimedBy);
 

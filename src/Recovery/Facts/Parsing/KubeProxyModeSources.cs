@@ -46,6 +46,24 @@ public static class KubeProxyModeSources
         return string.IsNullOrWhiteSpace(scalar.Value) ? DefaultMode : scalar.Value.Trim();
     }
 
+    /// <summary>`ipvs.syncPeriod` of a KubeProxyConfiguration (a Go duration such as "30s" or "1m0s"); null when absent or unreadable.</summary>
+    public static TimeSpan? ParseConfigSyncPeriod(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlDotNet.Core.YamlException)
+        {
+            return null;
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return null;
+        if (!root.Children.TryGetValue(new YamlScalarNode("ipvs"), out var ipvs) || ipvs is not YamlMappingNode ipvsMap) return null;
+        if (!ipvsMap.Children.TryGetValue(new YamlScalarNode("syncPeriod"), out var period) || period is not YamlScalarNode { Value: { } text }) return null;
+        return GoDuration.TryParse(text);
+    }
+
     /// <summary>Value of a `--name=value` or `--name value` flag in an argv; null when absent.</summary>
     public static string? Flag(IReadOnlyList<string> argv, string name)
     {

@@ -55,6 +55,16 @@ public static class NodeEtcdDiscovery
             }
         }
 
+        // No kube-apiserver definition at all (stopped, its manifest moved aside while troubleshooting): kubeadm's
+        // defaults, when its etcd client files are there. Its --etcd-servers is always the local member.
+        var kubeadm = await shell.RunAsync(ShellCommand.Of(["ls", "-1", .. KubeadmDefaults.Files]), CommandTimeout, cancellationToken).ConfigureAwait(false);
+        if (kubeadm.Succeeded)
+        {
+            return new EtcdSettings([KubeadmDefaults.Endpoint], KubeadmDefaults.CaFile, KubeadmDefaults.CertificateFile, KubeadmDefaults.KeyFile,
+                ApiServerFlags.DefaultPrefix, $"{shell.Node.Name}: kubeadm's default etcd client files (no kube-apiserver definition found)");
+        }
+        tried.Add("kubeadm's etcd client files: absent");
+
         throw new DiscoveryException($"{shell.Node.Name}: kube-apiserver's etcd flags not found ({string.Join("; ", tried)}); pass --etcd-endpoints, --etcd-cacert, --etcd-cert and --etcd-key");
     }
 

@@ -41,3 +41,28 @@ status: {loadBalancer: {ingress: [{hostname: a1b2c3.elb.example.com}]}}
 YAML
 "$kubectl" patch --local -f "$tmp/services.yaml" --type merge -p "{}" -o json > "$here/services-list.json"
 "$kubectl" version --client --short > "$here/kubectl-version.txt" 2>/dev/null || "$kubectl" version --client > "$here/kubectl-version.txt"
+
+# `kubectl get services -A -o json` when the API server refuses the connection (inside a fresh network namespace,
+# kr-facts-$$, nothing listening): kubectl 1.20 prints an EMPTY List on stdout and the error on stderr, exit 1.
+ns="kr-facts-$$"
+ip netns add "$ns"
+trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$tmp"' EXIT
+ip -n "$ns" link set lo up
+cat > "$tmp/kubeconfig" <<'KC'
+apiVersion: v1
+kind: Config
+clusters:
+- cluster: {server: "https://127.0.0.1:6443", insecure-skip-tls-verify: true}
+  name: lab
+contexts:
+- context: {cluster: lab, user: admin}
+  name: lab
+current-context: lab
+users:
+- name: admin
+  user: {token: "not-a-secret"}
+KC
+set +e
+ip netns exec "$ns" "$kubectl" --kubeconfig "$tmp/kubeconfig" --request-timeout=5s get services -A -o json \
+  > "$here/get-services-refused.stdout" 2> "$here/get-services-refused.stderr"
+echo "exit $?" > "$here/get-services-refused.exit"

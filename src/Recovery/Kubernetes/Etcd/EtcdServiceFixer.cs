@@ -1,0 +1,55 @@
+using System.Net;
+using Recovery.Execution;
+
+namespace Recovery.Kubernetes.Etcd;
+
+/// <summary>
+/// Fixes the Services claiming hijacked addresses directly in etcd (--via etcd, or auto when no API answers):
+/// finds them by scanning every Service, then for each, a backup on disk first and one transaction guarded by
+/// the mod revisions read. Nothing left to fix is success (a resumed or repeated run).
+/// </summary>
+public sealed class EtcdServiceFixer(EtcdOpener opener, string toolVersion, string? snapshotPath = null) : IEtcdServiceFixer
+{
+    /// <summary>What the API server repairs by itself after a direct etcd delete (DESIGN.md).</summary>
+    public const string RepairNote =
+        "the API server's repair loops free the deleted Service's ClusterIP and NodePorts by themselves within about 3 to 9 minutes";
+
+    public async Task<EtcdFixResult> FixAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken)
+    {
+        await using var etcd = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var store = etcd.Store;
+        IReadOnlyList<ServiceRef> targets;
+        if (service is not null)
+        {
+            targets = [service];
+        }
+        else
+        {
+            var scan = await store.ScanServicesAsync(cancellationToken).ConfigureAwait(false);
+            targets = scan.Claiming(addresses).Select(s => new ServiceRef(s.Service!.Namespace, s.Service.Name)).Distinct().ToList();
+        }
+
+        var request = new FixRequest(stateDir, toolVersion) { SnapshotPath = snapshotPath };
+        var fixedServices = new List<ServiceRef>();
+        var backups = new List<string>();
+        foreach (var target in targets)
+        {
+            var objects = await store.FindServiceAsync(target, cancellationToken).ConfigureAwait(false);
+            if (objects is null || !addresses.Any(objects.Service.Claims)) continue;
+            var outcome = action == FixAction.Delete
+                ? await store.DeleteServiceAsync(objects, request, cancellationToken).ConfigureAwait(false)
+                : await store.StripServiceAsync(objects, addresses.ToList(), request, cancellationToken).ConfigureAwait(false);
+            if (!outcome.Changed) continue;
+            fixedServices.Add(target);
+            if (outcome.BackupPath is not null) backups.Add(outcome.BackupPath);
+            request = request with { SnapshotPath = null }; // one snapshot per run is enough
+        }
+
+        var verb = action == FixAction.Delete ? "deleted" : "stripped";
+        var detail = fixedServices.Count == 0
+            ? $"no Service in etcd claims {string.Join(", ", addresses)} ({etcd.Source})"
+            : $"{verb} {string.Join(", ", fixedServices)} in {etcd.Source}; undo with: kube-recover restore --backup {string.Join(" / ", backups)}"
+              + (action == FixAction.Delete ? "; " + RepairNote : "");
+        return new EtcdFixResult(true, fixedServices, backups.FirstOrDefault(), detail);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+
+namespace Recovery.LabTests.Lab;
+
+/// <summary>
+/// `lab.sh down` leaves nothing behind: after a complete `up` (here with kube-proxy as a static pod run by the
+/// kubelet stand-in, the other supervision), and after an `up` killed halfway. Own labs, own collection.
+/// </summary>
+[Collection(Name)]
+public sealed class DownTests : IClassFixture<DownTests.Prerequisites>
+{
+    public const string Name = "lab-down";
+    private readonly Prerequisites _prerequisites;
+
+    public DownTests(Prerequisites prerequisites) => _prerequisites = prerequisites;
+
+    [SkippableFact]
+    public async Task DownAfterACompleteUpLeavesNothing()
+    {
+        _prerequisites.EnsureReady();
+        var lab = LabScript.ForRunDir(NewRunDir());
+        var hostLinksBefore = Leftovers.HostLinks();
+        try
+        {
+            (await lab.RunAsync(["up", "--nodes", "2", "--proxy-manager", "static-pod"], TimeSpan.FromMinutes(10)))
+                .EnsureSuccess("lab.sh up --nodes 2 --proxy-manager static-pod");
+            // Static pod: kube-proxy is a child of the kubelet stand-in, itself a systemd-stand-in unit.
+            var parent = (await lab.RunAsync("console", "node2", "--", "bash", "-c",
+                "ps -o comm= -p $(ps -o ppid= -p $(pgrep -x kube-proxy))")).EnsureSuccess("ps").StdOut.Trim();
+            Assert.Equal("kubelet", parent);
+            Assert.Equal(hostLinksBefore, Leftovers.HostLinks());   // nothing in the host's network namespace
+            var leftovers = Leftovers.Capture(lab.RunDir);
+            Assert.True(leftovers.Namespaces.Count >= 8, $"namespaces found: {leftovers.Namespaces.Count}");
+
+            (await lab.RunAsync("down")).EnsureSuccess("lab.sh down");
+
+            Assert.Empty(leftovers.Remaining());
+            Assert.Equal(hostLinksBefore, Leftovers.HostLinks());
+        }
+        finally
+        {
+            await lab.RunAsync("down");
+        }
+    }
+
+    [SkippableFact]
+    public async Task DownAfterAnUpKilledHalfwayLeavesNothing()
+    {
+        _prerequisites.EnsureReady();
+        var runDir = NewRunDir();
+        var lab = LabScript.ForRunDir(runDir);
+        try
+        {
+            var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardError = true };
+            start.ArgumentList.Add(lab.ScriptPath);
+            start.ArgumentList.Add("up");
+            start.ArgumentList.Add("--nodes");
+            start.ArgumentList.Add("3");
+            start.Environment["LAB_RUN_DIR"] = runDir;
+            using var up = Process.Start(start)!;
+            _ = up.StandardError.ReadToEndAsync();
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (!File.Exists(Path.Combine(runDir, "pids", "node2")) && DateTime.UtcNow < deadline && !up.HasExited)
+            {
+                await Task.Delay(100);
+            }
+            Assert.True(File.Exists(Path.Combine(runDir, "pids", "node2")), "up never started node2");
+            var leftovers = Leftovers.Capture(runDir);
+            up.Kill(entireProcessTree: false);   // only lab.sh itself, as kill -9 of a runner would: its children live on
+            await up.WaitForExitAsync();
+
+            (await lab.RunAsync("down")).EnsureSuccess("lab.sh down");
+
+            Assert.Empty(leftovers.Remaining());
+        }
+        finally
+        {
+            await lab.RunAsync("down");
+        }
+    }
+
+    private static string NewRunDir() =>
+        Path.Combine(LabScript.LabFolder, ".run", $"down-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+
+    /// <summary>The skip/fail policy of <see cref="LabFixture"/> without bringing a lab up.</summary>
+    public sealed class Prerequisites : LabFixture
+    {
+        public override Task InitializeAsync() => CheckPrerequisitesAsync();
+
+        public override Task DisposeAsync() => Task.CompletedTask;
+    }
+}

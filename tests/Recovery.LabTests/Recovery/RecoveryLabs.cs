@@ -1,0 +1,39 @@
+namespace Recovery.LabTests.Recovery;
+
+/// <summary>kube-proxy as a systemd unit, v1.20 behaviour (binds the owner's address too): the seed's cluster.</summary>
+public sealed class SystemdLab : LabFixture
+{
+    protected override string Name => "recover-systemd";
+}
+
+/// <summary>kube-proxy as a static pod run by kubelet (kubeadm-like), v1.20 behaviour.</summary>
+public sealed class StaticPodLab : LabFixture
+{
+    protected override string Name => "recover-static";
+    protected override IReadOnlyList<string> UpArguments => ["--proxy-manager", "static-pod"];
+}
+
+/// <summary>kube-proxy started and stopped by commands the inventory names; newer behaviour (skips the owner's own address).</summary>
+public sealed class CustomLab : LabFixture
+{
+    protected override string Name => "recover-custom";
+    protected override IReadOnlyList<string> UpArguments => ["--proxy-manager", "custom", "--bind-owner", "no"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemdLabCollection : ICollectionFixture<SystemdLab>
+{
+    public const string Name = "recover-systemd";
+}
+
+[CollectionDefinition(Name)]
+public sealed class StaticPodLabCollection : ICollectionFixture<StaticPodLab>
+{
+    public const string Name = "recover-static";
+}
+
+[CollectionDefinition(Name)]
+public sealed class CustomLabCollection : ICollectionFixture<CustomLab>
+{
+    public const string Name = "recover-custom";
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using Recovery.Access;
+using Recovery.Diagnosis;
+using Recovery.Facts;
+using Recovery.Tests.Facts;
+
+namespace Recovery.Tests.Diagnosis;
+
+/// <summary>Findings over fact sets probed from captured real outputs (Fixtures/scenarios).</summary>
+public sealed class DiagnoserTests
+{
+    private static readonly IPAddress Node1 = IPAddress.Parse("10.77.0.11");
+    private static readonly IPAddress Node2 = IPAddress.Parse("10.77.0.12");
+    private static readonly IPAddress Node3 = IPAddress.Parse("10.77.0.13");
+
+    [Fact]
+    public async Task Seed_node1s_address_on_every_kube_ipvs0_locks_out_the_other_two()
+    {
+        var report = await DiagnosisScenarios.RunAsync("seed", ["default/nginx-service"]);
+        var f = report.Findings;
+
+        Assert.True(f.LockoutFound);
+        var h = Assert.Single(f.Hijacked);
+        Assert.Equal(Node1, h.Address);
+        Assert.Equal("node1", h.Owner);
+        Assert.True(h.OwnerBound);
+        Assert.Equal(["node2", "node3"], h.HijackedOn);
+        Assert.Equal(["node1", "node2", "node3"], h.BoundOn);
+        Assert.Equal("default/nginx-service", Assert.Single(h.ClaimedBy).Service.ToString());
+        // node1 itself is cut off: the others' replies to 10.77.0.11 stay on them (captured: timeouts, no route to host).
+        Assert.Equal(["node1->node2:6443", "node1->node3:6443", "node1->node2:2379", "node1->node3:2379"],
+            h.BrokenReach.Where(b => !b.ToItself).Select(b => $"{b.FromNode}->{b.ToNode}:{b.Port}"));
+        // Every node listens on 6443/2379, so the others' checks "connect": to the checking node itself.
+        Assert.Equal(["node2->node1:6443", "node2->node1:2379", "node3->node1:6443", "node3->node1:2379"],
+            h.BrokenReach.Where(b => b.ToItself).Select(b => $"{b.FromNode}->{b.ToNode}:{b.Port}"));
+        Assert.DoesNotContain(f.Notices, n => n.Kind is NoticeKind.NotIpvs or NoticeKind.OwnerOnly);
+    }
+
+    [Fact]
+    public async Task Newer_kube_proxy_spares_the_owner_but_still_hijacks_the_others()
+    {
+        var h = Assert.Single((await DiagnosisScenarios.RunAsync("newer", ["default/nginx-service"])).Findings.Hijacked);
+
+        Assert.False(h.OwnerBound);
+        Assert.Equal(["node2", "node3"], h.HijackedOn);
+        Assert.Equal(["node2", "node3"], h.BoundOn);
+    }
+
+    [Fact]
+    public async Task A_load_balancer_ingress_ip_equal_to_node3_is_found_with_its_service()
+    {
+        var f = (await DiagnosisScenarios.RunAsync("lb-ingress", ["ingress-nginx/ingress-nginx-controller"])).Findings;
+
+        var h = Assert.Single(f.Hijacked);
+        Assert.Equal((Node3, "node3"), (h.Address, h.Owner));
+        Assert.Equal(["node1", "node2"], h.HijackedOn);
+        var claim = Assert.Single(h.ClaimedBy);
+        Assert.Equal(["status.loadBalancer.ingress"], claim.FieldsClaiming(Node3));
+    }
+
+    [Fact]
+    public async Task Several_addresses_including_a_protected_one_nobody_owns()
+    {
+        var f = (await DiagnosisScenarios.RunAsync("several", ["default/nginx-service", "ops/legacy-gw"])).Findings;
+
+        Assert.Equal([Node1, Node2, Scenario.Protected], f.Hijacked.Select(h => h.Address));
+        Assert.Equal(["node2", "node3"], f.Hijacked[0].HijackedOn);
+        Assert.Equal(["node1", "node3"], f.Hijacked[1].HijackedOn);
+        var vip = f.Hijacked[2];
+        Assert.True(vip.IsProtected);
+        Assert.Null(vip.Owner);
+        Assert.Equal(["node1", "node2", "node3"], vip.HijackedOn);
+        Assert.Equal("ops/legacy-gw", Assert.Single(vip.ClaimedBy).Service.ToString());
+        Assert.Empty(vip.BrokenReach); // no control-plane port lives on the VIP
+    }
+
+    [Fact]
+    public async Task An_unreachable_owner_is_a_finding_with_the_reason_and_why_it_may_be()
+    {
+        var reason = await DiagnosisScenarios.RefusedConnectionMessageAsync();
+        var f = (await DiagnosisScenarios.RunAsync("seed", ["default/nginx-service"], unreachableNode: "node1", unreachableReason: reason)).Findings;
+
+        var u = Assert.Single(f.Unreachable);
+        Assert.Equal(("node1", Node1, reason), (u.Node, u.Address, u.Reason));
+        Assert.Contains("kube-ipvs0 of node2, node3", u.Hint);
+        Assert.True(f.LockoutFound);
+        var h = Assert.Single(f.Hijacked);
+        Assert.Equal("node1", h.Owner); // from the inventory, even without node1's facts
+        Assert.Null(h.OwnerBound);
+        Assert.Equal(["node2", "node3"], h.BoundOn);
+    }
+
+    [Fact]
+    public async Task Iptables_mode_is_no_lockout_and_says_so()
+    {
+        var f = (await DiagnosisScenarios.RunAsync("not-ipvs", ["default/nginx-service"], _ => Scenario.ModeAnswer.ConfigIptables)).Findings;
+
+        Assert.False(f.LockoutFound);
+        Assert.Empty(f.Hijacked);
+        Assert.Equal(["node1", "node2", "node3"], f.Notices.Where(n => n.Kind == NoticeKind.NotIpvs).Select(n => n.Node));
+        Assert.Contains(f.Notices, n => n.Kind == NoticeKind.UnboundClaim && n.Message.Contains("default/nginx-service", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_owner_alone_holding_its_address_is_no_lockout_but_is_flagged()
+    {
+        var f = (await DiagnosisScenarios.RunAsync("owner-only", ["default/nginx-service"])).Findings;
+
+        Assert.False(f.LockoutFound);
+        var h = Assert.Single(f.Hijacked);
+        Assert.Empty(h.HijackedOn);
+        Assert.True(h.OwnerBound);
+        Assert.Contains(f.Notices, n => n.Kind == NoticeKind.OwnerOnly && n.Node == "node1");
+    }
+
+    [Fact]
+    public async Task Fanout_errors_become_unreachable_nodes()
+    {
+        var inventory = Scenario.Inventory();
+        var probe = new NodeProbe(inventory);
+        var results = await Fanout.RunAsync(inventory.Nodes, (node, ct) => node.Name == "node3"
+            ? Task.FromException<NodeFacts>(new IOException("ssh: connect to 10.77.0.13 port 22: No route to host"))
+            : probe.ProbeAsync(Scenario.Shell(inventory, "seed", node.Name), ct));
+
+        var f = Diagnoser.Diagnose(inventory, results, []);
+
+        var u = Assert.Single(f.Unreachable);
+        Assert.Equal(("node3", "ssh: connect to 10.77.0.13 port 22: No route to host"), (u.Node, u.Reason));
+        Assert.Null(u.Hint); // node3's address is not hijacked
+        Assert.Equal(["node2"], Assert.Single(f.Hijacked).HijackedOn);
+    }
+}

@@ -1,0 +1,65 @@
+using Recovery.Access;
+using Recovery.Diagnosis;
+using Recovery.Facts;
+using Recovery.Tests.Facts;
+using Recovery.Tests.Fixtures;
+
+namespace Recovery.Tests.Diagnosis;
+
+/// <summary>Asking kubectl on the nodes for claims, with kubectl's real answers (Fixtures/kubectl).</summary>
+public sealed class ServiceClaimsLookupTests
+{
+    private static readonly CommandResult Refused = new(
+        int.Parse(Fixture.Read("kubectl/get-services-refused.exit")[5..].Trim(), System.Globalization.CultureInfo.InvariantCulture),
+        Fixture.Read("kubectl/get-services-refused.stdout"),
+        Fixture.Read("kubectl/get-services-refused.stderr"),
+        TimeSpan.Zero);
+
+    private static readonly CommandResult Answer = Fixture.Ok(Fixture.Read("kubectl/services-list.json"));
+
+    private static (INodeShell, NodeFacts) Node(string name, CommandResult kubectl, bool isLocal = false, bool installed = true)
+    {
+        var inventory = Scenario.Inventory();
+        var node = inventory.FindByName(name)!;
+        var shell = new FixtureShell(node, new Dictionary<string, CommandResult>
+        {
+            [ServiceClaimsLookup.Command("/etc/kubernetes/admin.conf").Render()] = kubectl,
+        }, isLocal);
+        var facts = new NodeFacts(name, name, "", [], [], new KubeProxyFacts(null, false, "unknown"), true, [],
+            new KubectlFacts(installed, "/etc/kubernetes/admin.conf"));
+        return (shell, facts);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_a_failure_even_though_kubectl_prints_an_empty_list()
+    {
+        var result = await ServiceClaimsLookup.ReadAsync([Node("node2", Refused, isLocal: true), Node("node1", Answer)]);
+
+        Assert.True(result.Answered);
+        Assert.Equal("kubectl on node1", result.Source);
+        Assert.Equal(["kubectl on node2: The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?"], result.Failures);
+        Assert.Equal(3, result.Claims.Count);
+    }
+
+    [Fact]
+    public async Task The_local_node_is_asked_first()
+    {
+        var result = await ServiceClaimsLookup.ReadAsync([Node("node1", Answer), Node("node3", Answer, isLocal: true)]);
+
+        Assert.Equal("kubectl on node3", result.Source);
+        Assert.Empty(result.Failures);
+    }
+
+    [Fact]
+    public async Task No_answer_anywhere_says_why()
+    {
+        var none = await ServiceClaimsLookup.ReadAsync([Node("node1", Answer, installed: false)]);
+        var refused = await ServiceClaimsLookup.ReadAsync([Node("node1", Refused)]);
+
+        Assert.False(none.Answered);
+        Assert.Equal(["no node has both kubectl and a kubeconfig"], none.Failures);
+        Assert.False(refused.Answered);
+        Assert.Empty(refused.Claims);
+        Assert.Single(refused.Failures);
+    }
+}

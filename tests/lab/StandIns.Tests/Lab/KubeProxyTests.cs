@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Lab.StandIns.Tests.Lab;
+
+/// <summary>The kube-proxy stand-in in a network namespace with the stand-in API server: what IPVS mode binds.</summary>
+public sealed class KubeProxyTests(LabCluster lab) : IClassFixture<LabCluster>
+{
+    private const string ClaimingService = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: hijack
+        spec:
+          selector:
+            app: zgz
+          ports:
+          - port: 80
+            targetPort: http-web-svc
+          externalIPs:
+          - 10.77.0.11
+          - 10.77.0.12
+        """;
+
+    private HashSet<string> Bound()
+    {
+        var r = lab.In("ip", "-j", "addr", "show", "dev", "kube-ipvs0");
+        if (r.Code != 0)
+            return [];
+        return (JsonNode.Parse(r.Text) as JsonArray ?? []).SelectMany(l => l?["addr_info"] as JsonArray ?? [])
+            .Select(a => a?["local"]?.ToString() ?? "").ToHashSet();
+    }
+
+    private Process StartProxy(string bindOwner)
+    {
+        var config = Path.Combine(lab.Dir, $"kube-proxy-{bindOwner}.yaml");
+        File.WriteAllText(config, $"""
+            apiVersion: kubeproxy.config.k8s.io/v1alpha1
+            kind: KubeProxyConfiguration
+            mode: ipvs
+            clientConnection:
+              kubeconfig: {lab.KubeconfigPath}
+            ipvs:
+              syncPeriod: 1s
+            metricsBindAddress: 127.0.0.1:10249
+            """);
+        return lab.StartInNamespace($"kube-proxy-{bindOwner}.log", LabCluster.StandIn, "kube-proxy", $"--config={config}", "--hostname-override=node1", $"--lab-bind-owner={bindOwner}");
+    }
+
+    private static void Stop(Process p)
+    {
+        Run.Command(["kill", "-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(p.WaitForExit(30_000), "kube-proxy did not exit on SIGTERM");
+        Assert.Equal(0, p.ExitCode);
+    }
+
+    [SkippableFact]
+    public void Binds_claimed_addresses_keeps_them_while_the_API_is_down_and_unbinds_after_a_sync()
+    {
+        Skip.If(lab.Missing is not null, lab.Missing);
+        Assert.Equal(0, lab.KubeApply(ClaimingService).Code);
+        var clusterIp = JsonNode.Parse(lab.Kube("get", "svc", "hijack", "-o", "json").Text)!["spec"]!["clusterIP"]!.ToString();
+        var proxy = StartProxy("yes");
+        try
+        {
+            Run.Eventually(() => Bound().SetEquals([clusterIp, "10.77.0.11", "10.77.0.12"]), "kube-ipvs0 holds the ClusterIP and both externalIPs");
+            Assert.Equal("ipvs", lab.In("curl", "-s", "http://127.0.0.1:10249/proxyMode").Text);
+            Assert.Contains("local", lab.In("ip", "route", "get", "10.77.0.12").Text);
+
+            lab.StopApiServer();
+            Assert.Equal(0, lab.In("ip", "addr", "add", "10.77.0.99/32", "dev", "kube-ipvs0").Code);
+            Thread.Sleep(4000); // several sync periods without the API server
+            Assert.Contains("10.77.0.99", Bound());
+            Assert.Contains("10.77.0.12", Bound());
+
+            lab.StartApiServer();
+            Run.Eventually(() => !Bound().Contains("10.77.0.99"), "an address nothing claims is unbound after a successful sync");
+            Assert.Equal(0, lab.Kube("patch", "svc", "hijack", "--type", "json", "-p", """[{"op":"remove","path":"/spec/externalIPs"}]""").Code);
+            Run.Eventually(() => Bound().SetEquals([clusterIp]), "externalIPs unbound once the Service no longer claims them");
+            Assert.Equal(0, lab.Kube("patch", "svc", "hijack", "-p", """{"spec":{"externalIPs":["10.77.0.12"]}}""").Code);
+            Run.Eventually(() => Bound().Contains("10.77.0.12"), "externalIP bound again");
+        }
+        finally
+        {
+            Stop(proxy);
+        }
+        Assert.Contains("10.77.0.12", Bound()); // SIGTERM leaves the addresses, like the real kube-proxy
+        Assert.Equal(0, lab.Kube("delete", "svc", "hijack").Code);
+    }
+
+    [SkippableFact]
+    public void Newer_versions_skip_an_address_another_interface_owns()
+    {
+        Skip.If(lab.Missing is not null, lab.Missing);
+        Assert.Equal(0, lab.KubeApply(ClaimingService.Replace("name: hijack", "name: owner")).Code);
+        var proxy = StartProxy("no");
+        try
+        {
+            Run.Eventually(() => Bound().Contains("10.77.0.12"), "the unowned externalIP is bound");
+            Thread.Sleep(2000);
+            Assert.DoesNotContain(LabCluster.OwnAddress, Bound());
+        }
+        finally
+        {
+            Stop(proxy);
+            Assert.Equal(0, lab.Kube("delete", "svc", "owner").Code);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+// Stand-in for kubelet's static Pods (lab only: there is no container runtime here).
+//
+// Reproduces: --pod-manifest-path=DIR, or --config FILE with staticPodPath (other flags ignored); every second
+// each non-hidden file in DIR is a Pod manifest whose first container's command + args run as a child process
+// (env from the container's env name/value pairs), output appended to /var/log/pods-lab/NS_NAME.log
+// (--lab-log-dir to change the folder); a child that exits is started again (restartPolicy Always, after 1-9 s
+// when it keeps failing within 10 s of its start, a short CrashLoopBackOff); when the
+// manifest disappears or changes the child is stopped (SIGTERM, SIGKILL after 5 s) and, if changed, started
+// again. So moving a manifest out of the folder stops the component, as with a real kubelet.
+//
+// Does not reproduce: images, containers, namespaces or cgroups of any kind (the child shares the node's),
+// mirror Pods in the API server, node registration and status, the real back-off timings, probes, more than one
+// container, API-server Pods. Unlike a real kubelet, whose containers outlive it in the runtime, stopping
+// this kubelet (SIGTERM) stops its children, so the lab leaves no process behind; --lab-keep-pods-on-exit
+// leaves them running as a real runtime would.
+using YamlDotNet.RepresentationModel;
+
+namespace Lab.StandIns.Kubelet;
+
+internal static class Kubelet
+{
+    public static async Task<int> RunAsync(Flags flags, CancellationToken ct)
+    {
+        var dir = flags.Get("pod-manifest-path");
+        if (dir is null && flags.Get("config") is { } configFile)
+            dir = Yaml.LoadFile(configFile, "kubelet config").Text("staticPodPath");
+        if (dir is null)
+            throw new StartupException("no static Pod folder: give --pod-manifest-path=DIR or --config FILE with staticPodPath");
+        var logDir = flags.Get("lab-log-dir", "/var/log/pods-lab");
+        var keepOnExit = flags.Get("lab-keep-pods-on-exit") is "true" or "yes";
+        Console.Error.WriteLine($"kubelet (lab stand-in): static Pods from {dir}, logs in {logDir}");
+        var running = new Dictionary<string, PodProcess>(StringComparer.Ordinal);
+        var reported = new Dictionary<string, string>(StringComparer.Ordinal);
+        var crashes = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await SyncAsync(dir, logDir, running, reported, crashes);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        if (!keepOnExit)
+            await Task.WhenAll(running.Values.Select(StopAsync));
+        foreach (var p in running.Values)
+            p.Dispose();
+        return 0;
+    }
+
+    private static async Task SyncAsync(string dir, string logDir, Dictionary<string, PodProcess> running, Dictionary<string, string> reported, Dictionary<string, int> crashes)
+    {
+        var files = Directory.Exists(dir)
+            ? Directory.GetFiles(dir).Where(f => !Path.GetFileName(f).StartsWith('.')).ToHashSet(StringComparer.Ordinal)
+            : [];
+        foreach (var file in running.Keys.Where(f => !files.Contains(f)).ToList())
+        {
+            Log($"manifest {file} removed: stopping {running[file].Pod.Name}");
+            crashes.Remove(file);
+            await StopAsync(running[file]);
+            running[file].Dispose();
+            running.Remove(file);
+        }
+        foreach (var file in files.Order(StringComparer.Ordinal))
+        {
+            var (pod, problem) = StaticPod.Read(file);
+            if (pod is null)
+            {
+                if (reported.GetValueOrDefault(file) != problem)
+                    Log($"manifest {file}: {problem}");
+                reported[file] = problem!;
+                continue;
+            }
+            reported.Remove(file);
+            if (running.TryGetValue(file, out var current))
+            {
+                if (current.Pod.ContentHash != pod.ContentHash)
+                {
+                    Log($"manifest {file} changed: restarting {pod.Name}");
+                    await StopAsync(current);
+                }
+                else if (current.Exited)
+                {
+                    // A container that keeps failing quickly is restarted with a growing delay (1 s .. 10 s),
+                    // a short form of the real CrashLoopBackOff.
+                    var quick = current.Ran < TimeSpan.FromSeconds(10);
+                    var failures = quick ? crashes.GetValueOrDefault(file) + 1 : 0;
+                    var delay = TimeSpan.FromSeconds(Math.Min(10, 1 << Math.Min(failures, 4)) - 1);
+                    if (quick && DateTime.UtcNow - current.ExitedAt < delay)
+                        continue;
+                    crashes[file] = failures;
+                    Log($"{pod.Name} exited with code {current.ExitCode}: starting it again");
+                }
+                else
+                {
+                    continue;
+                }
+                current.Dispose();
+                running.Remove(file);
+            }
+            try
+            {
+                var process = PodProcess.Start(pod, Path.Combine(logDir, $"{pod.Namespace}_{pod.Name}.log"));
+                running[file] = process;
+                Log($"started {pod.Namespace}/{pod.Name}: pid {process.Pid}: {string.Join(' ', pod.Argv)}");
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                Log($"cannot start {pod.Name}: {e.Message}");
+            }
+        }
+    }
+
+    private static async Task StopAsync(PodProcess process)
+    {
+        await process.StopAsync();
+        Log($"stopped {process.Pod.Namespace}/{process.Pod.Name} (pid {process.Pid})");
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"kubelet: {message}");
+}

@@ -1,0 +1,54 @@
+// Stand-in for kube-proxy in IPVS mode (lab only: this kernel has neither IPVS nor the dummy driver).
+//
+// Reproduces: --config (KubeProxyConfiguration v1alpha1: mode, clientConnection.kubeconfig, ipvs.syncPeriod,
+// metricsBindAddress, hostnameOverride), --kubeconfig, --hostname-override, --proxy-mode,
+// --ipvs-sync-period, --metrics-bind-address; every sync period a list of Services through the API server
+// with the kubeconfig's client certificate; after a successful list, kube-ipvs0 holds exactly every
+// clusterIP, spec.externalIPs entry and status.loadBalancer.ingress[].ip as /32 (binding the hijacking
+// address, also on the node that owns it with --lab-bind-owner=yes as v1.20 does; with =no, as newer
+// versions, addresses present on another interface are skipped), and addresses nothing claims are unbound;
+// while the API server is unreachable or answers an error nothing changes; SIGTERM exits leaving the
+// addresses in place; GET http://<metricsBindAddress>/proxyMode answers the mode, /healthz answers.
+//
+// Does not reproduce: IPVS virtual servers and real servers, ipset (KUBE-EXTERNAL-IP, KUBE-IPVS-IPS ...),
+// iptables chains (KUBE-IPVS-FILTER ...), watches (it polls instead), Endpoints, conntrack cleanup,
+// --cleanup, the iptables and nftables modes (any other mode serves /proxyMode and binds nothing).
+// kube-ipvs0 is created as a dummy link, or a bridge left down when the dummy driver is missing.
+namespace Lab.StandIns.Proxy;
+
+internal static class KubeProxy
+{
+    public static async Task<int> RunAsync(Flags flags, CancellationToken ct)
+    {
+        var options = ProxyOptions.From(flags);
+        KubeConfig config;
+        try
+        {
+            config = KubeConfig.Load(options.KubeConfigPath!);
+        }
+        catch (Exception e) when (e is IOException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new StartupException($"kubeconfig {options.KubeConfigPath}: {e.Message}");
+        }
+        var ipvsMode = options.Mode == "ipvs";
+        using var lister = new ServiceLister(config, TimeSpan.FromSeconds(5));
+        var proxier = new Proxier(lister, new IpvsInterface(), ipvsMode, options.BindOwner);
+        using var metrics = new MetricsServer(options.MetricsBind, options.Mode, () => proxier.LastSynced);
+        metrics.Start(ct);
+        Console.Error.WriteLine($"kube-proxy (lab stand-in): Using {(ipvsMode ? "ipvs" : options.Mode)} Proxier; node {options.HostnameOverride ?? Environment.MachineName}; " +
+            $"API {config.Server}; sync every {options.SyncPeriod.TotalSeconds}s; bind-owner {(options.BindOwner ? "yes" : "no")}; metrics on {options.MetricsBind}");
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await proxier.SyncOnceAsync(ct);
+                await Task.Delay(options.SyncPeriod, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // SIGTERM: leave kube-ipvs0 as it is, like the real kube-proxy.
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Lab.StandIns.Proxy;
+
+/// <summary>
+/// One IPVS-mode sync: list Services, then make kube-ipvs0 hold exactly the claimed addresses. When the list
+/// fails nothing is touched (the real proxier only acts on state it has synced from the API server).
+/// </summary>
+internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipvsMode, bool bindOwner)
+{
+    private bool _failing;
+
+    public DateTimeOffset? LastSynced { get; private set; }
+
+    public async Task SyncOnceAsync(CancellationToken ct)
+    {
+        IReadOnlySet<IPAddress> claimed;
+        try
+        {
+            claimed = await lister.ClaimedAddressesAsync(ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or JsonException or IOException)
+        {
+            if (!_failing)
+                Log($"cannot list Services ({Reason(e)}); keeping {IpvsInterface.Name} as it is");
+            _failing = true;
+            return;
+        }
+        if (_failing)
+            Log("listed Services again; syncing");
+        _failing = false;
+        LastSynced = DateTimeOffset.UtcNow;
+        if (!ipvsMode)
+            return;
+        var (bound, elsewhere, exists) = await ipvs.ReadAsync(ct);
+        if (!exists)
+        {
+            await ipvs.EnsureExistsAsync(ct);
+            Log($"created {IpvsInterface.Name}");
+        }
+        var wanted = claimed.Where(ip => bindOwner || !elsewhere.Contains(ip)).ToHashSet();
+        foreach (var ip in wanted.Where(ip => !bound.Contains(ip)))
+        {
+            var (code, _, error) = await ipvs.BindAsync(ip, ct);
+            Log(code == 0 ? $"bound {ip} to {IpvsInterface.Name}" : $"cannot bind {ip} to {IpvsInterface.Name}: {error.Trim()}");
+        }
+        foreach (var ip in bound.Where(ip => !wanted.Contains(ip)))
+        {
+            var why = claimed.Contains(ip) ? "present on another interface" : "no Service claims it";
+            var (code, _, error) = await ipvs.UnbindAsync(ip, ct);
+            Log(code == 0 ? $"unbound {ip} from {IpvsInterface.Name} ({why})" : $"cannot unbind {ip} from {IpvsInterface.Name}: {error.Trim()}");
+        }
+    }
+
+    private static string Reason(Exception e) => e switch
+    {
+        TaskCanceledException => "timed out",
+        HttpRequestException { InnerException: { } inner } h => $"{h.Message} {inner.Message}",
+        _ => e.Message,
+    };
+
+    private static void Log(string message) => Console.Error.WriteLine($"kube-proxy: {message}");
+}

@@ -1,0 +1,96 @@
+# Cluster objects through kubectl (run in node1): the Node objects, and the seed's Service that breaks it.
+
+register_nodes() {
+  local n f=$LAB_RUN_DIR/nodes.yaml
+  {
+    echo "apiVersion: v1"; echo "kind: List"; echo "items:"
+    for n in $(lab_nodes); do
+      local role='node-role.kubernetes.io/node: ""'
+      is_control_plane "$n" && role='node-role.kubernetes.io/master: ""'
+      cat <<YAML
+- apiVersion: v1
+  kind: Node
+  metadata:
+    name: $n
+    labels:
+      kubernetes.io/hostname: $n
+      kubernetes.io/os: linux
+      $role
+  status:
+    addresses:
+    - { type: InternalIP, address: $(node_addr "$n") }
+    - { type: Hostname, address: $n }
+YAML
+    done
+  } > "$f"
+  retry 60 node_kubectl node1 apply -f "$f" >/dev/null || return 1
+  # Node status is a subresource: write the addresses through it, as the kubelet does.
+  for n in $(lab_nodes); do
+    node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
+      --cert "$LAB_RUN_DIR/pki/admin.crt" --key "$LAB_RUN_DIR/pki/admin.key" -X PATCH \
+      -H 'Content-Type: application/merge-patch+json' \
+      -d "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"$(node_addr "$n")\"},{\"type\":\"Hostname\",\"address\":\"$n\"}]}}" \
+      "https://$(node_addr node1):6443/api/v1/nodes/$n/status" || return 1
+  done
+}
+
+# lab_break IP NS NAME LB: the seed's Service, then the address as externalIP (or LB ingress).
+lab_break() {
+  local ip=$1 ns=$2 name=$3 lb=$4 f=$LAB_RUN_DIR/break-service.yaml
+  cat > "$f" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nginx
+  namespace: $ns
+  labels:
+    app: zgz
+spec:
+  containers:
+  - name: nginx
+    image: nginx:stable
+    ports:
+    - containerPort: 80
+      name: http-web-svc
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: $name
+  namespace: $ns
+spec:
+  selector:
+    app: zgz
+  ports:
+  - name: name-of-service-port
+    protocol: TCP
+    port: 80
+    targetPort: http-web-svc
+YAML
+  [[ $ns == default ]] || node_kubectl node1 create namespace "$ns" >/dev/null 2>&1 || true
+  retry 90 apply_seed "$f" || die "kubectl apply of the Service failed"
+  if [[ $lb == yes ]]; then
+    retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
+    retry 60 node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
+      --cert "$LAB_RUN_DIR/pki/admin.crt" --key "$LAB_RUN_DIR/pki/admin.key" -X PATCH \
+      -H 'Content-Type: application/merge-patch+json' \
+      -d "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"$ip\"}]}}}" \
+      "https://$(node_addr node1):6443/api/v1/namespaces/$ns/services/$name/status" || die "status patch failed"
+  else
+    retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[\"$ip\"]}}" >/dev/null || die "kubectl patch failed"
+  fi
+  # Visible when every node that does not own the address routes it locally.
+  local n; for n in $(lab_nodes); do
+    [[ $(node_addr "$n") == "$ip" ]] && continue
+    wait_for 90 "$n to route $ip locally" routes_local "$n" "$ip" || die "the lockout did not appear on $n"
+  done
+  log "broken: every other node routes $ip locally"
+}
+
+# The Pod is stored when the stand-in apiserver serves Pods (it never runs); the Service is what matters.
+apply_seed() {
+  node_kubectl node1 apply -f "$1" >/dev/null 2>&1 ||
+    node_exec node1 sh -c "sed -n '/^---\$/,\$p' '$1' | '$LAB_KUBECTL' --request-timeout=10s apply -f -" >/dev/null
+}
+
+routes_local() { node_exec "$1" ip route get "$2" | grep -q '^local '; }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# PID 1 of one lab node (run by `unshare --pid --fork --mount-proc --uts --mount --net`).
+# Gives the node its own hostname, machine-id and the per-node folders a kubeadm/kubeasz node has, with
+# mounts that exist only in this node's mount namespace:
+#   /etc, /root, /var/lib   overlays: the host's content below, the node's own files above (so new folders
+#                           such as /etc/kubernetes need no mount point on the host, which another process
+#                           could remove under a running lab)
+#   /etc/ssh, /etc/systemd/system, /run   the node's own folders (bind mounts)
+#   /usr/local/sbin, /usr/bin/systemctl   the lab's tools (systemctl stand-in, lab-kube-proxy, kubectl)
+# /tmp and the checkout stay shared with the host. Then it stays alive reaping orphans (bash reaps any child
+# on SIGCHLD) until it is killed; the kernel then kills every process of the node.
+set -euo pipefail
+prefix=$1 node=$2 run=$3
+d=$run/nodes/$node
+mount -t sysfs sysfs /sys                      # /sys/class/net of this network namespace
+hostname "$node"
+for m in etc root var-lib; do
+  target=/${m/-//}
+  mount -t overlay "lab-$node-$m" -o "lowerdir=$target,upperdir=$d/$m,workdir=$d/work/$m" "$target"
+done
+mount --bind "$d/etc-ssh" /etc/ssh
+mount --bind "$d/etc-systemd-system" /etc/systemd/system
+mount --bind "$run/sbin" /usr/local/sbin
+mount --bind "$run/sbin/systemctl" /usr/bin/systemctl
+mount --bind "$d/run" /run
+touch /run/lab-init-ready
+echo "lab node $node (prefix $prefix) ready"
+trap '' TERM INT HUP
+while :; do sleep 3600 & wait $! || true; done

@@ -1,0 +1,43 @@
+# `lab.sh status`: the symptoms per node as facts, one `NODE.KEY=VALUE` line each (sorted by node), e.g.
+#   node2.kube_ipvs0=10.77.0.11/32          addresses on kube-ipvs0 (comma separated, "-" when none)
+#   node2.route.node1=local                 `ip route get` of node1's address from node2: local|unicast|none
+#   node2.ssh.node1=node2                   whose host key answers at node1's address:22 (none|unknown|NODE)
+#   node2.ssh_login.node1=ok                ssh by host key (lab known_hosts) to node1's address: ok|fail
+#   node2.kubectl=ok                        `kubectl get nodes` with the node's /root/.kube/config: ok|timeout|error
+#   node2.etcd.node1=unhealthy              etcdctl endpoint health of each member, from node2
+#   node2.kube_proxy=running                kube-proxy process present in the node: running|stopped
+#   node2.proxy_mode=ipvs                   http://127.0.0.1:10249/proxyMode: ipvs|none
+
+node_status() {
+  local node=$1 n out=() v
+  v=$(node_exec "$node" ip -o -4 addr show dev kube-ipvs0 | awk '{print $4}' | paste -sd, -)
+  out+=("kube_ipvs0=${v:--}")
+  for n in $(lab_nodes); do
+    v=$(node_exec "$node" ip route get "$(node_addr "$n")" 2>/dev/null | awk 'NR==1{print ($1=="local")?"local":"unicast"}')
+    out+=("route.$n=${v:-none}")
+  done
+  out+=("ssh.node1=$(host_key_owner "$node" "$(node_addr node1)")")
+  if lab_ssh "$node" "$(node_addr node1)" true >/dev/null 2>&1; then out+=("ssh_login.node1=ok"); else out+=("ssh_login.node1=fail"); fi
+  out+=("kubectl=$(kubectl_answer "$node")")
+  while IFS= read -r v; do out+=("etcd.$v"); done < <(etcd_member_health "$node")
+  node_exec "$node" pgrep -x kube-proxy >/dev/null && out+=("kube_proxy=running") || out+=("kube_proxy=stopped")
+  proxy_mode_on "$node" && out+=("proxy_mode=ipvs") || out+=("proxy_mode=none")
+  printf "$node.%s\n" "${out[@]}"
+}
+
+# ok | timeout | error: `kubectl get nodes` with the node's own /root/.kube/config.
+kubectl_answer() {
+  local out rc=0
+  out=$(node_exec "$1" timeout 20 "$LAB_KUBECTL" --request-timeout=8s get nodes 2>&1) || rc=$?
+  if ((rc == 0)); then echo ok
+  elif ((rc == 124)) || grep -qi -e 'timeout' -e 'deadline exceeded' -e 'i/o timeout' <<<"$out"; then echo timeout
+  else echo error; fi
+}
+
+lab_status() {
+  local tmp; tmp=$(mktemp -d)
+  lab_nodes | for_nodes _status_to "$tmp"
+  local n; for n in $(lab_nodes); do cat "$tmp/$n"; done
+  rm -rf "$tmp"
+}
+_status_to() { node_status "$1" > "$2/$1"; }
