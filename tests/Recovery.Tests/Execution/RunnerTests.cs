@@ -62,8 +62,13 @@ public sealed class RunnerTests : IDisposable
         var plan = SeedPlan();
         var phases = plan.Phases.ToList();
         (phases[1], phases[2]) = (phases[2] with { Kind = PhaseKind.Contain }, phases[1] with { Kind = PhaseKind.Unbind });
-        await RunAsync(plan with { Phases = phases }, cluster);
+        var result = await RunAsync(plan with { Phases = phases }, cluster);
         Assert.Contains(cluster.Violations, v => v.Contains("removed while kube-proxy runs", StringComparison.Ordinal));
+        // ...and the runner's verify sees the address back, fails the step and stops after the phase.
+        var del = result.Outcomes.Single(o => o.StepId == "unbind/node2/del-10.0.0.211");
+        Assert.Equal(StepStatus.Failed, del.Status);
+        Assert.StartsWith("did not verify within 10 s: `ip -o addr show dev kube-ipvs0 to 10.0.0.211/32`", del.Detail, StringComparison.Ordinal);
+        Assert.Equal(RunResult.StoppedPartway, result.ExitCode);
     }
 
     [Fact]
