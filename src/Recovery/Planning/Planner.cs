@@ -14,17 +14,36 @@ namespace Recovery.Planning;
 /// </summary>
 public static class Planner
 {
-    /// <summary>Slack added to two sync periods before the final verify, for a kube-proxy that has just started.</summary>
-    public static readonly TimeSpan SyncMargin = TimeSpan.FromSeconds(10);
+    /// <summary>Slack added to two sync periods before the final verify, for a kube-proxy that has just started: a third of a period, at least a second.</summary>
+    public static TimeSpan SyncMargin(TimeSpan syncPeriod) => syncPeriod / 3 > TimeSpan.FromSeconds(1) ? syncPeriod / 3 : TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan KubectlRequestTimeout = TimeSpan.FromSeconds(10);
 
     /// <param name="facts">One entry per node that answered at preflight; a node of the inventory without facts was unreachable.</param>
     /// <param name="localNode">The node the tool runs on: handled first in Contain and Unbind.</param>
-    public static Plan Create(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, RecoveryIntent intent, string localNode, DateTimeOffset created)
+    /// <param name="stoppedEarlier">
+    /// Contain steps an earlier run of the tool acted on (<see cref="Execution.Journal.ActedSteps"/>: stage 1 of a
+    /// local-first recovery, or a run that stopped at a failed Service fix). Their node's kube-proxy (and kubelet) is
+    /// stopped now only because the tool stopped it, so this plan starts it again, and is not empty while it must.
+    /// </param>
+    /// <param name="stillClaimed">
+    /// Addresses of the intent that some Service still claims (diagnose read them through kubectl or etcd). Such an
+    /// address is a lockout waiting for the next kube-proxy sync even when no kube-ipvs0 holds it now (an interrupted
+    /// recovery, kube-proxy stopped by hand): the plan then still fixes the Service.
+    /// </param>
+    public static Plan Create(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, RecoveryIntent intent, string localNode, DateTimeOffset created,
+        IReadOnlyCollection<string>? stoppedEarlier = null, IReadOnlyCollection<IPAddress>? stillClaimed = null)
     {
         if (inventory.FindByName(localNode) is null) throw new ArgumentException($"the local node '{localNode}' is not in the inventory", nameof(localNode));
-        var byName = facts.ToDictionary(f => f.NodeName, StringComparer.Ordinal);
+        var fingerprint = FactsFingerprint.Of(facts);
+        var earlier = new HashSet<string>(stoppedEarlier ?? [], StringComparer.Ordinal);
+        // What ran before the tool stopped it counts as running: planned to stop (its check skips) and to start again.
+        var byName = facts.Select(f => f with
+        {
+            KubeProxy = f.KubeProxy with { Running = f.KubeProxy.Running || earlier.Contains($"contain/{f.NodeName}/stop-kube-proxy") },
+            KubeletRunning = f.KubeletRunning || earlier.Contains($"contain/{f.NodeName}/stop-kubelet"),
+        }).ToDictionary(f => f.NodeName, StringComparer.Ordinal);
+        var restartOwed = byName.Keys.Where(n => earlier.Contains($"contain/{n}/stop-kube-proxy")).ToList();
         // Local node first, then the inventory's order: the order every phase lists its nodes in.
         var nodes = inventory.Nodes.OrderBy(n => n.Name == localNode ? 0 : 1).ToList();
         var notes = new List<string>();
@@ -37,16 +56,22 @@ public static class Planner
             warnings.Add($"{n.Name} did not answer at preflight: its steps are deferred until it answers (after the local fix); otherwise run its script at its console");
         }
 
-        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0)
+        var claimedOnly = intent.Addresses.Where(a => stillClaimed?.Contains(a) == true && !holders.Any(h => byName[h.Name].IpvsAddresses.Contains(a))).ToList();
+        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && restartOwed.Count == 0 && claimedOnly.Count == 0)
         {
             notes.Add(intent.Addresses.Count == 0
                 ? "Nothing to do: no hijacked address was given or found."
                 : $"Nothing to do: {string.Join(", ", intent.Addresses)} is on no node's {NodeFacts.IpvsInterface}.");
             foreach (var n in nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.KubeProxy is { Manager: not null, Running: false }))
             {
-                notes.Add($"kube-proxy is installed on {n.Name} but not running; this plan does not start it.");
+                notes.Add($"kube-proxy is installed on {n.Name} but not running, and this tool did not stop it; this plan does not start it.");
             }
-            return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, FactsFingerprint.Of(facts), [], notes, warnings);
+            return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, [], notes, warnings);
+        }
+
+        if (claimedOnly.Count > 0)
+        {
+            notes.Add($"{string.Join(", ", claimedOnly)}: on no {NodeFacts.IpvsInterface} now, but a Service still claims it: the next kube-proxy sync would bind it again, so the Service is fixed all the same.");
         }
 
         // Which nodes get kube-proxy stopped (and started again): where it runs now, and unreachable nodes whose
@@ -79,6 +104,7 @@ public static class Planner
         }
 
         bool Deferred(Node n) => !byName.ContainsKey(n.Name);
+        var serves = Serving(byName, notes);
 
         var phases = new List<Phase>
         {
@@ -89,19 +115,25 @@ public static class Planner
             new(PhaseKind.Unbind, $"Remove the hijacked addresses from {NodeFacts.IpvsInterface}",
                 nodes.Where(n => !blocked.Contains(n.Name)).SelectMany(n => UnbindSteps(n, byName.GetValueOrDefault(n.Name), holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
             new(PhaseKind.VerifyReach, "Check every node reaches every control-plane node again",
-                nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n), t => !Deferred(t))).ToList()),
+                // Not towards nodes that did not answer: they hold the address until their deferred steps run, so their
+                // replies stay on themselves, and the reachable nodes' recovery must not wait on them (Verify checks them).
+                nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n), (t, port) => !Deferred(t) && serves(t, port))).ToList()),
             new(PhaseKind.FixObject, "Fix the Service(s) claiming the addresses",
                 FixSteps(nodes, byName, intent, localNode, warnings).ToList()),
             new(PhaseKind.Restore, "Start again what Contain stopped",
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
             new(PhaseKind.Verify, "After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs",
-                VerifySteps(nodes, controls, inventory, intent, localNode, Deferred).ToList()),
+                VerifySteps(nodes, controls, inventory, intent, localNode, Deferred, serves).ToList()),
         };
         if (intent.ServicePorts is null)
         {
             notes.Add("IPVS virtual servers for the addresses are left to kube-proxy's first sync after the Service fix (their ports were not given); list them with: ipvsadm -L -n");
         }
-        return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, FactsFingerprint.Of(facts), phases, notes, warnings);
+        if (restartOwed.Count > 0)
+        {
+            notes.Add($"kube-proxy was stopped by an earlier run on {string.Join(", ", restartOwed)}: this plan starts it again after the Service fix.");
+        }
+        return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, phases, notes, warnings);
     }
 
     private static IEnumerable<Step> PreflightSteps(Node n)
@@ -156,24 +188,45 @@ public static class Planner
     }
 
     /// <summary>Route and port checks from one node to the control plane. Used by VerifyReach and Verify.</summary>
-    /// <param name="checkable">VerifyReach leaves out nodes that did not answer at preflight: they still hold the address
-    /// until their deferred steps run, so nothing reaches them, and the reachable nodes' recovery must not wait on them.
-    /// Verify checks every node.</param>
-    private static IEnumerable<Step> ReachSteps(string phase, Node n, ClusterInventory inventory, RecoveryIntent intent, bool deferred, Func<Node, bool>? checkable = null)
+    /// <summary>
+    /// Whether a node's API server (6443) or etcd (2379) is known to serve: it answered on its own node, where no
+    /// hijack can interfere. When it did not (stopped, crashed, its manifest moved aside), checking that every node
+    /// reaches it would fail for a reason this recovery does not fix; the plan says so instead. Unknown: assumed to serve.
+    /// </summary>
+    private static Func<Node, int, bool> Serving(Dictionary<string, NodeFacts> byName, List<string> notes)
+    {
+        var silent = new List<string>();
+        foreach (var (name, f) in byName)
+        {
+            foreach (var port in new[] { 6443, 2379 })
+            {
+                var self = f.Reach.FirstOrDefault(r => r.TargetNode == name && r.Port == port);
+                if (self is { Reachable: false }) silent.Add($"{name}:{port} ({(port == 6443 ? "kube-apiserver" : "etcd")})");
+            }
+        }
+        if (silent.Count > 0)
+        {
+            notes.Add($"Not answering even on their own node, so not checked from the others: {string.Join(", ", silent)}. Start them once the recovery is done.");
+        }
+        return (target, port) => !byName.TryGetValue(target.Name, out var f)
+            || f.Reach.FirstOrDefault(r => r.TargetNode == target.Name && r.Port == port) is not { Reachable: false };
+    }
+
+    private static IEnumerable<Step> ReachSteps(string phase, Node n, ClusterInventory inventory, RecoveryIntent intent, bool deferred, Func<Node, int, bool> serves)
     {
         var budget = TimeSpan.FromSeconds(30);
         // Every node address that was hijacked, and every control-plane node, must be routed off this node.
-        var targets = inventory.Nodes.Where(t => t.Name != n.Name && (t.IsControlPlane || intent.Addresses.Contains(t.Address)) && (checkable?.Invoke(t) ?? true));
+        var targets = inventory.Nodes.Where(t => t.Name != n.Name && (t.IsControlPlane || intent.Addresses.Contains(t.Address)));
         foreach (var t in targets)
         {
             yield return new Step($"{phase}/{n.Name}/route-{t.Name}", n.Name, $"`ip route get {t.Address}` leaves the node (not local)",
                 new RunCommands([]), Verify: Verification.Within(Probes.RouteNotLocal(t.Address), budget), Deferred: deferred);
-            if (t.IsControlPlane)
+            if (t.IsControlPlane && serves(t, 6443))
             {
                 yield return new Step($"{phase}/{n.Name}/api-{t.Name}", n.Name, $"{t.Name}'s API server answers on {t.Address}:6443",
                     new RunCommands([]), Verify: Verification.Within(Probes.TcpAnswers(t.Address, 6443), budget), Deferred: deferred);
             }
-            if (t.IsEtcd)
+            if (t.IsEtcd && serves(t, 2379))
             {
                 yield return new Step($"{phase}/{n.Name}/etcd-{t.Name}", n.Name, $"{t.Name}'s etcd answers on {t.Address}:2379",
                     new RunCommands([]), Verify: Verification.Within(Probes.TcpAnswers(t.Address, 2379), budget), Deferred: deferred);
@@ -219,9 +272,9 @@ public static class Planner
     }
 
     private static IEnumerable<Step> VerifySteps(List<Node> nodes, Dictionary<string, KubeProxyControl> controls, ClusterInventory inventory,
-        RecoveryIntent intent, string localNode, Func<Node, bool> deferred)
+        RecoveryIntent intent, string localNode, Func<Node, bool> deferred, Func<Node, int, bool> serves)
     {
-        var wait = intent.SyncPeriod * 2 + SyncMargin;
+        var wait = intent.SyncPeriod * 2 + SyncMargin(intent.SyncPeriod);
         yield return new Step($"verify/{localNode}/wait-two-sync-periods", localNode,
             $"Wait {wait.TotalSeconds:0} s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so",
             new Wait(wait));
@@ -232,7 +285,7 @@ public static class Planner
                 yield return new Step($"verify/{n.Name}/unbound-{a}", n.Name, $"{a} is not on {NodeFacts.IpvsInterface}",
                     new RunCommands([]), Verify: Verification.Within(Probes.NotOnIpvsInterface(a), TimeSpan.FromSeconds(5)), Deferred: deferred(n));
             }
-            foreach (var step in ReachSteps("verify", n, inventory, intent, deferred(n)))
+            foreach (var step in ReachSteps("verify", n, inventory, intent, deferred(n), serves))
             {
                 yield return step;
             }
