@@ -29,7 +29,7 @@ public sealed class NodeDownPlanDrills
     [Fact]
     public void Nothing_to_do_with_a_node_that_did_not_answer_is_planned_not_a_crash()
     {
-        var plan = Planner.Create(Seed(), SeedFacts().Skip(1).ToList(), new RecoveryIntent([], null, Kubernetes.FixAction.Delete, Kubernetes.FixPath.Auto, TimeSpan.FromSeconds(30)), "node2", Created);
+        var plan = Planner.Create(Seed(), SeedFacts().Skip(1).ToList(), new RecoveryIntent([], null, global::Recovery.Kubernetes.FixAction.Delete, global::Recovery.Kubernetes.FixPath.Auto, TimeSpan.FromSeconds(30)), "node2", Created);
         Assert.True(plan.IsEmpty);
     }
 }

@@ -94,10 +94,10 @@ public sealed class BackupFileTests
     [Fact]
     public void DuplicateKeysAndTooManyKeysAreRefused()
     {
-        var key = """{ "key": "/registry/a", "value": "", "createRevision": 1, "modRevision": 1 }""";
+        var key = """{ "key": "/registry/endpointslices/default/a", "value": "", "createRevision": 1, "modRevision": 1 }""";
         var twice = Valid.Replace("""{ "key": "/registry/services/specs/default/nginx-service", "value": "azhzAA==", "createRevision": 5, "modRevision": 9 }""", $"{key},{key}", StringComparison.Ordinal);
         Assert.Contains("appears twice", Assert.Throws<EtcdStoreException>(() => Parse(twice)).Message);
-        var many = string.Join(",", Enumerable.Range(0, BackupFile.MaxKeys + 1).Select(i => key.Replace("/registry/a", $"/registry/a{i}", StringComparison.Ordinal)));
+        var many = string.Join(",", Enumerable.Range(0, BackupFile.MaxKeys + 1).Select(i => key.Replace("/default/a", $"/default/a{i}", StringComparison.Ordinal)));
         var tooMany = Valid.Replace("""{ "key": "/registry/services/specs/default/nginx-service", "value": "azhzAA==", "createRevision": 5, "modRevision": 9 }""", many, StringComparison.Ordinal);
         Assert.Contains("keys", Assert.Throws<EtcdStoreException>(() => Parse(tooMany)).Message);
     }
