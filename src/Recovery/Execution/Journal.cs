@@ -1,3 +1,4 @@
+using Recovery.State;
 using System.Text;
 using System.Text.Json;
 using Recovery.Inventory;
@@ -51,8 +52,16 @@ public sealed class Journal : IDisposable
         {
             throw new InvalidOperationException($"{stateDir} already holds a recovery ({PlanFileName}): continue it with --resume {stateDir}, or choose another --state-dir");
         }
-        StateFile.WriteNew(stateDir, PlanFileName, Encoding.UTF8.GetBytes(PlanJson.Write(plan)));
-        return new Journal(stateDir, []);
+        try
+        {
+            StateFile.WriteNew(stateDir, PlanFileName, Encoding.UTF8.GetBytes(PlanJson.Write(plan)));
+            return new Journal(stateDir, []);
+        }
+        catch (IOException e) when (e is not StateDirectoryException)
+        {
+            // The write probe passed but the plan or the journal did not fit (a nearly full disk): no step has run.
+            throw new StateDirectoryException($"state directory '{stateDir}' cannot be written ({e.Message}): the plan was not started. Free space or choose another with --state-dir DIR");
+        }
     }
 
     /// <summary>Opens the state directory of an earlier run: its plan (validated like any plan file) and what it did.</summary>
