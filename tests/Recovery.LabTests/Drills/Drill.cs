@@ -31,7 +31,10 @@ public static class Drill
     public static async Task ReviveAsync(LabFixture lab)
     {
         await lab.BashAsync("node3", "systemctl is-active --quiet ssh || systemctl start ssh; systemctl is-active --quiet etcd || systemctl start etcd");
-        (await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api up");
+        if ((await lab.BashAsync("node1", "test -e /etc/kubernetes/kube-apiserver.yaml.lab-down")).Succeeded)
+        {
+            (await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api up");
+        }
     }
 
     public static string StateDir(LabFixture lab, string name) => Path.Combine(lab.Env.RunDir, "drill-" + name + "-" + Guid.NewGuid().ToString("N")[..6]);

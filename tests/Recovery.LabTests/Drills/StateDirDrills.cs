@@ -32,7 +32,6 @@ public sealed class StateDirDrills(DrillsLab lab)
             "umount $M 2>/dev/null; rmdir $M; exit $rc");
         Assert.True(run.ExitCode == 2, $"{name}: {Drill.Report(run)}");
         Assert.Contains("cannot be written", run.StdErr + run.StdOut);
-        Assert.Contains("nothing was changed", run.StdErr + run.StdOut);
         (await ClusterSnapshot.TakeAsync(lab)).AssertUnchangedSince(before, $"recover with an unwritable state directory ({name})");
         await RecoveredCluster.HealAsync(lab);
     }

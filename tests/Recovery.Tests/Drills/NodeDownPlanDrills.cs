@@ -16,7 +16,8 @@ public sealed class NodeDownPlanDrills
     {
         var plan = Planner.Create(Seed(new KubeProxySpec(KubeProxyManager.Systemd)), SeedFacts().Take(2).ToList(), Intent(), "node2", Created);
         var reach = plan.Phase(PhaseKind.VerifyReach).Steps.Select(s => s.Id).ToList();
-        Assert.DoesNotContain(reach, id => id.EndsWith("-node3", StringComparison.Ordinal) && !id.StartsWith("reach/node3/", StringComparison.Ordinal));
+        Assert.DoesNotContain(reach, id => (id.EndsWith("/api-node3", StringComparison.Ordinal) || id.EndsWith("/etcd-node3", StringComparison.Ordinal)));
+        Assert.Contains("reach/node1/route-node3", reach);
         Assert.Contains("reach/node2/api-node1", reach);
         Assert.Contains("reach/node3/api-node1", reach);
         var verify = plan.Phase(PhaseKind.Verify).Steps.Select(s => s.Id).ToList();
