@@ -43,7 +43,7 @@ public sealed class SshDrills(DrillsLab lab)
         var path = Path.Combine(dir, "inventory.yaml");
         File.WriteAllText(path, inventory);
 
-        var before = await ClusterSnapshot.TakeAsync(lab);
+        var before = await DrillSnapshot.TakeAsync(lab);
         var diagnose = await KubeRecover.RunAsync(lab, "node2", "diagnose", "-i", path);
         Assert.True(diagnose.ExitCode is 3, Drill.Report(diagnose));
         var line = diagnose.StdErr.Split('\n').FirstOrDefault(l => l.Contains(node + ":", StringComparison.Ordinal) && l.Contains(reason, StringComparison.Ordinal));
@@ -52,7 +52,7 @@ public sealed class SshDrills(DrillsLab lab)
         var plan = await KubeRecover.RunAsync(lab, "node2", "plan", "-i", path);
         Assert.True(plan.ExitCode == 0, Drill.Report(plan));
         Assert.Contains($"{node} did not answer", plan.StdOut);
-        (await ClusterSnapshot.TakeAsync(lab)).AssertUnchangedSince(before, $"diagnose and plan with {fault}");
+        (await DrillSnapshot.TakeAsync(lab)).AssertUnchangedSince(before, $"diagnose and plan with {fault}");
         await RecoveredCluster.HealAsync(lab);
     }
 

@@ -24,7 +24,7 @@ public sealed class StateDirDrills(DrillsLab lab)
     {
         lab.EnsureReady();
         await Drill.BreakAsync(lab);
-        var before = await ClusterSnapshot.TakeAsync(lab);
+        var before = await DrillSnapshot.TakeAsync(lab);
         var mount = $"/var/lib/kr-drill-{name}";
         var run = await lab.BashAsync("node2",
             $"M={mount}; mkdir -p $M; {(setup.Length > 0 ? setup : "true")} || exit 97; " +
@@ -32,7 +32,7 @@ public sealed class StateDirDrills(DrillsLab lab)
             "umount $M 2>/dev/null; rmdir $M; exit $rc");
         Assert.True(run.ExitCode == 2, $"{name}: {Drill.Report(run)}");
         Assert.Contains("cannot be written", run.StdErr + run.StdOut);
-        (await ClusterSnapshot.TakeAsync(lab)).AssertUnchangedSince(before, $"recover with an unwritable state directory ({name})");
+        (await DrillSnapshot.TakeAsync(lab)).AssertUnchangedSince(before, $"recover with an unwritable state directory ({name})");
         await RecoveredCluster.HealAsync(lab);
     }
 }
