@@ -53,7 +53,15 @@ public sealed class Runner
 
         public async Task<RunResult> RunAsync()
         {
-            journal.Append(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.RunStart, Detail: $"{plan.Steps.Count()} steps"));
+            try
+            {
+                journal.Append(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.RunStart, Detail: $"{plan.Steps.Count()} steps"));
+            }
+            catch (IOException e) when (e is not State.StateDirectoryException)
+            {
+                // No step has run: a journal that cannot take its first record (a nearly full disk) stops here, exit 2.
+                throw new State.StateDirectoryException($"the state directory cannot be written ({e.Message}): no step was run. Free space or choose another with --state-dir DIR");
+            }
             string? stopped = null;
             var fixFailed = false;
             foreach (var phase in plan.Phases)
