@@ -78,9 +78,9 @@ public sealed class NodeDownDrills(DrillsLab lab)
         Assert.Contains("node3", first.StdOut);
         Assert.Contains("kube-recover recover --resume", first.StdOut);
         var manual = first.StdOut[first.StdOut.IndexOf("To finish by hand", StringComparison.Ordinal)..];
-        Assert.Contains("systemctl stop kube-proxy.service", manual);
+        Assert.Contains("systemctl stop kube-proxy", manual);
         Assert.Contains($"ip addr del {node1}/32 dev kube-ipvs0", manual);
-        Assert.Contains("systemctl start kube-proxy.service", manual);
+        Assert.Contains("systemctl start kube-proxy", manual);
 
         var status = await Lab.Poll.UntilStatusAsync(lab,
             s => s["node1", "kube_proxy"] == "running" && s["node2", "kube_proxy"] == "running",
