@@ -82,7 +82,10 @@ YAML
   # Visible when the first node that does not own the address routes it locally. The others follow within a
   # sync period or two, unless etcd has lost its leader meanwhile (a partial partition: faithful, and reported).
   local others=() n; for n in $(lab_nodes); do [[ $(node_addr "$n") != "$ip" ]] && others+=("$n"); done
-  wait_for 90 "${others[0]} to route $ip locally" routes_local "${others[0]}" "$ip" || die "the lockout did not appear on ${others[0]}"
+  if ! wait_for 90 "${others[0]} to route $ip locally" routes_local "${others[0]}" "$ip"; then
+    proxy_log_tail "${others[0]}" >&2
+    die "the lockout did not appear on ${others[0]}"
+  fi
   for n in "${others[@]:1}"; do
     wait_for 30 "$n to route $ip locally" routes_local "$n" "$ip" || log "note: $n does not route $ip locally (yet)"
   done

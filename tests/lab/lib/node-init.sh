@@ -2,7 +2,7 @@
 # PID 1 of one lab node (run by `unshare --pid --fork --mount-proc --uts --mount --net`).
 # Gives the node its own hostname, machine-id and the per-node folders a kubeadm/kubeasz node has, with
 # mounts that exist only in this node's mount namespace:
-#   /etc, /var/lib          overlays: the host's content below, the node's own files above (so new folders
+#   /etc, /var/lib, /var/log  overlays: the host's content below, the node's own files above (so new folders
 #                           such as /etc/kubernetes need no mount point on the host, which another process
 #                           could remove under a running lab)
 #   /root, /etc/ssh, /etc/systemd/system, /run   the node's own folders (bind mounts): root's home is the
@@ -15,7 +15,7 @@ prefix=$1 node=$2 run=$3
 d=$run/nodes/$node
 mount -t sysfs sysfs /sys                      # /sys/class/net of this network namespace
 hostname "$node"
-for m in etc var-lib; do
+for m in etc var-lib var-log; do
   target=/${m/-//}
   mount -t overlay "lab-$node-$m" -o "lowerdir=$target,upperdir=$d/$m,workdir=$d/work/$m" "$target"
 done
