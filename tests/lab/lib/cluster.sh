@@ -84,6 +84,7 @@ YAML
   local others=() n; for n in $(lab_nodes); do [[ $(node_addr "$n") != "$ip" ]] && others+=("$n"); done
   if ! wait_for 90 "${others[0]} to route $ip locally" routes_local "${others[0]}" "$ip"; then
     proxy_log_tail "${others[0]}" >&2
+    node_exec node1 sh -c 'echo "--- node1 kube-apiserver"; tail -n 8 /var/log/pods-lab/*kube-apiserver* 2>/dev/null' >&2 || true
     die "the lockout did not appear on ${others[0]}"
   fi
   for n in "${others[@]:1}"; do
