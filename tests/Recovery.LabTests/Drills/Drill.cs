@@ -62,7 +62,7 @@ public static class Drill
         var journals = $"'{state}'/journal.jsonl '{state}'/local-first/journal.jsonl";
         var result = await lab.BashAsync(node,
             $"'{KubeRecover.Executable}' recover {argv} --yes --state-dir '{state}' >'{state}.out' 2>&1 & pid=$!; " +
-            $"for i in $(seq 1 3000); do if grep -qs '\"event\":\"step-start\",\"phase\":\"{phase}\"' {journals}; then kill -9 $pid; wait $pid; echo killed; {after ?? "true"}; exit 0; fi; " +
+            $"for i in $(seq 1 15000); do if grep -qs '\"event\":\"step-start\",\"phase\":\"{phase}\"' {journals}; then kill -9 $pid; wait $pid; echo killed; {after ?? "true"}; exit 0; fi; " +
             "kill -0 $pid 2>/dev/null || { echo ended-before-phase; exit 1; }; sleep 0.02; done; kill -9 $pid; echo never-reached; exit 1");
         Assert.True(result.Succeeded && result.StdOut.Contains("killed", StringComparison.Ordinal),
             $"kube-recover was not killed in phase {phase}: {result.StdOut}\n{result.StdErr}\n{(File.Exists(state + ".out") ? File.ReadAllText(state + ".out") : "")}");

@@ -21,7 +21,7 @@ public sealed class KubeProxyRestartDrills(DrillsLab lab)
         var journals = $"'{state}'/journal.jsonl '{state}'/local-first/journal.jsonl";
         var run = await lab.BashAsync("node2",
             $"'{KubeRecover.Executable}' recover -i '{lab.Env.Inventory}' --yes --state-dir '{state}' >'{state}.out' 2>&1 & pid=$!; " +
-            $"for i in $(seq 1 3000); do if grep -qs '\"step\":\"contain/node2/stop-kube-proxy\",\"node\":\"node2\",\"status\":\"Done\"' {journals}; then systemctl start kube-proxy; echo restarted; break; fi; sleep 0.02; done; " +
+            $"for i in $(seq 1 15000); do if grep -qs '\"step\":\"contain/node2/stop-kube-proxy\",\"node\":\"node2\",\"status\":\"Done\"' {journals}; then systemctl start kube-proxy; echo restarted; break; fi; sleep 0.02; done; " +
             "wait $pid; echo \"exit=$?\"");
         var output = File.Exists(state + ".out") ? File.ReadAllText(state + ".out") : "";
         Assert.True(run.StdOut.Contains("restarted", StringComparison.Ordinal), $"kube-proxy was never restarted behind the tool:\n{run.StdOut}\n{output}");

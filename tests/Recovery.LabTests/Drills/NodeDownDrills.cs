@@ -92,7 +92,6 @@ public sealed class NodeDownDrills(DrillsLab lab)
         }
         Assert.Equal("unicast", status["node2", "route.node1"]);
         Assert.Equal("unicast", status["node1", "route.node2"]);
-        Assert.Contains(node1, status.KubeIpvs0("node3"));
         await Drill.AssertServiceGoneAsync(lab);
         Drill.AssertServiceSaved(node1, state);
     }
