@@ -43,14 +43,22 @@ public sealed class EtcdDrills(DrillsLab lab)
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
     }
 
-    /// <summary>Read from node2's etcd (node3's may be down).</summary>
+    /// <summary>Read from node2's etcd (node3's may be down), retried while the broken lab's members re-elect.</summary>
     private async Task<List<bool>> KeysPresentAsync()
     {
         var present = new List<bool>();
         foreach (var key in Keys)
         {
-            var get = await lab.BashAsync("node2", $"{ClusterSnapshot.EtcdCtl} get {key} --keys-only");
-            present.Add(get.EnsureSuccess($"etcdctl get {key}").StdOut.Contains(key, StringComparison.Ordinal));
+            for (var attempt = 1; ; attempt++)
+            {
+                var get = await lab.BashAsync("node2", $"{ClusterSnapshot.EtcdCtl} get {key} --keys-only");
+                if (get.Succeeded || attempt == 10)
+                {
+                    present.Add(get.EnsureSuccess($"etcdctl get {key}").StdOut.Contains(key, StringComparison.Ordinal));
+                    break;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(3));
+            }
         }
         return present;
     }
