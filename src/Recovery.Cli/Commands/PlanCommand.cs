@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Recovery.Diagnosis;
+using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;
 
@@ -17,17 +19,24 @@ public static class PlanCommand
                 r.AddError($"--format: '{SafeText.Of(r.GetValueOrDefault<string>() ?? "")}' is not valid; expected text, json or script");
         });
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write to FILE instead of stdout (for script: a folder, one script per node)", HelpName = "FILE" };
-        var command = new Command("plan", "Read-only: print the ordered recovery plan (text, --format json, --format script)") { options.SyncPeriod, format, output };
+        var facts = new Option<FileInfo?>("--facts") { Description = "Plan from a saved `diagnose --json` document instead of reaching the nodes (offline review)", HelpName = "FILE" };
+        facts.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<FileInfo?>() is { } f && (!f.Exists || f.Length > SavedFacts.MaxFileBytes))
+                r.AddError($"--facts: '{f.FullName}' does not exist or is over {SavedFacts.MaxFileBytes / 1024 / 1024} MiB; expected the output of diagnose --json");
+        });
+        var command = new Command("plan", "Read-only: print the ordered recovery plan (text, --format json, --format script)") { options.SyncPeriod, format, output, facts };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
-            var plan = PlanOptions.Create(parse, global, options, survey);
+            var (plan, inventory) = parse.GetValue(facts) is { } saved
+                ? FromSavedFacts(parse, global, options, saved)
+                : await FromSurveyAsync(parse, global, options, cancellationToken).ConfigureAwait(false);
             var chosen = parse.GetValue(global.Json) ? "json" : parse.GetValue(format)!;
             var target = parse.GetValue(output);
             if (chosen == "script" && target is not null)
             {
                 Directory.CreateDirectory(target.FullName);
-                foreach (var (node, script) in ScriptPlanRenderer.RenderScripts(plan, survey.Inventory))
+                foreach (var (node, script) in ScriptPlanRenderer.RenderScripts(plan, inventory))
                 {
                     var path = Path.Combine(target.FullName, $"kube-recover-{node}.sh");
                     File.WriteAllText(path, script);
@@ -39,7 +48,7 @@ public static class PlanCommand
             var text = chosen switch
             {
                 "json" => PlanJson.Write(plan),
-                "script" => ScriptPlanRenderer.Render(plan, survey.Inventory),
+                "script" => ScriptPlanRenderer.Render(plan, inventory),
                 _ => TextPlanRenderer.Render(plan),
             };
             if (target is null) parse.InvocationConfiguration.Output.Write(text);
@@ -47,5 +56,28 @@ public static class PlanCommand
             return ExitCodes.Done;
         });
         return command;
+    }
+
+    private static async Task<(Plan, ClusterInventory)> FromSurveyAsync(ParseResult parse, GlobalOptions global, PlanOptions options, CancellationToken cancellationToken)
+    {
+        await using var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
+        return (PlanOptions.Create(parse, global, options, survey), survey.Inventory);
+    }
+
+    /// <summary>No node is reached: the facts are the document's, checked against the inventory.</summary>
+    private static (Plan, ClusterInventory) FromSavedFacts(ParseResult parse, GlobalOptions global, PlanOptions options, FileInfo file)
+    {
+        var inventory = InventoryResolver.Resolve(parse, global);
+        SavedFacts saved;
+        try
+        {
+            saved = SavedFacts.Read(File.ReadAllText(file.FullName), inventory);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidPlanException($"--facts {file.FullName}: {e.Message}");
+        }
+        var findings = Diagnoser.Diagnose(inventory, saved.Nodes, saved.Unreachable, saved.Claims);
+        return (PlanOptions.Create(parse, global, options, inventory, findings, saved.Nodes, parse.GetValue(global.Local)), inventory);
     }
 }

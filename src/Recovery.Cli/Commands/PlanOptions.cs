@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Recovery.Diagnosis;
+using Recovery.Facts;
+using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;
 
@@ -18,20 +20,24 @@ public sealed class PlanOptions
 
     public Option<FileInfo?> Snapshot { get; } = new("--etcd-snapshot") { Description = "Before the first etcd write, save an etcd snapshot to FILE (mode 0600)", HelpName = "FILE" };
 
-    public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, Survey survey)
+    /// <param name="stoppedEarlier">Contain steps an earlier stage acted on: what they stopped is started again by this plan.</param>
+    public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, Survey survey, IReadOnlyCollection<string>? stoppedEarlier = null) =>
+        Create(parse, global, options, survey.Inventory, survey.Diagnose(), survey.Answered, survey.Local.Node?.Name, stoppedEarlier);
+
+    public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, ClusterInventory inventory, Findings findings,
+        IReadOnlyList<NodeFacts> answered, string? localNode, IReadOnlyCollection<string>? stoppedEarlier = null)
     {
-        var findings = survey.Diagnose();
         var addresses = parse.GetValue(global.Addresses) is { Length: > 0 } given
             ? given.ToList()
             : findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound == true).Select(h => h.Address).ToList();
         var services = parse.GetValue(global.Services) is { Length: > 0 } s ? s.ToList() : null;
         var syncPeriod = parse.GetValue(options.SyncPeriod)
-            ?? survey.Answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
+            ?? answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
             ?? RecoveryIntent.DefaultSyncPeriod;
         var intent = new RecoveryIntent(addresses, services, parse.GetValue(global.Action), parse.GetValue(global.Via), syncPeriod);
-        var local = survey.Local.Node?.Name ?? survey.Answered.FirstOrDefault()?.NodeName
+        var local = localNode ?? answered.FirstOrDefault()?.NodeName
             ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
-        return Planner.Create(survey.Inventory, survey.Answered, intent, local, DateTimeOffset.UtcNow);
+        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier);
     }
 
     private static TimeSpan? ParseDuration(ArgumentResult result)

@@ -87,7 +87,7 @@ public static class RecoverCommand
                         first = await ExecuteAsync(parse, global, options, survey.Inventory, stage, stageJournal, ShellsOf(survey), stageDir, output, cancellationToken).ConfigureAwait(false);
                     }
                     if (first != ExitCodes.Done) return first;
-                    (survey, plan) = await ReplanAsync(parse, global, options, survey, output, cancellationToken).ConfigureAwait(false);
+                    (survey, plan) = await ReplanAsync(parse, global, options, survey, Journal.ActedSteps(stageDir), output, cancellationToken).ConfigureAwait(false);
                     if (plan.IsEmpty) return ExitCodes.Done;
                     if (Confirm(parse, global) is { } refusedAgain) return refusedAgain;
                 }
@@ -103,12 +103,13 @@ public static class RecoverCommand
     }
 
     /// <summary>Stage 2 of a local-first recovery: every node is surveyed again and the whole recovery planned from its facts.</summary>
-    private static async Task<(Survey, Plan)> ReplanAsync(ParseResult parse, GlobalOptions global, PlanOptions options, Survey before, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<(Survey, Plan)> ReplanAsync(ParseResult parse, GlobalOptions global, PlanOptions options, Survey before,
+        IReadOnlyCollection<string> stoppedEarlier, TextWriter output, CancellationToken cancellationToken)
     {
         await before.DisposeAsync().ConfigureAwait(false);
         Log.Information("stage 2: surveying every node again and planning the whole recovery");
         var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
-        var plan = PlanOptions.Create(parse, global, options, survey);
+        var plan = PlanOptions.Create(parse, global, options, survey, stoppedEarlier);
         output.Write(TextPlanRenderer.Render(plan));
         if (plan.IsEmpty) Log.Information("nothing left to do");
         return (survey, plan);
@@ -159,7 +160,7 @@ public static class RecoverCommand
             var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
             try
             {
-                var plan = PlanOptions.Create(parse, global, options, survey);
+                var plan = PlanOptions.Create(parse, global, options, survey, Journal.ActedSteps(stageDir));
                 output.Write(TextPlanRenderer.Render(plan));
                 if (plan.IsEmpty) return ExitCodes.Done;
                 if (Confirm(parse, global) is { } refused) return refused;

@@ -60,11 +60,12 @@ public static class DiagnosisJson
         n.Routes.Select(r => new RouteDocument(r.Destination.ToString(), r.Type, r.Device, r.Source?.ToString(),
             r.IsLocal && !n.OwnAddresses.Contains(r.Destination))).ToList(),
         new KubeProxyDocument(DiagnosisReport.ManagerName(n.KubeProxy.Manager), n.KubeProxy.Mode, n.KubeProxy.ModeSource, n.KubeProxy.Running,
-            n.KubeProxy.Unit, n.KubeProxy.ManifestPath, n.KubeProxy.ContainerId, n.KubeProxy.Pid, n.KubeProxy.ConfigPath),
+            n.KubeProxy.Unit, n.KubeProxy.ManifestPath, n.KubeProxy.ContainerId, n.KubeProxy.Pid, n.KubeProxy.ConfigPath, n.KubeProxy.SyncPeriod?.TotalSeconds),
         n.KubeletRunning,
         n.Reach.Select(r => new ReachDocument(r.TargetNode, r.TargetAddress.ToString(), r.Port, r.Reachable, r.Detail)).ToList(),
         new KubectlDocument(n.Kubectl.Installed, n.Kubectl.KubeconfigPath),
-        n.Notes);
+        n.Notes,
+        n.LocalRoutes.Select(r => new LocalRouteDocument(r.Type, r.Destination, r.Device, r.Source?.ToString())).ToList());
 
     /// <summary>camelCase, like every other name in the document.</summary>
     private static string KindName(NoticeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());

@@ -23,7 +23,7 @@ public sealed class Journal : IDisposable
     private Journal(string stateDir, IReadOnlyList<JournalRecord> earlier)
     {
         StateDir = stateDir;
-        Run = $"run-{earlier.Count(r => r.Event == JournalRecord.RunStart) + 1}";
+        Run = $"run-{earlier.Select(r => r.Run).Distinct().Count() + 1}";
         DoneBefore = earlier.Where(r => r.Event == JournalRecord.StepResult && r.Status is StepStatus.Done or StepStatus.Skipped)
             .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
         var finished = earlier.Where(r => r.Event == JournalRecord.StepResult).Select(r => r.Step).ToHashSet(StringComparer.Ordinal);
@@ -65,32 +65,36 @@ public sealed class Journal : IDisposable
         return new Journal(stateDir, ReadAll(stateDir));
     }
 
-    /// <summary>Every record of the journal. A last line cut short by a crash is ignored; any other bad line is an error.</summary>
+    /// <summary>
+    /// Every record of the journal. A line cut short by a crash (kill -9 in the middle of a write) is skipped: losing
+    /// a record is safe, because a step without a recorded result is checked again before anything is done.
+    /// </summary>
     public static IReadOnlyList<JournalRecord> ReadAll(string stateDir)
     {
         var path = Path.Combine(stateDir, JournalFileName);
         if (!File.Exists(path)) return [];
-        var lines = File.ReadAllLines(path);
         var records = new List<JournalRecord>();
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var line in File.ReadAllLines(path))
         {
-            if (lines[i].Length == 0) continue;
+            if (line.Length == 0) continue;
             try
             {
-                records.Add(JsonSerializer.Deserialize(lines[i], JournalJsonContext.Default.JournalRecord)
-                            ?? throw new JsonException("null record"));
+                if (JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalRecord) is { } record) records.Add(record);
             }
-            catch (JsonException) when (i == lines.Length - 1)
+            catch (JsonException)
             {
-                // The line being written when the process died.
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{path} line {i + 1} is not a journal record: {e.Message}", e);
+                // A torn line.
             }
         }
         return records;
     }
+
+    /// <summary>
+    /// Steps some run of this state directory acted on (status done: its act ran and verified), e.g. the Contain steps
+    /// whose kube-proxy must be started again by a later plan (<see cref="Planner.Create"/>'s stoppedEarlier).
+    /// </summary>
+    public static IReadOnlySet<string> ActedSteps(string stateDir) =>
+        ReadAll(stateDir).Where(r => r.Event == JournalRecord.StepResult && r.Status == StepStatus.Done).Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Appends one record and flushes it to disk before returning.</summary>
     public void Append(JournalRecord record)

@@ -23,7 +23,8 @@ public sealed class Runner
     private readonly Func<Node, CancellationToken, Task<INodeShell>> connect;
     private readonly IEtcdServiceFixer? etcd;
 
-    /// <param name="connect">Opens a shell on a node (local shell for the local node, SSH for the others); throws when the node does not answer.</param>
+    /// <param name="connect">Opens a shell on a node (local shell for the local node, SSH for the others); throws when the node does not answer.
+    /// Each node is connected once per run (retried per phase while it does not answer); the runner disposes the shells it got when the run ends.</param>
     /// <param name="etcd">For EtcdFix steps and the --via auto fallback; null: those fail with an explanation.</param>
     public Runner(RunnerOptions options, ClusterInventory inventory, Func<Node, CancellationToken, Task<INodeShell>> connect, IEtcdServiceFixer? etcd = null)
     {

@@ -33,7 +33,7 @@ public sealed record KubeProxyControl(
             case null:
                 reason = facts is null
                     ? "it was unreachable and the inventory does not say how kube-proxy runs there (kubeProxy.manager)"
-                    : "kube-proxy was not found there";
+                    : "how kube-proxy runs there could not be found (give kubeProxy.manager in the inventory)";
                 return null;
             case KubeProxyManager.Systemd or KubeProxyManager.K3s:
                 var unit = found?.Unit ?? (manager == KubeProxyManager.K3s ? "k3s" : "kube-proxy");

@@ -21,6 +21,11 @@ public static partial class PlanValidator
         if (plan.Kind != Plan.PlanKind) Fail($"kind is '{plan.Kind}': expected '{Plan.PlanKind}'");
         if (inventory.FindByName(plan.LocalNode) is null) Fail($"localNode '{plan.LocalNode}' is not in the inventory");
         if (plan.Intent.SyncPeriod <= TimeSpan.Zero || plan.Intent.SyncPeriod > MaxDuration) Fail($"intent.syncPeriod {plan.Intent.SyncPeriod} is out of range: expected more than 0 and at most 1 hour");
+        // Texts are printed on the operator's terminal: no escape sequences.
+        foreach (var text in plan.Notes.Concat(plan.Warnings).Concat(plan.Phases.Select(p => p.Title)))
+        {
+            if (text.Any(char.IsControl)) Fail($"a note, warning or phase title contains control characters: {text.Length} characters starting '{new string(text.TakeWhile(c => !char.IsControl(c)).Take(40).ToArray())}'");
+        }
         var kinds = plan.Phases.Select(p => p.Kind).ToList();
         if (!kinds.SequenceEqual(kinds.Order()) || kinds.Distinct().Count() != kinds.Count) Fail("phases are out of order or repeated: expected Preflight, Contain, Unbind, VerifyReach, FixObject, Restore, Verify");
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -14,17 +14,31 @@ namespace Recovery.Planning;
 /// </summary>
 public static class Planner
 {
-    /// <summary>Slack added to two sync periods before the final verify, for a kube-proxy that has just started.</summary>
-    public static readonly TimeSpan SyncMargin = TimeSpan.FromSeconds(10);
+    /// <summary>Slack added to two sync periods before the final verify, for a kube-proxy that has just started: a third of a period, at least a second.</summary>
+    public static TimeSpan SyncMargin(TimeSpan syncPeriod) => syncPeriod / 3 > TimeSpan.FromSeconds(1) ? syncPeriod / 3 : TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan KubectlRequestTimeout = TimeSpan.FromSeconds(10);
 
     /// <param name="facts">One entry per node that answered at preflight; a node of the inventory without facts was unreachable.</param>
     /// <param name="localNode">The node the tool runs on: handled first in Contain and Unbind.</param>
-    public static Plan Create(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, RecoveryIntent intent, string localNode, DateTimeOffset created)
+    /// <param name="stoppedEarlier">
+    /// Contain steps an earlier run of the tool acted on (<see cref="Execution.Journal.ActedSteps"/>: stage 1 of a
+    /// local-first recovery, or a run that stopped at a failed Service fix). Their node's kube-proxy (and kubelet) is
+    /// stopped now only because the tool stopped it, so this plan starts it again, and is not empty while it must.
+    /// </param>
+    public static Plan Create(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, RecoveryIntent intent, string localNode, DateTimeOffset created,
+        IReadOnlyCollection<string>? stoppedEarlier = null)
     {
         if (inventory.FindByName(localNode) is null) throw new ArgumentException($"the local node '{localNode}' is not in the inventory", nameof(localNode));
-        var byName = facts.ToDictionary(f => f.NodeName, StringComparer.Ordinal);
+        var fingerprint = FactsFingerprint.Of(facts);
+        var earlier = new HashSet<string>(stoppedEarlier ?? [], StringComparer.Ordinal);
+        // What ran before the tool stopped it counts as running: planned to stop (its check skips) and to start again.
+        var byName = facts.Select(f => f with
+        {
+            KubeProxy = f.KubeProxy with { Running = f.KubeProxy.Running || earlier.Contains($"contain/{f.NodeName}/stop-kube-proxy") },
+            KubeletRunning = f.KubeletRunning || earlier.Contains($"contain/{f.NodeName}/stop-kubelet"),
+        }).ToDictionary(f => f.NodeName, StringComparer.Ordinal);
+        var restartOwed = byName.Keys.Where(n => earlier.Contains($"contain/{n}/stop-kube-proxy")).ToList();
         // Local node first, then the inventory's order: the order every phase lists its nodes in.
         var nodes = inventory.Nodes.OrderBy(n => n.Name == localNode ? 0 : 1).ToList();
         var notes = new List<string>();
@@ -37,16 +51,16 @@ public static class Planner
             warnings.Add($"{n.Name} did not answer at preflight: its steps are deferred until it answers (after the local fix); otherwise run its script at its console");
         }
 
-        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0)
+        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && restartOwed.Count == 0)
         {
             notes.Add(intent.Addresses.Count == 0
                 ? "Nothing to do: no hijacked address was given or found."
                 : $"Nothing to do: {string.Join(", ", intent.Addresses)} is on no node's {NodeFacts.IpvsInterface}.");
             foreach (var n in nodes.Where(n => byName[n.Name].KubeProxy is { Manager: not null, Running: false }))
             {
-                notes.Add($"kube-proxy is installed on {n.Name} but not running; this plan does not start it.");
+                notes.Add($"kube-proxy is installed on {n.Name} but not running, and this tool did not stop it; this plan does not start it.");
             }
-            return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, FactsFingerprint.Of(facts), [], notes, warnings);
+            return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, [], notes, warnings);
         }
 
         // Which nodes get kube-proxy stopped (and started again): where it runs now, and unreachable nodes whose
@@ -101,7 +115,11 @@ public static class Planner
         {
             notes.Add("IPVS virtual servers for the addresses are left to kube-proxy's first sync after the Service fix (their ports were not given); list them with: ipvsadm -L -n");
         }
-        return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, FactsFingerprint.Of(facts), phases, notes, warnings);
+        if (restartOwed.Count > 0)
+        {
+            notes.Add($"kube-proxy was stopped by an earlier run on {string.Join(", ", restartOwed)}: this plan starts it again after the Service fix.");
+        }
+        return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, phases, notes, warnings);
     }
 
     private static IEnumerable<Step> PreflightSteps(Node n)
@@ -218,7 +236,7 @@ public static class Planner
     private static IEnumerable<Step> VerifySteps(List<Node> nodes, Dictionary<string, KubeProxyControl> controls, ClusterInventory inventory,
         RecoveryIntent intent, string localNode, Func<Node, bool> deferred)
     {
-        var wait = intent.SyncPeriod * 2 + SyncMargin;
+        var wait = intent.SyncPeriod * 2 + SyncMargin(intent.SyncPeriod);
         yield return new Step($"verify/{localNode}/wait-two-sync-periods", localNode,
             $"Wait {wait.TotalSeconds:0} s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so",
             new Wait(wait));

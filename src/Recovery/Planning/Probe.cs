@@ -11,7 +11,10 @@ public enum ProbeExpectation
     /// <summary>Any exit code but 0 (e.g. `systemctl is-active` of a stopped unit).</summary>
     Fails,
 
-    /// <summary>Nothing on stdout, whatever the exit code (`ip addr show dev kube-ipvs0 to A/32`: no such address, or no such device).</summary>
+    /// <summary>
+    /// Nothing on stdout, whatever the exit code (`ip addr show dev kube-ipvs0 to A/32`: no such address, or no such
+    /// device), except a command that timed out or could not be run at all: that proves nothing.
+    /// </summary>
     PrintsNothing,
 
     /// <summary>Exit 0 and stdout contains <see cref="Probe.Text"/>.</summary>
@@ -28,7 +31,7 @@ public sealed record Probe(ShellCommand Command, ProbeExpectation Expect, string
     {
         ProbeExpectation.Succeeds => result.ExitCode == 0,
         ProbeExpectation.Fails => result.ExitCode != 0,
-        ProbeExpectation.PrintsNothing => result.StdOut.Trim().Length == 0,
+        ProbeExpectation.PrintsNothing => result.StdOut.Trim().Length == 0 && !result.TimedOut && result.ExitCode is not (126 or 127),
         ProbeExpectation.PrintsText => result.ExitCode == 0 && result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
         ProbeExpectation.LacksText => result.ExitCode == 0 && !result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
         _ => false,

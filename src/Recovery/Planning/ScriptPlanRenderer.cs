@@ -99,11 +99,11 @@ public static class ScriptPlanRenderer
         foreach (var line in ActLines(step)) o.Append(body).Append(line).Append('\n');
         if (step.Verify is { } v)
         {
-            var tries = Math.Max(1, (int)Math.Ceiling(v.Budget / v.Interval));
+            // Wall-clock budget, like the runner: a slow probe (a 5 s connect timeout) must not stretch it.
             var failed = ShellQuoting.Quote($"FAILED: {step.Id}: did not hold within {v.Budget.TotalSeconds:0} s");
-            o.Append($"{body}for try in $(seq 1 {tries}); do\n");
-            o.Append($"{body}  if {ProbeScript.Condition(v.Probe)}; then break; fi\n");
-            o.Append($"{body}  if [ \"$try\" -eq {tries} ]; then echo {failed} >&2; exit 1; fi\n");
+            o.Append($"{body}deadline=$((SECONDS + {Math.Max(1, (int)Math.Ceiling(v.Budget.TotalSeconds))}))\n");
+            o.Append($"{body}until {ProbeScript.Condition(v.Probe)}; do\n");
+            o.Append($"{body}  if [ \"$SECONDS\" -ge \"$deadline\" ]; then echo {failed} >&2; exit 1; fi\n");
             o.Append($"{body}  sleep {v.Interval.TotalSeconds:0.###}\n");
             o.Append($"{body}done\n");
         }

@@ -72,6 +72,7 @@ public sealed class PlanJsonTests
         { "an endless wait", "phases.6.steps.0.action.duration=\"3.00:00:00\"", "out of range" },
         { "an address that is not one", "intent.addresses.0=\"10.0.0.999\"", "not an IP address" },
         { "a bad Service name", "intent.services=[\"default/Bad_Name\"]", "not a valid Service name" },
+        { "a terminal escape in a note", "notes.0=\"\\u001b]0;owned\\u0007\"", "control characters" },
     };
 
     [Theory]

@@ -198,6 +198,23 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Containerd_container_is_stopped_with_crictl_after_kubelet_and_k3s_with_its_unit()
+    {
+        var id = "9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877665544";
+        var facts = SeedFacts(new KubeProxyFacts(KubeProxyManager.Containerd, true, "ipvs", ContainerId: id));
+        facts[2] = facts[2] with { KubeProxy = new KubeProxyFacts(KubeProxyManager.K3s, true, "ipvs", Unit: "k3s.service") };
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
+        Assert.Equal([$"crictl stop {id}"], plan.Step("contain/node1/stop-kube-proxy").Commands());
+        Assert.Equal($"crictl ps -q --id {id}", plan.Step("contain/node1/stop-kube-proxy").Check!.Command.Render());
+        Assert.True(plan.IndexOf("contain/node1/stop-kubelet") < plan.IndexOf("contain/node1/stop-kube-proxy"));
+        Assert.Equal(["systemctl stop k3s.service"], plan.Step("contain/node3/stop-kube-proxy").Commands());
+        Assert.DoesNotContain(plan.Steps, s => s.Id == "contain/node3/stop-kubelet");
+        Assert.Equal(["systemctl start k3s.service"], plan.Step("restore/node3/start-kube-proxy").Commands());
+        Assert.Contains(plan.Warnings, w => w.Contains("stopping k3s on node3 also stops its API server", StringComparison.Ordinal));
+        Assert.Equal("systemctl is-active --quiet k3s.service", plan.Step("verify/node3/kube-proxy-running").Verify!.Probe.Command.Render());
+    }
+
+    [Fact]
     public void Custom_manager_uses_the_inventorys_commands()
     {
         var spec = new KubeProxySpec(KubeProxyManager.Custom, ["/opt/kube/bin/proxyctl", "stop"], ["/opt/kube/bin/proxyctl", "start"]);
@@ -217,6 +234,37 @@ public sealed class PlannerTests
         var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
         Assert.DoesNotContain(plan.Steps, s => s.Id is "contain/node3/stop-kube-proxy" or "restore/node3/start-kube-proxy" or "verify/node3/kube-proxy-running");
         Assert.Contains(plan.Steps, s => s.Id == "unbind/node3/del-10.0.0.211");
+    }
+
+    [Fact]
+    public void Kube_proxy_the_tool_stopped_earlier_is_started_again_by_a_later_plan()
+    {
+        // After stage 1 of a local-first recovery: node2's kube-proxy stopped and its copy of the address gone.
+        var facts = SeedFacts();
+        facts[1] = FactsOf("node2", Node2, Systemd(running: false), []);
+        var without = Planner.Create(Seed(), facts, Intent(), "node2", Created);
+        Assert.DoesNotContain(without.Steps, s => s.Id == "restore/node2/start-kube-proxy");
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created, ["contain/node2/stop-kube-proxy", "unbind/node2/del-10.0.0.211"]);
+        Assert.Contains(plan.Steps, s => s.Id == "contain/node2/stop-kube-proxy");
+        Assert.Contains(plan.Steps, s => s.Id == "restore/node2/start-kube-proxy");
+        Assert.Contains(plan.Steps, s => s.Id == "verify/node2/kube-proxy-running");
+        Assert.Equal(without.FactsFingerprint, plan.FactsFingerprint);
+        Assert.Contains(plan.Notes, n => n.Contains("stopped by an earlier run on node2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void After_a_failed_Service_fix_a_new_plan_is_not_empty_while_kube_proxy_must_be_started()
+    {
+        // Unbind done everywhere, the Service fix failed, kube-proxy (and kubelet, DaemonSet) stopped by the tool.
+        var proxy = new KubeProxyFacts(KubeProxyManager.Docker, false, "ipvs", ContainerId: "3f2a9c1b7d4e");
+        var facts = new List<NodeFacts> { FactsOf("node1", Node1, proxy, [], kubelet: false), FactsOf("node2", Node2, proxy, [], kubelet: false), FactsOf("node3", Node3, proxy, [], kubelet: false) };
+        Assert.True(Planner.Create(Seed(), facts, Intent(), "node2", Created).IsEmpty);
+        string[] earlier = [.. new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { $"contain/{n}/stop-kubelet", $"contain/{n}/stop-kube-proxy" })];
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created, earlier);
+        Assert.False(plan.IsEmpty);
+        Assert.Single(plan.Phase(PhaseKind.FixObject).Steps);
+        Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Steps.Select(s => s.Id));
+        Assert.DoesNotContain(plan.Steps, s => s.Id.StartsWith("unbind/", StringComparison.Ordinal) && s.Id.Contains("/del-", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -249,6 +297,21 @@ public sealed class PlannerTests
         Assert.Equal(PlanJson.Write(SeedPlan()), PlanJson.Write(SeedPlan()));
         var other = Planner.Create(Seed(), SeedFacts(ownerHolds: false), Intent(), "node2", Created);
         Assert.NotEqual(SeedPlan().FactsFingerprint, other.FactsFingerprint);
+    }
+
+    [Fact]
+    public void A_probe_that_timed_out_or_could_not_run_proves_nothing()
+    {
+        var absent = Probes.NotOnIpvsInterface(Node1);
+        Assert.True(absent.HoldsFor(new Recovery.Access.CommandResult(1, "", "Device \"kube-ipvs0\" does not exist.", TimeSpan.Zero)));
+        Assert.True(absent.HoldsFor(new Recovery.Access.CommandResult(0, "", "", TimeSpan.Zero)));
+        Assert.False(absent.HoldsFor(new Recovery.Access.CommandResult(0, "9: kube-ipvs0    inet 10.0.0.211/32 scope global kube-ipvs0\n", "", TimeSpan.Zero)));
+        Assert.False(absent.HoldsFor(new Recovery.Access.CommandResult(124, "", "", TimeSpan.FromSeconds(60))));
+        Assert.False(absent.HoldsFor(new Recovery.Access.CommandResult(127, "", "ip: command not found", TimeSpan.Zero)));
+        var notLocal = Probes.RouteNotLocal(Node1);
+        Assert.True(notLocal.HoldsFor(new Recovery.Access.CommandResult(0, "10.0.0.211 dev eth0 src 10.0.0.213 uid 0 \n    cache \n", "", TimeSpan.Zero)));
+        Assert.False(notLocal.HoldsFor(new Recovery.Access.CommandResult(0, "local 10.0.0.211 dev lo src 10.0.0.211 uid 0 \n    cache <local> \n", "", TimeSpan.Zero)));
+        Assert.False(notLocal.HoldsFor(new Recovery.Access.CommandResult(2, "", "RTNETLINK answers: Network is unreachable", TimeSpan.Zero)));
     }
 
     [Fact]

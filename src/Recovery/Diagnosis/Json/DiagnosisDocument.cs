@@ -46,7 +46,11 @@ public sealed record NodeDocument(
     bool KubeletRunning,
     IReadOnlyList<ReachDocument> Reach,
     KubectlDocument Kubectl,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<LocalRouteDocument>? LocalRoutes = null);
+
+/// <summary>A line of `ip route show table local`: what the owner's own local route looked like.</summary>
+public sealed record LocalRouteDocument(string Type, string Destination, string Device, string? Source);
 
 public sealed record AddressDocument(string Interface, string Address, int PrefixLength);
 
@@ -61,7 +65,8 @@ public sealed record KubeProxyDocument(
     string? ManifestPath,
     string? ContainerId,
     int? Pid,
-    string? ConfigPath);
+    string? ConfigPath,
+    double? SyncPeriodSeconds = null);
 
 public sealed record ReachDocument(string Node, string Address, int Port, bool Reachable, string Detail);
 

@@ -36,9 +36,9 @@ if ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then
   echo '   already done'
 else
   systemctl stop kube-proxy.service
-  for try in $(seq 1 30); do
-    if ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then break; fi
-    if [ "$try" -eq 30 ]; then echo 'FAILED: contain/node2/stop-kube-proxy: did not hold within 30 s' >&2; exit 1; fi
+  deadline=$((SECONDS + 30))
+  until ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: contain/node2/stop-kube-proxy: did not hold within 30 s' >&2; exit 1; fi
     sleep 1
   done
 fi
@@ -53,9 +53,9 @@ if [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)"
   echo '   already done'
 else
   ip addr del 10.0.0.211/32 dev kube-ipvs0
-  for try in $(seq 1 10); do
-    if [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; then break; fi
-    if [ "$try" -eq 10 ]; then echo 'FAILED: unbind/node2/del-10.0.0.211: did not hold within 10 s' >&2; exit 1; fi
+  deadline=$((SECONDS + 10))
+  until [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: unbind/node2/del-10.0.0.211: did not hold within 10 s' >&2; exit 1; fi
     sleep 1
   done
 fi
@@ -77,49 +77,49 @@ phase_done Unbind 'Now run phase Unbind on: node1, node3.'
 
 # [17] reach/node2/route-node1
 step reach/node2/route-node1 '`ip route get 10.0.0.211` leaves the node (not local)'
-for try in $(seq 1 30); do
-  if { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/route-node1: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: reach/node2/route-node1: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [18] reach/node2/api-node1
 step reach/node2/api-node1 'node1'\''s API server answers on 10.0.0.211:6443'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/api-node1: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: reach/node2/api-node1: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [19] reach/node2/etcd-node1
 step reach/node2/etcd-node1 'node1'\''s etcd answers on 10.0.0.211:2379'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/etcd-node1: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: reach/node2/etcd-node1: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [20] reach/node2/route-node3
 step reach/node2/route-node3 '`ip route get 10.0.0.214` leaves the node (not local)'
-for try in $(seq 1 30); do
-  if { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/route-node3: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: reach/node2/route-node3: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [21] reach/node2/api-node3
 step reach/node2/api-node3 'node3'\''s API server answers on 10.0.0.214:6443'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/api-node3: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: reach/node2/api-node3: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [22] reach/node2/etcd-node3
 step reach/node2/etcd-node3 'node3'\''s etcd answers on 10.0.0.214:2379'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: reach/node2/etcd-node3: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: reach/node2/etcd-node3: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 phase_done VerifyReach 'Also needed on: node1, node3.'
@@ -155,9 +155,9 @@ if systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then
   echo '   already done'
 else
   systemctl start kube-proxy.service
-  for try in $(seq 1 60); do
-    if systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then break; fi
-    if [ "$try" -eq 60 ]; then echo 'FAILED: restore/node2/start-kube-proxy: did not hold within 60 s' >&2; exit 1; fi
+  deadline=$((SECONDS + 60))
+  until systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: restore/node2/start-kube-proxy: did not hold within 60 s' >&2; exit 1; fi
     sleep 1
   done
 fi
@@ -171,65 +171,65 @@ sleep 70
 
 # [40] verify/node2/unbound-10.0.0.211
 step verify/node2/unbound-10.0.0.211 '10.0.0.211 is not on kube-ipvs0'
-for try in $(seq 1 5); do
-  if [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; then break; fi
-  if [ "$try" -eq 5 ]; then echo 'FAILED: verify/node2/unbound-10.0.0.211: did not hold within 5 s' >&2; exit 1; fi
+deadline=$((SECONDS + 5))
+until [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/unbound-10.0.0.211: did not hold within 5 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [41] verify/node2/route-node1
 step verify/node2/route-node1 '`ip route get 10.0.0.211` leaves the node (not local)'
-for try in $(seq 1 30); do
-  if { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/route-node1: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/route-node1: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [42] verify/node2/api-node1
 step verify/node2/api-node1 'node1'\''s API server answers on 10.0.0.211:6443'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/api-node1: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/api-node1: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [43] verify/node2/etcd-node1
 step verify/node2/etcd-node1 'node1'\''s etcd answers on 10.0.0.211:2379'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/etcd-node1: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/etcd-node1: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [44] verify/node2/route-node3
 step verify/node2/route-node3 '`ip route get 10.0.0.214` leaves the node (not local)'
-for try in $(seq 1 30); do
-  if { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/route-node3: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/route-node3: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [45] verify/node2/api-node3
 step verify/node2/api-node3 'node3'\''s API server answers on 10.0.0.214:6443'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/api-node3: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/api-node3: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [46] verify/node2/etcd-node3
 step verify/node2/etcd-node3 'node3'\''s etcd answers on 10.0.0.214:2379'
-for try in $(seq 1 30); do
-  if timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 30 ]; then echo 'FAILED: verify/node2/etcd-node3: did not hold within 30 s' >&2; exit 1; fi
+deadline=$((SECONDS + 30))
+until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/etcd-node3: did not hold within 30 s' >&2; exit 1; fi
   sleep 1
 done
 
 # [47] verify/node2/kube-proxy-running
 step verify/node2/kube-proxy-running 'kube-proxy runs again'
-for try in $(seq 1 60); do
-  if curl -s -m 3 http://127.0.0.1:10249/proxyMode >/dev/null 2>&1; then break; fi
-  if [ "$try" -eq 60 ]; then echo 'FAILED: verify/node2/kube-proxy-running: did not hold within 60 s' >&2; exit 1; fi
+deadline=$((SECONDS + 60))
+until curl -s -m 3 http://127.0.0.1:10249/proxyMode >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/kube-proxy-running: did not hold within 60 s' >&2; exit 1; fi
   sleep 1
 done
 phase_done Verify 'Also needed on: node1, node3.'

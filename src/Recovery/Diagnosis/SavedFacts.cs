@@ -1,0 +1,94 @@
+using System.Net;
+using Recovery.Diagnosis.Json;
+using Recovery.Facts;
+using Recovery.Facts.Parsing;
+using Recovery.Inventory;
+using Recovery.Kubernetes;
+
+namespace Recovery.Diagnosis;
+
+/// <summary>
+/// The facts of a `diagnose --json` document, read back: plan from them without reaching any node (an
+/// air-gapped review of what the tool would do, or a plan prepared on another machine). The document is input
+/// like any other: every name and address is checked against the inventory, anything else is refused.
+/// </summary>
+public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<UnreachableNode> Unreachable, IReadOnlyList<ServiceClaim> Claims)
+{
+    public const long MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <exception cref="FormatException">not a diagnosis document for this inventory.</exception>
+    public static SavedFacts Read(string json, ClusterInventory inventory)
+    {
+        var document = DiagnosisJson.Read(json);
+        if (document.ApiVersion != DiagnosisJson.ApiVersion || document.Kind != DiagnosisJson.Kind)
+            throw new FormatException($"expected apiVersion {DiagnosisJson.ApiVersion} and kind {DiagnosisJson.Kind} (the output of diagnose --json), got {document.ApiVersion} {document.Kind}");
+        var nodes = document.Nodes.Select(n => Node(n, inventory)).ToList();
+        foreach (var group in nodes.GroupBy(n => n.NodeName).Where(g => g.Count() > 1))
+            throw new FormatException($"node {group.Key} appears {group.Count()} times in the facts");
+        var unreachable = document.Findings.UnreachableNodes
+            .Select(u => new UnreachableNode(Known(u.Node, inventory), Address(u.Address, "unreachable node address"), u.Reason, u.Hint))
+            .ToList();
+        var claims = document.Findings.Hijacked
+            .SelectMany(h => h.ClaimedBy.Select(c => (Address: Address(h.Address, "hijacked address"), Claim: c)))
+            .GroupBy(x => (x.Claim.Namespace, x.Claim.Name))
+            .Select(g => new ServiceClaim(
+                new ServiceRef(g.Key.Namespace, g.Key.Name),
+                g.Where(x => x.Claim.Fields.Any(f => f.StartsWith("spec.", StringComparison.Ordinal))).Select(x => x.Address).Distinct().ToList(),
+                g.Where(x => x.Claim.Fields.Any(f => f.StartsWith("status.", StringComparison.Ordinal))).Select(x => x.Address).Distinct().ToList(),
+                g.First().Claim.Source))
+            .ToList();
+        return new SavedFacts(nodes, unreachable, claims);
+    }
+
+    private static NodeFacts Node(NodeDocument n, ClusterInventory inventory)
+    {
+        var name = Known(n.Name, inventory);
+        var p = n.KubeProxy;
+        var spec = inventory.FindByName(name)!.KubeProxy;
+        var kubeProxy = new KubeProxyFacts(Manager(p.Manager), p.Running, p.Mode, p.Unit, p.ManifestPath, p.ContainerId, spec?.Stop, spec?.Start)
+        {
+            ModeSource = p.ModeSource,
+            Pid = p.Pid,
+            ConfigPath = p.ConfigPath,
+            SyncPeriod = p.SyncPeriodSeconds is { } s and > 0 and <= 3600 ? TimeSpan.FromSeconds(s) : null,
+        };
+        return new NodeFacts(
+            name,
+            n.Hostname,
+            n.MachineId,
+            n.Addresses.Select(a => new InterfaceAddress(Interface(a.Interface), Address(a.Address, "interface address"), a.PrefixLength is >= 0 and <= 128 ? a.PrefixLength : throw new FormatException($"prefix length {a.PrefixLength} on {name}"))).ToList(),
+            n.Routes.Select(r => new RouteLookup(Address(r.Destination, "route destination"), r.Type, r.Device is null ? null : Interface(r.Device), r.Source is null ? null : Address(r.Source, "route source"))).ToList(),
+            kubeProxy,
+            n.KubeletRunning,
+            n.Reach.Select(r => new ReachProbe(Known(r.Node, inventory), Address(r.Address, "reach address"), r.Port is > 0 and < 65536 ? r.Port : throw new FormatException($"port {r.Port}"), r.Reachable, r.Detail)).ToList(),
+            new KubectlFacts(n.Kubectl.Installed, n.Kubectl.Kubeconfig))
+        {
+            Notes = n.Notes,
+            LocalRoutes = (n.LocalRoutes ?? []).Select(r => new LocalRoute(r.Type, Address(r.Destination, "local route").ToString(), Interface(r.Device), r.Source is null ? null : Address(r.Source, "local route source"))).ToList(),
+        };
+    }
+
+    private static KubeProxyManager? Manager(string name) => name switch
+    {
+        "systemd" => KubeProxyManager.Systemd,
+        "static-pod" => KubeProxyManager.StaticPod,
+        "docker" => KubeProxyManager.Docker,
+        "containerd" => KubeProxyManager.Containerd,
+        "k3s" => KubeProxyManager.K3s,
+        "custom" => KubeProxyManager.Custom,
+        "not found" => null,
+        _ => throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a kube-proxy manager"),
+    };
+
+    private static string Known(string node, ClusterInventory inventory) =>
+        inventory.FindByName(node) is not null ? node : throw new FormatException($"node '{Logging.SafeText.Of(node)}' in the facts is not in the inventory");
+
+    private static IPAddress Address(string text, string what) =>
+        NodeNames.TryParseAddress(text, out var address) ? address : throw new FormatException($"{what} '{Logging.SafeText.Of(text)}' is not an IP address");
+
+    /// <summary>Interface names as the kernel allows them (at most 15 characters, no '/' or spaces).</summary>
+    private static string Interface(string name) =>
+        name.Length is > 0 and <= 15 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' or ':')
+            ? name
+            : throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a network interface name");
+}
