@@ -31,20 +31,20 @@ for n in $sizes; do
   lab_for "$n"
   for r in $(seq 1 "$runs"); do
     # kube-recover
-    break_all
+    held=$(break_all)
     out=$work/recover-$n-$r state=$work/state-$n-$r
-    say "N=$n run $r: kube-recover recover"
+    say "N=$n run $r: kube-recover recover ($held of $n nodes hold $LAB_ADDR_node1)"
     rc=0; timed "$out" "$KUBE_RECOVER" recover -i "$LAB_INVENTORY" --yes --state-dir "$state" || rc=$?
-    if ((rc == 0)) && healthy; then read -r s kb _ < "$out.time"; echo "$n recover $s $kb" >> "$work/results"; say "  $s s, $((kb / 1024)) MiB"
+    if ((rc == 0)) && healthy; then read -r s kb _ < "$out.time"; echo "$n recover $s $kb $held" >> "$work/results"; say "  $s s, $((kb / 1024)) MiB"
     else echo "$n recover FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
     # the manual runbook, same lab
-    break_all
+    held=$(break_all)
     out=$work/manual-$n-$r
-    say "N=$n run $r: manual-runbook.sh"
+    say "N=$n run $r: manual-runbook.sh ($held of $n nodes hold $LAB_ADDR_node1)"
     others=(); for node in $LAB_NODES; do [[ $node == node2 ]] && continue; v=LAB_ADDR_$node; others+=("${!v}"); done
     rc=0; timed "$out" bash "$BENCH_HOME/manual-runbook.sh" --ip "$LAB_ADDR_node1" --key "$LAB_SSH_KEY" \
       --known-hosts "$LAB_KNOWN_HOSTS" --wait "$BENCH_SYNC_WAIT" "$LAB_ADDR_node2" "${others[@]}" || rc=$?
-    if ((rc == 0)) && healthy; then read -r s kb _ < "$out.time"; echo "$n manual $s $kb" >> "$work/results"; say "  $s s"
+    if ((rc == 0)) && healthy; then read -r s kb _ < "$out.time"; echo "$n manual $s $kb $held" >> "$work/results"; say "  $s s"
     else echo "$n manual FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
   done
   lab_down
@@ -53,19 +53,22 @@ done
 echo
 echo "== recovery wall time (median of $runs; lab nodes in network namespaces; from node2's console)"
 cat "$work/machine.txt"
-printf '%6s  %22s  %18s  %7s  %14s\n' N "kube-recover median (s)" "manual median (s)" ratio "peak RSS (MiB)"
+printf '%6s  %22s  %18s  %7s  %14s  %s\n' N "kube-recover median (s)" "manual median (s)" ratio "peak RSS (MiB)" "hijacked at start (k/m)"
 for n in $sizes; do
   k=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $3}' "$work/results" | median)
   m=$(awk -v n="$n" '$1==n && $2=="manual" && $3!="FAIL" {print $3}' "$work/results" | median)
   rss=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1)
   kf=$(grep -c "^$n recover FAIL" "$work/results" || true) mf=$(grep -c "^$n manual FAIL" "$work/results" || true)
   ratio=$(awk -v k="$k" -v m="$m" 'BEGIN {if (k=="-"||m=="-"||k==0) print "-"; else printf "%.2f", m/k}')
-  printf '%6s  %22s  %18s  %7s  %14s' "$n" "$k" "$m" "$ratio" "$([[ -n $rss ]] && echo $((rss / 1024)) || echo -)"
+  hk=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $5}' "$work/results" | median)
+  hm=$(awk -v n="$n" '$1==n && $2=="manual" && $3!="FAIL" {print $5}' "$work/results" | median)
+  printf '%6s  %22s  %18s  %7s  %14s  %s' "$n" "$k" "$m" "$ratio" "$([[ -n $rss ]] && echo $((rss / 1024)) || echo -)" "$hk/$hm"
   ((kf + mf)) && printf '   failures: kube-recover %s, manual %s' "$kf" "$mf"
   echo
   echo "$n $k $m" >> "$work/medians"
 done
-echo "(ratio = manual / kube-recover: above 1, kube-recover is faster; peak RSS: the largest process of the run, /usr/bin/time %M)"
+echo "(ratio = manual / kube-recover: above 1, kube-recover is faster; peak RSS: the largest process of the run, /usr/bin/time %M;"
+echo " hijacked at start: median number of nodes holding node1's address when the timed run began, kube-recover/manual)"
 # Growth: least-squares slope of the medians against N.
 awk '$2!="-" && $3!="-" {n++; x+=$1; y+=$2; z+=$3; xx+=$1*$1; xy+=$1*$2; xz+=$1*$3}
   END {if (n < 2) exit; d = n*xx - x*x; if (d == 0) exit;
