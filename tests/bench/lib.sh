@@ -4,9 +4,22 @@ BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_HOME/../.." && pwd)
 LAB=$ROOT/tests/lab/lab.sh
 KUBE_RECOVER=${KUBE_RECOVER:-$ROOT/src/Recovery.Cli/bin/Release/net10.0/kube-recover}
-# What kube-recover waits before its final verify: two kube-proxy sync periods (the lab's is 1 s) and
-# Planner.SyncMargin (10 s). The manual baseline waits the same.
-BENCH_SYNC_WAIT=${BENCH_SYNC_WAIT:-12}
+# What kube-recover waits before its final verify (two kube-proxy sync periods and Planner.SyncMargin; the lab's
+# sync period is 1 s): read from the plan of the kube-recover run before; the manual baseline waits the same.
+BENCH_SYNC_WAIT=${BENCH_SYNC_WAIT:-3}
+# plan_wait STATE_DIR: the seconds of the plan's wait-two-sync-periods step (BENCH_SYNC_WAIT when absent).
+plan_wait() {
+  python3 - "$1/plan.json" "$BENCH_SYNC_WAIT" <<'PY' 2>/dev/null || echo "$BENCH_SYNC_WAIT"
+import json, sys
+plan = json.load(open(sys.argv[1]))
+for phase in plan["phases"]:
+    for step in phase["steps"]:
+        if step["action"]["kind"] == "wait":
+            h, m, s = step["action"]["duration"].split(":")
+            print(int(h) * 3600 + int(m) * 60 + float(s)); sys.exit(0)
+print(sys.argv[2])
+PY
+}
 
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -70,12 +83,14 @@ healthy() {
 }
 
 # timed OUT_PREFIX CMD...: runs CMD in node2's console under /usr/bin/time; writes OUT_PREFIX.{out,err,time,start}.
-# OUT_PREFIX.time holds "ELAPSED_SECONDS MAX_RSS_KB EXIT". Returns CMD's exit code.
+# OUT_PREFIX.time holds "ELAPSED_SECONDS MAX_RSS_KB EXIT"; .start and .end the epoch seconds around the console
+# call. Returns CMD's exit code.
 timed() {
   local out=$1; shift
   date +%s.%N > "$out.start"
   local rc=0
   "$LAB" console node2 -- /usr/bin/time -f '%e %M %x' -o "$out.time" "$@" > "$out.out" 2> "$out.err" || rc=$?
+  date +%s.%N > "$out.end"
   return $rc
 }
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Where the time of one `kube-recover recover` goes, from its state directory's journals.
 
-    phases.py [--label TEXT] [--start EPOCH_SECONDS] [--wall SECONDS] STATE_DIR
+    phases.py [--label TEXT] [--start EPOCH_SECONDS] [--end EPOCH_SECONDS] [--wall SECONDS] STATE_DIR
 
 The journal (journal.jsonl; local-first/journal.jsonl for stage 1 of a local-first recovery) records every step's
-start and result with times. --start (when the process was launched) and --wall (its elapsed time) add the survey
-before the first run and the exit after the last. Phases run one after the other, so each phase's span is the
+start and result with times. --start and --end (epoch seconds around the launch, console entry included) add the
+survey before the first run and the exit after the last; --wall is the process's own elapsed time (for the title). Phases run one after the other, so each phase's span is the
 time from its first step's start to its last step's result; within Verify, the wait for two kube-proxy sync
 periods is shown on its own. Remote and local step times (SSH exec round trips vs local commands) come from
 each step's elapsedMs.
@@ -51,6 +51,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--label", default="")
     ap.add_argument("--start", type=float)
+    ap.add_argument("--end", type=float)
     ap.add_argument("--wall", type=float)
     ap.add_argument("state_dir")
     a = ap.parse_args()
@@ -70,7 +71,7 @@ def main():
     for prefix, records in journals:
         start, end = run_bounds(records)
         if cursor is not None:
-            rows.append(("start-up + survey (connect, probe facts, read Services)" if not rows else
+            rows.append(("console entry + start-up + survey (connect, facts, Services)" if not rows else
                          "survey again + plan (stage 2)", start - cursor))
         for phase, lo, hi in spans(records):
             if phase == "Verify":
@@ -81,10 +82,11 @@ def main():
             else:
                 rows.append((f"{prefix}{phase}", hi - lo))
         cursor = end
-    if a.start is not None and a.wall is not None:
-        rows.append(("exit (report, disconnect)", a.start + a.wall - cursor))
-    total = a.wall if a.wall is not None else sum(s for _, s in rows)
-    title = f"== where the time goes{': ' + a.label if a.label else ''} (kube-recover recover, wall {total:.1f} s)"
+    if a.end is not None:
+        rows.append(("exit (report, disconnect, console exit)", a.end - cursor))
+    total = sum(s for _, s in rows)
+    wall = f"process wall {a.wall:.1f} s, " if a.wall is not None else ""
+    title = f"== where the time goes{': ' + a.label if a.label else ''} (kube-recover recover; {wall}rows sum to {total:.1f} s)"
     print(title)
     for label, seconds in rows:
         print(f"  {label:<62} {seconds:7.1f} s  {100 * seconds / total:5.1f} %")
