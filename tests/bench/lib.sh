@@ -48,13 +48,13 @@ lab_down() {
   "$LAB" down >&2 || true
 }
 
-# break_all: the lockout, then up to 30 s for every node but node1 to hold node1's address on kube-ipvs0 (the lab's
+# break_all: the lockout, then up to 15 s for every node but node1 to hold node1's address on kube-ipvs0 (the lab's
 # `break` returns at the first hijacked node). node1 is not waited for, and not every node gets there: the lockout
 # makes node1's API server time out (its etcd member is cut off and keeps calling elections), so a kube-proxy that
 # has not synced the Service by then never binds the address. Prints how many nodes hold it: the run's starting state.
 break_all() {
   "$LAB" break >&2
-  local n held end=$((SECONDS + 30))
+  local n held end=$((SECONDS + 15))
   while :; do
     held=0
     for n in $LAB_NODES; do

@@ -26,6 +26,9 @@ trap 'lab_down' EXIT
 trap 'exit 130' INT TERM
 say "results in $work"
 echo "$(machine_line)" > "$work/machine.txt"
+echo "== recovery wall time (median of $runs; lab nodes in network namespaces; from node2's console)"
+cat "$work/machine.txt"
+printf '%6s  %22s  %18s  %7s  %14s  %s\n' N "kube-recover median (s)" "manual median (s)" ratio "peak RSS (MiB)" "hijacked at start (k/m)"
 
 for n in $sizes; do
   lab_for "$n"
@@ -48,13 +51,6 @@ for n in $sizes; do
     else echo "$n manual FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
   done
   lab_down
-done
-
-echo
-echo "== recovery wall time (median of $runs; lab nodes in network namespaces; from node2's console)"
-cat "$work/machine.txt"
-printf '%6s  %22s  %18s  %7s  %14s  %s\n' N "kube-recover median (s)" "manual median (s)" ratio "peak RSS (MiB)" "hijacked at start (k/m)"
-for n in $sizes; do
   k=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $3}' "$work/results" | median)
   m=$(awk -v n="$n" '$1==n && $2=="manual" && $3!="FAIL" {print $3}' "$work/results" | median)
   rss=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1)
