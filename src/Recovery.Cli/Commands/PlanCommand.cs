@@ -78,6 +78,6 @@ public static class PlanCommand
             throw new InvalidPlanException($"--facts {file.FullName}: {e.Message}");
         }
         var findings = Diagnoser.Diagnose(inventory, saved.Nodes, saved.Unreachable, saved.Claims);
-        return (PlanOptions.Create(parse, global, options, inventory, findings, saved.Nodes, parse.GetValue(global.Local)), inventory);
+        return (PlanOptions.Create(parse, global, options, inventory, findings, saved.Claims, saved.Nodes, parse.GetValue(global.Local)), inventory);
     }
 }

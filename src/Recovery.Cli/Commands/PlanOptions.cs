@@ -22,14 +22,14 @@ public sealed class PlanOptions
 
     /// <param name="stoppedEarlier">Contain steps an earlier stage acted on: what they stopped is started again by this plan.</param>
     public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, Survey survey, IReadOnlyCollection<string>? stoppedEarlier = null) =>
-        Create(parse, global, options, survey.Inventory, survey.Diagnose(), survey.Answered, survey.Local.Node?.Name, stoppedEarlier);
+        Create(parse, global, options, survey.Inventory, survey.Diagnose(), survey.Claims.Claims, survey.Answered, survey.Local.Node?.Name, stoppedEarlier);
 
     public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, ClusterInventory inventory, Findings findings,
-        IReadOnlyList<NodeFacts> answered, string? localNode, IReadOnlyCollection<string>? stoppedEarlier = null)
+        IReadOnlyList<ServiceClaim> claims, IReadOnlyList<NodeFacts> answered, string? localNode, IReadOnlyCollection<string>? stoppedEarlier = null)
     {
         var addresses = parse.GetValue(global.Addresses) is { Length: > 0 } given
             ? given.ToList()
-            : findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound == true).Select(h => h.Address).ToList();
+            : Targets(inventory, findings, claims);
         var services = parse.GetValue(global.Services) is { Length: > 0 } s ? s.ToList() : null;
         var syncPeriod = parse.GetValue(options.SyncPeriod)
             ?? answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
@@ -37,7 +37,21 @@ public sealed class PlanOptions
         var intent = new RecoveryIntent(addresses, services, parse.GetValue(global.Action), parse.GetValue(global.Via), syncPeriod);
         var local = localNode ?? answered.FirstOrDefault()?.NodeName
             ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
-        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier);
+        var stillClaimed = claims.SelectMany(c => c.ExternalIPs.Concat(c.IngressIPs)).ToHashSet();
+        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier, stillClaimed);
+    }
+
+    /// <summary>
+    /// What to recover: every address hijacked now, and every node or protected address a Service still claims
+    /// while no kube-ipvs0 holds it (after an interrupted recovery, or with kube-proxy stopped): the lockout that
+    /// starts again with the next kube-proxy.
+    /// </summary>
+    private static List<System.Net.IPAddress> Targets(ClusterInventory inventory, Findings findings, IReadOnlyList<ServiceClaim> claims)
+    {
+        var watched = inventory.Nodes.Select(n => n.Address).Concat(inventory.Protect).ToHashSet();
+        var bound = findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound == true).Select(h => h.Address);
+        var claimed = claims.SelectMany(c => c.ExternalIPs.Concat(c.IngressIPs)).Where(watched.Contains);
+        return bound.Concat(claimed).Distinct().ToList();
     }
 
     private static TimeSpan? ParseDuration(ArgumentResult result)

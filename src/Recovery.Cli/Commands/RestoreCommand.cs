@@ -74,7 +74,7 @@ public static class RestoreCommand
                 await using var etcd = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
                 var outcome = await etcd.Store.RestoreAsync(file.FullName, parse.GetValue(force), cancellationToken).ConfigureAwait(false);
                 parse.InvocationConfiguration.Output.WriteLine(
-                    $"restored {outcome.Service} ({outcome.Action} undone): {outcome.Keys.Count} keys at etcd revision {outcome.Revision}{(outcome.Forced ? ", forced" : "")} via {etcd.Source}");
+                    $"restored {outcome.Service} ({outcome.Action} undone): {outcome.Keys.Count} keys at etcd revision {outcome.Revision}{(outcome.Forced ? ", forced" : "")} ({etcd.Source})");
                 foreach (var key in outcome.Keys) parse.InvocationConfiguration.Output.WriteLine($"  {key}");
                 return ExitCodes.Done;
             }

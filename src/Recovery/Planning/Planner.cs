@@ -26,8 +26,13 @@ public static class Planner
     /// local-first recovery, or a run that stopped at a failed Service fix). Their node's kube-proxy (and kubelet) is
     /// stopped now only because the tool stopped it, so this plan starts it again, and is not empty while it must.
     /// </param>
+    /// <param name="stillClaimed">
+    /// Addresses of the intent that some Service still claims (diagnose read them through kubectl or etcd). Such an
+    /// address is a lockout waiting for the next kube-proxy sync even when no kube-ipvs0 holds it now (an interrupted
+    /// recovery, kube-proxy stopped by hand): the plan then still fixes the Service.
+    /// </param>
     public static Plan Create(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, RecoveryIntent intent, string localNode, DateTimeOffset created,
-        IReadOnlyCollection<string>? stoppedEarlier = null)
+        IReadOnlyCollection<string>? stoppedEarlier = null, IReadOnlyCollection<IPAddress>? stillClaimed = null)
     {
         if (inventory.FindByName(localNode) is null) throw new ArgumentException($"the local node '{localNode}' is not in the inventory", nameof(localNode));
         var fingerprint = FactsFingerprint.Of(facts);
@@ -51,7 +56,8 @@ public static class Planner
             warnings.Add($"{n.Name} did not answer at preflight: its steps are deferred until it answers (after the local fix); otherwise run its script at its console");
         }
 
-        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && restartOwed.Count == 0)
+        var claimedOnly = intent.Addresses.Where(a => stillClaimed?.Contains(a) == true && !holders.Any(h => byName[h.Name].IpvsAddresses.Contains(a))).ToList();
+        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && restartOwed.Count == 0 && claimedOnly.Count == 0)
         {
             notes.Add(intent.Addresses.Count == 0
                 ? "Nothing to do: no hijacked address was given or found."
@@ -61,6 +67,11 @@ public static class Planner
                 notes.Add($"kube-proxy is installed on {n.Name} but not running, and this tool did not stop it; this plan does not start it.");
             }
             return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, [], notes, warnings);
+        }
+
+        if (claimedOnly.Count > 0)
+        {
+            notes.Add($"{string.Join(", ", claimedOnly)}: on no {NodeFacts.IpvsInterface} now, but a Service still claims it: the next kube-proxy sync would bind it again, so the Service is fixed all the same.");
         }
 
         // Which nodes get kube-proxy stopped (and started again): where it runs now, and unreachable nodes whose
@@ -93,6 +104,7 @@ public static class Planner
         }
 
         bool Deferred(Node n) => !byName.ContainsKey(n.Name);
+        var serves = Serving(byName, notes);
 
         var phases = new List<Phase>
         {
@@ -103,14 +115,14 @@ public static class Planner
             new(PhaseKind.Unbind, $"Remove the hijacked addresses from {NodeFacts.IpvsInterface}",
                 nodes.Where(n => !blocked.Contains(n.Name)).SelectMany(n => UnbindSteps(n, byName.GetValueOrDefault(n.Name), holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
             new(PhaseKind.VerifyReach, "Check every node reaches every control-plane node again",
-                nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n))).ToList()),
+                nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n), serves)).ToList()),
             new(PhaseKind.FixObject, "Fix the Service(s) claiming the addresses",
                 FixSteps(nodes, byName, intent, localNode, warnings).ToList()),
             new(PhaseKind.Restore, "Start again what Contain stopped",
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
             // The local node first: its first step is the wait, so no node's checks start before two sync periods have passed.
             new(PhaseKind.Verify, "After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs",
-                VerifySteps(nodes, controls, inventory, intent, localNode, Deferred).ToList(), localNode),
+                VerifySteps(nodes, controls, inventory, intent, localNode, Deferred, serves).ToList(), localNode),
         };
         if (intent.ServicePorts is null)
         {
@@ -175,7 +187,31 @@ public static class Planner
     }
 
     /// <summary>Route and port checks from one node to the control plane. Used by VerifyReach and Verify.</summary>
-    private static IEnumerable<Step> ReachSteps(string phase, Node n, ClusterInventory inventory, RecoveryIntent intent, bool deferred)
+    /// <summary>
+    /// Whether a node's API server (6443) or etcd (2379) is known to serve: it answered on its own node, where no
+    /// hijack can interfere. When it did not (stopped, crashed, its manifest moved aside), checking that every node
+    /// reaches it would fail for a reason this recovery does not fix; the plan says so instead. Unknown: assumed to serve.
+    /// </summary>
+    private static Func<Node, int, bool> Serving(Dictionary<string, NodeFacts> byName, List<string> notes)
+    {
+        var silent = new List<string>();
+        foreach (var (name, f) in byName)
+        {
+            foreach (var port in new[] { 6443, 2379 })
+            {
+                var self = f.Reach.FirstOrDefault(r => r.TargetNode == name && r.Port == port);
+                if (self is { Reachable: false }) silent.Add($"{name}:{port} ({(port == 6443 ? "kube-apiserver" : "etcd")})");
+            }
+        }
+        if (silent.Count > 0)
+        {
+            notes.Add($"Not answering even on their own node, so not checked from the others: {string.Join(", ", silent)}. Start them once the recovery is done.");
+        }
+        return (target, port) => !byName.TryGetValue(target.Name, out var f)
+            || f.Reach.FirstOrDefault(r => r.TargetNode == target.Name && r.Port == port) is not { Reachable: false };
+    }
+
+    private static IEnumerable<Step> ReachSteps(string phase, Node n, ClusterInventory inventory, RecoveryIntent intent, bool deferred, Func<Node, int, bool> serves)
     {
         var budget = TimeSpan.FromSeconds(30);
         // Every node address that was hijacked, and every control-plane node, must be routed off this node.
@@ -184,12 +220,12 @@ public static class Planner
         {
             yield return new Step($"{phase}/{n.Name}/route-{t.Name}", n.Name, $"`ip route get {t.Address}` leaves the node (not local)",
                 new RunCommands([]), Verify: Verification.Within(Probes.RouteNotLocal(t.Address), budget), Deferred: deferred);
-            if (t.IsControlPlane)
+            if (t.IsControlPlane && serves(t, 6443))
             {
                 yield return new Step($"{phase}/{n.Name}/api-{t.Name}", n.Name, $"{t.Name}'s API server answers on {t.Address}:6443",
                     new RunCommands([]), Verify: Verification.Within(Probes.TcpAnswers(t.Address, 6443), budget), Deferred: deferred);
             }
-            if (t.IsEtcd)
+            if (t.IsEtcd && serves(t, 2379))
             {
                 yield return new Step($"{phase}/{n.Name}/etcd-{t.Name}", n.Name, $"{t.Name}'s etcd answers on {t.Address}:2379",
                     new RunCommands([]), Verify: Verification.Within(Probes.TcpAnswers(t.Address, 2379), budget), Deferred: deferred);
@@ -235,7 +271,7 @@ public static class Planner
     }
 
     private static IEnumerable<Step> VerifySteps(List<Node> nodes, Dictionary<string, KubeProxyControl> controls, ClusterInventory inventory,
-        RecoveryIntent intent, string localNode, Func<Node, bool> deferred)
+        RecoveryIntent intent, string localNode, Func<Node, bool> deferred, Func<Node, int, bool> serves)
     {
         var wait = intent.SyncPeriod * 2 + SyncMargin(intent.SyncPeriod);
         yield return new Step($"verify/{localNode}/wait-two-sync-periods", localNode,
@@ -248,7 +284,7 @@ public static class Planner
                 yield return new Step($"verify/{n.Name}/unbound-{a}", n.Name, $"{a} is not on {NodeFacts.IpvsInterface}",
                     new RunCommands([]), Verify: Verification.Within(Probes.NotOnIpvsInterface(a), TimeSpan.FromSeconds(5)), Deferred: deferred(n));
             }
-            foreach (var step in ReachSteps("verify", n, inventory, intent, deferred(n)))
+            foreach (var step in ReachSteps("verify", n, inventory, intent, deferred(n), serves))
             {
                 yield return step;
             }

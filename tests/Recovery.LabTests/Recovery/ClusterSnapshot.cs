@@ -6,7 +6,7 @@ namespace Recovery.LabTests.Recovery;
 /// </summary>
 public sealed record ClusterSnapshot(IReadOnlyDictionary<string, string> Nodes, string EtcdRevision)
 {
-    private const string EtcdCtl =
+    public const string EtcdCtl =
         "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt " +
         "--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt --key=/etc/kubernetes/pki/apiserver-etcd-client.key";
 

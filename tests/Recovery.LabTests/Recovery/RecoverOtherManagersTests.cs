@@ -8,6 +8,7 @@ public sealed class RecoverStaticPodTests(StaticPodLab lab)
     public async Task Static_pod_kube_proxy_is_moved_aside_and_back()
     {
         lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
         var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, "state"));
         Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
@@ -31,6 +32,7 @@ public sealed class RecoverCustomTests(CustomLab lab)
     public async Task Load_balancer_ingress_ip_with_custom_commands_and_owner_spared()
     {
         lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync("--lb-ingress");
         var node1 = lab.Env.Address("node1");
         var status = await lab.StatusAsync();

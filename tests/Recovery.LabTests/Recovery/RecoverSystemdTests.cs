@@ -13,6 +13,7 @@ public sealed class RecoverSystemdTests(SystemdLab lab)
     public async Task Seed_incident_is_diagnosed_planned_and_recovered_from_node2()
     {
         lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
         var node1 = lab.Env.Address("node1");
         var before = await ClusterSnapshot.TakeAsync(lab);
@@ -56,6 +57,7 @@ public sealed class RecoverSystemdTests(SystemdLab lab)
     public async Task Strip_keeps_the_service_without_the_address()
     {
         lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
         var node1 = lab.Env.Address("node1");
         var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--action", "strip",
@@ -78,6 +80,7 @@ public sealed class RecoverSystemdTests(SystemdLab lab)
     public async Task Refuses_to_act_without_a_terminal_and_without_yes()
     {
         lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
         var before = await ClusterSnapshot.TakeAsync(lab);
         var refused = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--state-dir", Path.Combine(lab.Env.RunDir, "state-refused"));
@@ -94,6 +97,7 @@ public sealed class RecoverSystemdTests(SystemdLab lab)
     public async Task Kill_9_during_unbind_then_resume_finishes_and_a_second_run_is_a_no_op()
     {
         lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
         var node1 = lab.Env.Address("node1");
         var state = Path.Combine(lab.Env.RunDir, "state-killed");

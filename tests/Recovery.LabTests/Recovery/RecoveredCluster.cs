@@ -45,4 +45,38 @@ public static class RecoveredCluster
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
     }
+
+    /// <summary>
+    /// Puts the lab back to healthy without kube-recover (so one failed test cannot break the next): the manual
+    /// runbook for whichever way this lab runs kube-proxy. Does nothing when the lab is healthy already.
+    /// </summary>
+    public static async Task HealAsync(LabFixture lab)
+    {
+        var node1 = lab.Env.Address("node1").ToString();
+        var status = await lab.StatusAsync();
+        if (lab.Env.Nodes.All(n => !status.KubeIpvs0(n).Contains(node1) && status[n, "kube_proxy"] == "running" && status[n, "kubectl"] == "ok")
+            && !(await lab.ConsoleAsync("node1", "kubectl", "--request-timeout=10s", "get", "service", "nginx-service")).Succeeded)
+        {
+            return;
+        }
+        var (stop, start) = lab.Env.ProxyManager switch
+        {
+            "static-pod" => ("if [ -e /etc/kubernetes/manifests/kube-proxy.yaml ]; then mkdir -p /root/lab-aside && mv /etc/kubernetes/manifests/kube-proxy.yaml /root/lab-aside/; fi",
+                "for f in /root/lab-aside/kube-proxy.yaml /var/lib/kube-recover/aside/kube-proxy.yaml; do if [ -e $f ]; then mv $f /etc/kubernetes/manifests/kube-proxy.yaml; fi; done"),
+            "custom" => ("/usr/local/sbin/lab-kube-proxy stop", "/usr/local/sbin/lab-kube-proxy start"),
+            _ => ("systemctl stop kube-proxy", "systemctl start kube-proxy"),
+        };
+        foreach (var node in lab.Env.Nodes) await lab.BashAsync(node, stop);
+        foreach (var node in lab.Env.Nodes) await lab.BashAsync(node, $"ip addr del {node1}/32 dev kube-ipvs0 2>/dev/null; true");
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!(await lab.ConsoleAsync("node1", "kubectl", "--request-timeout=10s", "delete", "service", "nginx-service", "--ignore-not-found")).Succeeded
+               && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        foreach (var node in lab.Env.Nodes) await lab.BashAsync(node, start);
+        await Poll.UntilStatusAsync(lab,
+            s => lab.Env.Nodes.All(n => !s.KubeIpvs0(n).Contains(node1) && s[n, "kube_proxy"] == "running" && s[n, "kubectl"] == "ok"),
+            "the lab healed before the test");
+    }
 }

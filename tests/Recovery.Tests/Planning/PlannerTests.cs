@@ -330,4 +330,32 @@ public sealed class PlannerTests
         var e = Assert.Throws<ArgumentException>(() => Planner.Create(Seed(), SeedFacts(), Intent(), "node9", Created));
         Assert.Contains("node9", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_api_server_down_on_its_own_node_is_not_a_reach_check_and_the_plan_says_so()
+    {
+        // kube-apiserver stopped everywhere (manifests moved aside): each node's probe of its own 6443 is refused.
+        var facts = SeedFacts().Select(f => f with
+        {
+            Reach = [.. f.Reach.Where(r => r.Port != 6443),
+                     new ReachProbe(f.NodeName, f.NodeName switch { "node1" => Node1, "node2" => Node2, _ => Node3 }, 6443, false, "Connection refused")],
+        }).ToList();
+        var plan = Planner.Create(Seed(), facts, Intent(path: FixPath.Etcd), "node2", Created);
+
+        Assert.DoesNotContain(plan.Steps, s => s.Id.Contains("/api-", StringComparison.Ordinal));
+        Assert.Contains(plan.Steps, s => s.Id == "reach/node2/etcd-node1");
+        Assert.Contains(plan.Steps, s => s.Id == "verify/node3/route-node1");
+        Assert.Contains(plan.Notes, n => n.Contains("node1:6443 (kube-apiserver)", StringComparison.Ordinal) && n.Contains("Start them", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Api_servers_that_answer_on_their_own_node_are_checked_from_every_other_node()
+    {
+        var plan = SeedPlan();
+        foreach (var (from, to) in new[] { ("node2", "node1"), ("node3", "node1"), ("node1", "node2") })
+        {
+            Assert.Contains(plan.Steps, s => s.Id == $"reach/{from}/api-{to}");
+            Assert.Contains(plan.Steps, s => s.Id == $"verify/{from}/api-{to}");
+        }
+    }
 }
