@@ -26,7 +26,7 @@ break_all
 for r in $(seq 1 "$runs"); do
   out=$work/diagnose-$r
   rc=0; timed "$out" "$KUBE_RECOVER" diagnose -i "$LAB_INVENTORY" || rc=$?
-  read -r s kb _ < "$out.time"
+  read -r s kb _ < <(time_of "$out")
   if ((rc == 3)); then echo "$s $kb" >> "$work/results"; say "run $r: $s s, $((kb / 1024)) MiB"
   else say "run $r: exit $rc, expected 3 (lockout found); log $out.err"; echo "FAIL" >> "$work/results"; fi
 done

@@ -96,3 +96,6 @@ timed() {
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 machine_line() { echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M) UTC (shared: figures scale with load)"; }
+# time_of OUT_PREFIX: "ELAPSED MAX_RSS_KB EXIT" of a timed run (GNU time puts "Command exited with non-zero
+# status N" on a line of its own first when the exit is not 0).
+time_of() { tail -n 1 "$1.time"; }

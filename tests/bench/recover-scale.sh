@@ -38,7 +38,7 @@ for n in $sizes; do
     out=$work/recover-$n-$r state=$work/state-$n-$r
     say "N=$n run $r: kube-recover recover ($held of $n nodes hold $LAB_ADDR_node1)"
     rc=0; timed "$out" "$KUBE_RECOVER" recover -i "$LAB_INVENTORY" --yes --state-dir "$state" || rc=$?
-    if ((rc == 0)) && healthy; then read -r s kb _ < "$out.time"; echo "$n recover $s $kb $held" >> "$work/results"; say "  $s s, $((kb / 1024)) MiB"
+    if ((rc == 0)) && healthy; then read -r s kb _ < <(time_of "$out"); echo "$n recover $s $kb $held" >> "$work/results"; say "  $s s, $((kb / 1024)) MiB"
     else echo "$n recover FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
     # the manual runbook, same lab
     held=$(break_all)
@@ -47,7 +47,7 @@ for n in $sizes; do
     others=(); for node in $LAB_NODES; do [[ $node == node2 ]] && continue; v=LAB_ADDR_$node; others+=("${!v}"); done
     rc=0; timed "$out" bash "$BENCH_HOME/manual-runbook.sh" --ip "$LAB_ADDR_node1" --key "$LAB_SSH_KEY" \
       --known-hosts "$LAB_KNOWN_HOSTS" --wait "$(plan_wait "$state")" "$LAB_ADDR_node2" "${others[@]}" || rc=$?
-    if ((rc == 0)) && healthy; then read -r s kb _ < "$out.time"; echo "$n manual $s $kb $held" >> "$work/results"; say "  $s s"
+    if ((rc == 0)) && healthy; then read -r s kb _ < <(time_of "$out"); echo "$n manual $s $kb $held" >> "$work/results"; say "  $s s"
     else echo "$n manual FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
   done
   lab_down
@@ -73,7 +73,7 @@ echo
 for n in $sizes; do
   last=$(ls -d "$work"/state-"$n"-* 2>/dev/null | sort -V | tail -1)
   [[ -n $last ]] && python3 "$BENCH_HOME/phases.py" --label "N=$n" --start "$(cat "${last/state-/recover-}.start")" \
-    --end "$(cat "${last/state-/recover-}.end")" --wall "$(cut -d' ' -f1 "${last/state-/recover-}.time")" "$last"
+    --end "$(cat "${last/state-/recover-}.end")" --wall "$(time_of "${last/state-/recover-}" | cut -d' ' -f1)" "$last"
 done
 echo
 echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs   (raw results: $work)"
