@@ -64,7 +64,7 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
             new KubectlFacts(n.Kubectl.Installed, n.Kubectl.Kubeconfig))
         {
             Notes = n.Notes,
-            LocalRoutes = (n.LocalRoutes ?? []).Select(r => new LocalRoute(r.Type, Address(r.Destination, "local route").ToString(), Interface(r.Device), r.Source is null ? null : Address(r.Source, "local route source"))).ToList(),
+            LocalRoutes = (n.LocalRoutes ?? []).Select(r => new LocalRoute(Word(r.Type), Destination(r.Destination), Interface(r.Device), r.Source is null ? null : Address(r.Source, "local route source"))).ToList(),
         };
     }
 
@@ -85,6 +85,14 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
 
     private static IPAddress Address(string text, string what) =>
         NodeNames.TryParseAddress(text, out var address) ? address : throw new FormatException($"{what} '{Logging.SafeText.Of(text)}' is not an IP address");
+
+    /// <summary>A route's destination: an address or a prefix (127.0.0.0/8).</summary>
+    private static string Destination(string text) =>
+        text.Contains('/') ? (IPNetwork.TryParse(text, out var network) ? network.ToString() : throw new FormatException($"local route '{Logging.SafeText.Of(text)}' is not an address or prefix"))
+            : Address(text, "local route").ToString();
+
+    private static string Word(string text) =>
+        text.Length is > 0 and <= 16 && text.All(char.IsAsciiLetterLower) ? text : throw new FormatException($"'{Logging.SafeText.Of(text)}' is not a route type");
 
     /// <summary>Interface names as the kernel allows them (at most 15 characters, no '/' or spaces).</summary>
     private static string Interface(string name) =>

@@ -62,13 +62,13 @@ public sealed class LabUpTests(LabFixture lab)
         foreach (var node in lab.Env.Nodes)
         {
             var facts = (await lab.BashAsync(node,
-                "hostname; cat /etc/machine-id; pgrep -xc kube-proxy; pgrep -xc sshd; test -f /etc/kubernetes/pki/apiserver.crt && echo cp || echo worker; " +
+                "hostname; cat /etc/machine-id; pgrep -xc kube-proxy; pgrep -fc '^sshd: /usr/sbin/sshd .*listener'; test -f /etc/kubernetes/pki/apiserver.crt && echo cp || echo worker; " +
                 "cat /root/.kube/config /etc/kubernetes/admin.conf /etc/kubernetes/kube-proxy.kubeconfig | grep -c 'server: https://" + lab.Env.Address("node1") + ":6443'"))
                 .EnsureSuccess($"facts of {node}").StdOut.Split('\n');
             Assert.Equal(node, facts[0]);
             Assert.True(machineIds.Add(facts[1]), $"machine-id of {node} is not unique");
             Assert.Equal("1", facts[2]);   // its own PID namespace: one kube-proxy visible, its own
-            Assert.Equal("1", facts[3]);
+            Assert.Equal("1", facts[3]);   // one sshd listener: its own
             Assert.Equal(lab.Env.ControlPlane.Contains(node) ? "cp" : "worker", facts[4]);
             Assert.Equal("3", facts[5]);   // every kubeconfig points at node1, as in the seed
         }

@@ -69,6 +69,8 @@ spec:
 YAML
   [[ $ns == default ]] || node_kubectl node1 create namespace "$ns" >/dev/null 2>&1 || true
   retry 90 apply_seed "$f" || die "kubectl apply of the Service failed"
+  local owner="" n; for n in $(lab_nodes); do [[ $(node_addr "$n") == "$ip" ]] && owner=$n; done
+  [[ -n $owner ]] && { retry 60 etcd_lead_from "$owner" || log "note: could not make $owner the etcd leader"; }
   if [[ $lb == yes ]]; then
     retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
     retry 60 node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
@@ -81,8 +83,12 @@ YAML
   fi
   # Visible when the first node that does not own the address routes it locally. The others follow within a
   # sync period or two, unless etcd has lost its leader meanwhile (a partial partition: faithful, and reported).
-  local others=() n; for n in $(lab_nodes); do [[ $(node_addr "$n") != "$ip" ]] && others+=("$n"); done
-  wait_for 90 "${others[0]} to route $ip locally" routes_local "${others[0]}" "$ip" || die "the lockout did not appear on ${others[0]}"
+  local others=(); for n in $(lab_nodes); do [[ $(node_addr "$n") != "$ip" ]] && others+=("$n"); done
+  if ! wait_for 90 "${others[0]} to route $ip locally" routes_local "${others[0]}" "$ip"; then
+    proxy_log_tail "${others[0]}" >&2
+    node_exec node1 sh -c 'echo "--- node1 kube-apiserver"; tail -n 8 /var/log/pods-lab/*kube-apiserver* 2>/dev/null' >&2 || true
+    die "the lockout did not appear on ${others[0]}"
+  fi
   for n in "${others[@]:1}"; do
     wait_for 30 "$n to route $ip locally" routes_local "$n" "$ip" || log "note: $n does not route $ip locally (yet)"
   done

@@ -18,11 +18,12 @@ control_plane_nodes() { lab_nodes | head -n 3; }
 is_control_plane() { control_plane_nodes | grep -qx "$1"; }
 lab_option() { sed -n "s/^$1=//p" "$LAB_RUN_DIR/options" 2>/dev/null; }
 
-# Runs "$@" once per word on stdin (a node name as $1 of the function), in parallel; fails if any failed.
+# Runs FN NODE ARGS... for each node name on stdin, in parallel; says which failed, and fails then.
+# (Call it as a plain command, not after || or &&: bash would then ignore set -e inside FN.)
 for_nodes() {
-  local fn=$1; shift; local pids=() n rc=0
-  while read -r n; do [[ -n $n ]] && { "$fn" "$n" "$@" & pids+=($!); }; done
-  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  local fn=$1; shift; local pids=() names=() n i rc=0
+  while read -r n; do [[ -n $n ]] && { "$fn" "$n" "$@" & pids+=($!); names+=("$n"); }; done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { log "$fn failed on ${names[$i]}"; rc=1; }; done
   return $rc
 }
 

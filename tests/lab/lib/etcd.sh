@@ -75,3 +75,18 @@ etcd_member_health() {
   for n in $(control_plane_nodes); do cat "$tmp/$n"; done
   rm -rf "$tmp"
 }
+
+# Makes NODE's member the etcd leader (no-op when it is, or when NODE has no member).
+# Why `break` does this: kube-proxy stand-ins poll every second, so they see the Service up to a second apart,
+# where real ones see it within milliseconds (watch). If the first node to bind the owner's address is the
+# leader, the owner's member loses the leader at once, the owner's apiserver (every kubeconfig's endpoint)
+# stops answering, and the other nodes never learn of the Service: a partial lockout. With the owner as leader,
+# the others still reach a quorum through it until all of them have bound the address: the seed's full lockout.
+etcd_lead_from() {
+  local node=$1 id
+  is_control_plane "$node" || return 0
+  id=$(node_etcdctl node1 --endpoints="$(etcd_endpoints)" member list | awk -F', ' -v n="$node" '$3 == n {print $1}')
+  [[ -n $id ]] || return 1
+  node_etcdctl node1 --endpoints="$(etcd_endpoints)" endpoint status | grep -q "$(node_addr "$node"):2379, $id, .*, true," && return 0
+  node_etcdctl node1 --endpoints="$(etcd_endpoints)" move-leader "$id" >/dev/null
+}

@@ -2,10 +2,11 @@
 # PID 1 of one lab node (run by `unshare --pid --fork --mount-proc --uts --mount --net`).
 # Gives the node its own hostname, machine-id and the per-node folders a kubeadm/kubeasz node has, with
 # mounts that exist only in this node's mount namespace:
-#   /etc, /root, /var/lib   overlays: the host's content below, the node's own files above (so new folders
+#   /etc, /var/lib, /var/log  overlays: the host's content below, the node's own files above (so new folders
 #                           such as /etc/kubernetes need no mount point on the host, which another process
 #                           could remove under a running lab)
-#   /etc/ssh, /etc/systemd/system, /run   the node's own folders (bind mounts)
+#   /root, /etc/ssh, /etc/systemd/system, /run   the node's own folders (bind mounts): root's home is the
+#                           node's, so the host's dotfiles (a ~/.bashrc that hangs, say) never run in SSH sessions
 #   /usr/local/sbin, /usr/bin/systemctl   the lab's tools (systemctl stand-in, lab-kube-proxy, kubectl)
 # /tmp and the checkout stay shared with the host. Then it stays alive reaping orphans (bash reaps any child
 # on SIGCHLD) until it is killed; the kernel then kills every process of the node.
@@ -14,10 +15,11 @@ prefix=$1 node=$2 run=$3
 d=$run/nodes/$node
 mount -t sysfs sysfs /sys                      # /sys/class/net of this network namespace
 hostname "$node"
-for m in etc root var-lib; do
+for m in etc var-lib var-log; do
   target=/${m/-//}
   mount -t overlay "lab-$node-$m" -o "lowerdir=$target,upperdir=$d/$m,workdir=$d/work/$m" "$target"
 done
+mount --bind "$d/root" /root
 mount --bind "$d/etc-ssh" /etc/ssh
 mount --bind "$d/etc-systemd-system" /etc/systemd/system
 mount --bind "$run/sbin" /usr/local/sbin

@@ -104,3 +104,9 @@ UNIT
 }
 
 proxy_mode_on() { node_exec "$1" timeout 5 curl -s --max-time 4 http://127.0.0.1:10249/proxyMode | grep -qx ipvs; }
+
+# The last lines kube-proxy wrote on NODE, wherever its manager keeps them (for failure messages).
+proxy_log_tail() {
+  node_exec "$1" sh -c 'for f in /run/lab-systemd/kube-proxy.service/log /run/lab-kube-proxy.log /var/log/pods-lab/*kube-proxy*; do
+    [ -f "$f" ] && { echo "--- $f"; tail -n 8 "$f"; }; done' 2>/dev/null || true
+}

@@ -44,7 +44,7 @@ make_known_hosts() {
 # The node whose host key ADDR presents, as seen from NODE ("none" when nothing answers).
 host_key_owner() {
   local from=$1 addr=$2 key n
-  key=$(node_exec "$from" timeout 5 ssh-keyscan -T 3 -t ed25519 "$addr" 2>/dev/null | awk '{print $3}')
+  key=$(node_exec "$from" timeout 15 ssh-keyscan -T 10 -t ed25519 "$addr" 2>/dev/null | awk '{print $3}')
   [[ -z $key ]] && { echo none; return; }
   for n in $(lab_nodes); do
     [[ $(cut -d' ' -f2 "$(node_dir "$n")/etc-ssh/ssh_host_ed25519_key.pub") == "$key" ]] && { echo "$n"; return; }

@@ -10,18 +10,18 @@
 
 node_status() {
   local node=$1 n out=() v
-  v=$(node_exec "$node" ip -o -4 addr show dev kube-ipvs0 | awk '{print $4}' | paste -sd, -)
+  v=$(node_exec "$node" ip -o -4 addr show dev kube-ipvs0 | awk '{print $4}' | paste -sd, -) || v=unknown
   out+=("kube_ipvs0=${v:--}")
   for n in $(lab_nodes); do
-    v=$(node_exec "$node" ip route get "$(node_addr "$n")" 2>/dev/null | awk 'NR==1{print ($1=="local")?"local":"unicast"}')
+    v=$(node_exec "$node" ip route get "$(node_addr "$n")" 2>/dev/null | awk 'NR==1{print ($1=="local")?"local":"unicast"}') || v=none
     out+=("route.$n=${v:-none}")
   done
   out+=("ssh.node1=$(host_key_owner "$node" "$(node_addr node1)")")
   if lab_ssh "$node" "$(node_addr node1)" true >/dev/null 2>&1; then out+=("ssh_login.node1=ok"); else out+=("ssh_login.node1=fail"); fi
   out+=("kubectl=$(kubectl_answer "$node")")
   while IFS= read -r v; do out+=("etcd.$v"); done < <(etcd_member_health "$node")
-  node_exec "$node" pgrep -x kube-proxy >/dev/null && out+=("kube_proxy=running") || out+=("kube_proxy=stopped")
-  proxy_mode_on "$node" && out+=("proxy_mode=ipvs") || out+=("proxy_mode=none")
+  if node_exec "$node" pgrep -x kube-proxy >/dev/null; then out+=("kube_proxy=running"); else out+=("kube_proxy=stopped"); fi
+  if proxy_mode_on "$node"; then out+=("proxy_mode=ipvs"); else out+=("proxy_mode=none"); fi
   printf "$node.%s\n" "${out[@]}"
 }
 

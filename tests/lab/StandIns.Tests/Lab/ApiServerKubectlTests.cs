@@ -67,6 +67,33 @@ public class ApiServerKubectlTests(LabCluster lab) : IClassFixture<LabCluster>
     }
 
     [SkippableFact]
+    public void ManagedFields_follow_who_set_what()
+    {
+        Skip.If(lab.Missing is not null, lab.Missing);
+        Ok(lab.KubeApply(Seed("managed")));
+        Ok(lab.Kube("patch", "svc", "managed", "-p", """{"spec":{"externalIPs":["10.77.0.11"]}}"""));
+        var entries = Json("svc", "managed")["metadata"]!["managedFields"]!.AsArray();
+        var apply = entries.Single(e => e!["manager"]!.ToString() == "kubectl-client-side-apply")!;
+        Assert.Equal("Update", apply["operation"]!.ToString());
+        Assert.NotNull(apply["fieldsV1"]!["f:spec"]!["f:ports"]!["k:{\"port\":80,\"protocol\":\"TCP\"}"]!["f:targetPort"]);
+        Assert.NotNull(apply["fieldsV1"]!["f:metadata"]!["f:annotations"]!["f:kubectl.kubernetes.io/last-applied-configuration"]);
+        Assert.Null(apply["fieldsV1"]!["f:spec"]!["f:clusterIP"]); // allocated by the server, owned by no one
+        var patcher = entries.Single(e => e!["fieldsV1"]!["f:spec"]?["f:externalIPs"] is not null)!;
+        Assert.NotEqual("kubectl-client-side-apply", patcher["manager"]!.ToString());
+
+        // ObjectMeta.managedFields = 17 in etcd, FieldsV1 = {Raw = 1} holding the JSON
+        var meta = Wire.One(Wire.One(Stored("/registry/services/specs/default/managed")[4..], 2).Bytes!, 1).Bytes!;
+        var stored = Wire.All(meta, 17).Select(e => Wire.Fields(e.Bytes!)).ToList();
+        Assert.Equal(2, stored.Count);
+        Assert.Contains(stored, e => e.Single(f => f.Number == 1).Text == "kubectl-client-side-apply");
+        Assert.Contains(stored, e => Wire.One(e.Single(f => f.Number == 7).Bytes!, 1).Text.Contains("\"f:externalIPs\":{}", StringComparison.Ordinal));
+
+        Ok(lab.Kube("patch", "svc", "managed", "--type", "json", "-p", """[{"op":"remove","path":"/spec/externalIPs"}]"""));
+        Assert.DoesNotContain(Json("svc", "managed")["metadata"]!["managedFields"]!.AsArray(), e => e!["fieldsV1"]!["f:spec"]?["f:externalIPs"] is not null);
+        Ok(lab.Kube("delete", "svc", "managed"));
+    }
+
+    [SkippableFact]
     public void Service_create_writes_endpoints_and_slice_owned_by_it_and_delete_removes_them()
     {
         Skip.If(lab.Missing is not null, lab.Missing);

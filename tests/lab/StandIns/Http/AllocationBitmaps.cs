@@ -26,6 +26,28 @@ internal sealed class AllocationBitmaps(EtcdStore store, ServiceRanges ranges)
         return stored is null ? BigInteger.Zero : Bits(stored.Object);
     }
 
+    /// <summary>The bitmap and the key's revision (null when the key does not exist yet).</summary>
+    public async Task<(BigInteger Bits, long? Revision)> SnapshotAsync(string name, CancellationToken ct)
+    {
+        var stored = await store.GetAsync(Resource.RangeAllocations, null, name, ct);
+        return stored is null ? (BigInteger.Zero, null) : (Bits(stored.Object), stored.ModRevision);
+    }
+
+    /// <summary>Writes the bitmap only if nobody changed it since the snapshot; false when someone did.</summary>
+    public async Task<bool> WriteIfUnchangedAsync(string name, BigInteger bits, long? revision, CancellationToken ct)
+    {
+        var obj = new JsonObject
+        {
+            ["metadata"] = new JsonObject(),
+            ["range"] = RangeSpec(name),
+            ["data"] = Convert.ToBase64String(bits.IsZero ? [] : bits.ToByteArray(isUnsigned: true, isBigEndian: true)),
+        };
+        var (outcome, _) = revision is long rev
+            ? await store.UpdateAsync(Resource.RangeAllocations, null, name, obj, rev, ct)
+            : await store.CreateAsync(Resource.RangeAllocations, null, name, obj, ct);
+        return outcome == WriteOutcome.Done;
+    }
+
     /// <summary>Read-modify-write with compare-and-swap on the key's revision, as GuaranteedUpdate does.</summary>
     public async Task ChangeAsync(string name, Func<BigInteger, BigInteger> change, CancellationToken ct)
     {

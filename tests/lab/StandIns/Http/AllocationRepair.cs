@@ -44,6 +44,10 @@ internal sealed class AllocationRepair(EtcdStore store, AllocationBitmaps bitmap
 
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        // As upstream: snapshot the bitmaps first, then list the Services, then write only if the bitmaps did
+        // not change meanwhile (a create or delete in between wins; the next run repairs).
+        var ipSnapshot = await bitmaps.SnapshotAsync(AllocationBitmaps.ServiceIps, ct);
+        var portSnapshot = await bitmaps.SnapshotAsync(AllocationBitmaps.NodePorts, ct);
         var (services, _) = await store.ListAsync(Resource.Services, null, ct);
         var ips = new HashSet<int>();
         var ports = new HashSet<int>();
@@ -53,41 +57,44 @@ internal sealed class AllocationRepair(EtcdStore store, AllocationBitmaps bitmap
             ips.UnionWith(i);
             ports.UnionWith(p);
         }
-        await RepairAsync(AllocationBitmaps.ServiceIps, ips, offset => bitmaps.Ranges.Address((uint)offset).ToString(), "cluster IP", ct);
-        await RepairAsync(AllocationBitmaps.NodePorts, ports, offset => (offset + bitmaps.Ranges.NodePortMin).ToString(System.Globalization.CultureInfo.InvariantCulture), "node port", ct);
+        await RepairAsync(AllocationBitmaps.ServiceIps, ipSnapshot, ips, offset => bitmaps.Ranges.Address((uint)offset).ToString(), "cluster IP", ct);
+        await RepairAsync(AllocationBitmaps.NodePorts, portSnapshot, ports, offset => (offset + bitmaps.Ranges.NodePortMin).ToString(System.Globalization.CultureInfo.InvariantCulture), "node port", ct);
     }
 
-    private async Task RepairAsync(string name, HashSet<int> inUse, Func<int, string> describe, string what, CancellationToken ct)
+    private async Task RepairAsync(string name, (BigInteger Bits, long? Revision) snapshot, HashSet<int> inUse, Func<int, string> describe, string what, CancellationToken ct)
     {
-        var stored = await bitmaps.ReadAsync(name, ct);
-        var storedBits = SetBits(stored);
+        var storedBits = SetBits(snapshot.Bits);
         var leaks = _leaks[name];
+        var nextLeaks = new Dictionary<int, int>();
         var rebuilt = BigInteger.Zero;
         foreach (var offset in inUse)
             rebuilt |= BigInteger.One << offset;
+        var messages = new List<string>();
         foreach (var offset in storedBits.Where(o => !inUse.Contains(o)))
         {
             if (!leaks.TryGetValue(offset, out var count))
             {
-                Log($"the {what} {describe(offset)} may have leaked: flagging for later clean up");
+                messages.Add($"the {what} {describe(offset)} may have leaked: flagging for later clean up");
                 count = RepairsBeforeLeakCleanup - 1;
             }
             if (count > 0)
             {
-                leaks[offset] = count - 1;
+                nextLeaks[offset] = count - 1;
                 rebuilt |= BigInteger.One << offset;
             }
             else
             {
-                leaks.Remove(offset);
-                Log($"the {what} {describe(offset)} appears to have leaked: cleaning up");
+                messages.Add($"the {what} {describe(offset)} appears to have leaked: cleaning up");
             }
         }
-        foreach (var gone in leaks.Keys.Where(o => !storedBits.Contains(o) || inUse.Contains(o)).ToList())
-            leaks.Remove(gone);
-        // Bits set by a create that raced this run stay: only what this run decided to free is cleared.
-        var freed = stored & ~rebuilt;
-        await bitmaps.ChangeAsync(name, current => (current & ~freed) | rebuilt, ct);
+        if (rebuilt != snapshot.Bits || snapshot.Revision is null)
+        {
+            if (!await bitmaps.WriteIfUnchangedAsync(name, rebuilt, snapshot.Revision, ct))
+                return; // changed meanwhile: the leak counts stay as they were, the next run decides
+        }
+        _leaks[name] = nextLeaks;
+        foreach (var m in messages)
+            Log(m);
     }
 
     private static HashSet<int> SetBits(BigInteger bits)

@@ -16,9 +16,10 @@
 // EndpointSlice the controllers would write for a Service with a selector.
 //
 // Does not reproduce: watch, authorization (any trusted certificate may do anything), admission plugins,
-// namespaces as objects (any namespace name is accepted), other resources (Pods, ...), managedFields and
-// server-side apply, the v1.33+ IPAddress allocator, garbage collection (a Service deleted directly in etcd
-// keeps its Endpoints/EndpointSlice), encryption at rest, API priority and fairness, aggregated APIs.
+// namespaces as objects (any namespace name is accepted), other resources (Pods, ...), server-side apply
+// (managedFields are kept for Update operations, in a simplified form: see ManagedFields), the v1.33+
+// IPAddress allocator, garbage collection (a Service deleted directly in etcd keeps its Endpoints and
+// EndpointSlice), encryption at rest, API priority and fairness, aggregated APIs.
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Lab.StandIns.Storage;

@@ -83,6 +83,7 @@ internal sealed class Dispatcher(ResourceHandler handler, EtcdStore store, Clien
         var q = ctx.Request.Query;
         var table = Tables.Wanted(ctx.Request.Headers.Accept.ToString());
         var dryRun = q.ContainsKey("dryRun");
+        var manager = ManagedFields.Manager(q["fieldManager"], ctx.Request.Headers.UserAgent);
         var method = ctx.Request.Method;
         if (route.Name is null)
         {
@@ -92,15 +93,15 @@ internal sealed class Dispatcher(ResourceHandler handler, EtcdStore store, Clien
                     throw ApiError.MethodNotAllowed("watch is not supported by the lab's kube-apiserver stand-in"),
                 "GET" => await handler.ListAsync(route.Resource, route.Namespace, new Selectors(q["labelSelector"], q["fieldSelector"]), table, ct),
                 "POST" when route.Namespace is not null || !route.Resource.Namespaced =>
-                    await handler.CreateAsync(route.Resource, route.Namespace, await BodyAsync(ctx, ct), dryRun, ct),
+                    await handler.CreateAsync(route.Resource, route.Namespace, await BodyAsync(ctx, ct), manager, dryRun, ct),
                 _ => throw ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource ({method} {path})"),
             };
         }
         return method switch
         {
             "GET" => await handler.GetAsync(route.Resource, route.Namespace, route.Name, table, ct),
-            "PUT" => await handler.UpdateAsync(route.Resource, route.Namespace, route.Name, await BodyAsync(ctx, ct), route.Status, dryRun, ct),
-            "PATCH" => await handler.PatchAsync(route.Resource, route.Namespace, route.Name, MediaType(ctx), await BodyAsync(ctx, ct), route.Status, dryRun, ct),
+            "PUT" => await handler.UpdateAsync(route.Resource, route.Namespace, route.Name, await BodyAsync(ctx, ct), route.Status, manager, dryRun, ct),
+            "PATCH" => await handler.PatchAsync(route.Resource, route.Namespace, route.Name, MediaType(ctx), await BodyAsync(ctx, ct), route.Status, manager, dryRun, ct),
             "DELETE" when !route.Status => await handler.DeleteAsync(route.Resource, route.Namespace, route.Name, ct),
             _ => throw ApiError.MethodNotAllowed($"the server does not allow this method on the requested resource ({method} {path})"),
         };

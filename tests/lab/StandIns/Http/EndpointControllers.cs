@@ -10,6 +10,9 @@ namespace Lab.StandIns.Http;
 /// </summary>
 internal static class EndpointControllers
 {
+    /// <summary>The field manager upstream controllers write as.</summary>
+    public const string Manager = "kube-controller-manager";
+
     private const string SuffixAlphabet = "bcdfghjklmnpqrstvwxz2456789"; // apimachinery's utilrand alphabet
 
     public static bool Manages(JsonObject svc) => svc["spec"]?["selector"] is JsonObject { Count: > 0 };

@@ -44,11 +44,12 @@ internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps
         return table ? new(200, Tables.Build(r, [found.Object], found.ModRevision)) : new(200, ProtoJson.StripHidden(found.Object)!);
     }
 
-    public async Task<ApiResult> CreateAsync(Resource r, string? ns, JsonNode? body, bool dryRun, CancellationToken ct)
+    public async Task<ApiResult> CreateAsync(Resource r, string? ns, JsonNode? body, string manager, bool dryRun, CancellationToken ct)
     {
         var obj = ObjectRules.Body(body, r, ns);
         var errors = ObjectRules.PrepareCreate(obj, r);
         var name = ObjectRules.Meta(obj)["name"]?.ToString() ?? "";
+        var sentSpec = obj["spec"]?.DeepClone() as JsonObject;
         if (r == Resource.Services)
         {
             obj["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() };
@@ -57,6 +58,9 @@ internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps
         }
         if (errors.Count > 0)
             throw ApiError.Invalid(r.Kind, r.Group, name, errors);
+        ManagedFields.Record(obj, null, manager, r.ApiVersion);
+        if (r == Resource.Services)
+            ManagedFields.ForgetAllocated(obj, sentSpec, manager);
         ObjectCodec.ToStorage(r, obj); // a body that does not fit the type fails here, before anything is written
         if (dryRun)
             return new(201, ProtoJson.StripHidden(obj)!);
@@ -68,14 +72,17 @@ internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps
             await ClaimAsync(null, obj, ct);
         if (r == Resource.Services && EndpointControllers.Manages(obj))
         {
-            await store.CreateAsync(Resource.Endpoints, ns, name, EndpointControllers.Endpoints(obj), ct);
+            var endpoints = EndpointControllers.Endpoints(obj);
+            ManagedFields.Record(endpoints, null, EndpointControllers.Manager, Resource.Endpoints.ApiVersion);
+            await store.CreateAsync(Resource.Endpoints, ns, name, endpoints, ct);
             var slice = EndpointControllers.Slice(obj);
+            ManagedFields.Record(slice, null, EndpointControllers.Manager, Resource.EndpointSlices.ApiVersion);
             await store.CreateAsync(Resource.EndpointSlices, ns, slice["metadata"]!["name"]!.ToString(), slice, ct);
         }
         return new(201, Stamped(r, obj, revision));
     }
 
-    public async Task<ApiResult> UpdateAsync(Resource r, string? ns, string name, JsonNode? body, bool status, bool dryRun, CancellationToken ct)
+    public async Task<ApiResult> UpdateAsync(Resource r, string? ns, string name, JsonNode? body, bool status, string manager, bool dryRun, CancellationToken ct)
     {
         var obj = ObjectRules.Body(body, r, ns);
         var bodyName = ObjectRules.Meta(obj)["name"]?.ToString();
@@ -85,10 +92,10 @@ internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps
         var wanted = ObjectRules.Meta(obj)["resourceVersion"]?.ToString();
         if (!string.IsNullOrEmpty(wanted) && wanted != old.ModRevision.ToString(CultureInfo.InvariantCulture))
             throw ApiError.Conflict(r.Plural, r.Group, name);
-        return await WriteUpdateAsync(r, ns, name, old, obj, status, dryRun, ct);
+        return await WriteUpdateAsync(r, ns, name, old, obj, status, manager, dryRun, ct);
     }
 
-    public async Task<ApiResult> PatchAsync(Resource r, string? ns, string name, string contentType, JsonNode? patch, bool status, bool dryRun, CancellationToken ct)
+    public async Task<ApiResult> PatchAsync(Resource r, string? ns, string name, string contentType, JsonNode? patch, bool status, string manager, bool dryRun, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -107,7 +114,7 @@ internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps
                 throw ApiError.Conflict(r.Plural, r.Group, name);
             try
             {
-                return await WriteUpdateAsync(r, ns, name, old, obj, status, dryRun, ct);
+                return await WriteUpdateAsync(r, ns, name, old, obj, status, manager, dryRun, ct);
             }
             catch (ApiError e) when (e.Code == 409 && attempt < PatchAttempts)
             {
@@ -146,7 +153,7 @@ internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps
         });
     }
 
-    private async Task<ApiResult> WriteUpdateAsync(Resource r, string? ns, string name, StoredObject old, JsonObject obj, bool status, bool dryRun, CancellationToken ct)
+    private async Task<ApiResult> WriteUpdateAsync(Resource r, string? ns, string name, StoredObject old, JsonObject obj, bool status, string manager, bool dryRun, CancellationToken ct)
     {
         JsonObject updated;
         if (status)
@@ -168,6 +175,7 @@ internal sealed class ResourceHandler(EtcdStore store, AllocationBitmaps bitmaps
             if (errors.Count > 0)
                 throw ApiError.Invalid(r.Kind, r.Group, name, errors);
         }
+        ManagedFields.Record(updated, old.Object, manager, r.ApiVersion);
         var bytes = ObjectCodec.ToStorage(r, updated);
         if (bytes.AsSpan().SequenceEqual(ObjectCodec.ToStorage(r, old.Object)))
             return new(200, ProtoJson.StripHidden(old.Object)!); // no change: nothing is written, resourceVersion stays

@@ -13,11 +13,15 @@ internal static class KubeSchemas
         Str(1, "kind", omitEmpty: false), Str(3, "name", omitEmpty: false), Str(4, "uid", omitEmpty: false),
         Str(5, "apiVersion", omitEmpty: false), BoolPtr(6, "controller"), BoolPtr(7, "blockOwnerDeletion"));
 
+    public static readonly MessageSchema ManagedFieldsEntry = new("ManagedFieldsEntry",
+        Str(1, "manager"), Str(2, "operation"), Str(3, "apiVersion"), TimePtr(4, "time"), Str(6, "fieldsType"),
+        RawJsonPtr(7, "fieldsV1"));
+
     public static readonly MessageSchema ObjectMeta = new("ObjectMeta",
         Str(1, "name"), Str(2, "generateName"), Str(3, "namespace"), Str(4, "selfLink"), Str(5, "uid"),
         Str(6, "resourceVersion"), I64(7, "generation"), Time(8, "creationTimestamp"), TimePtr(9, "deletionTimestamp"),
         I64Ptr(10, "deletionGracePeriodSeconds"), Map(11, "labels"), Map(12, "annotations"),
-        Msgs(13, "ownerReferences", OwnerReference), Strs(14, "finalizers"));
+        Msgs(13, "ownerReferences", OwnerReference), Strs(14, "finalizers"), Msgs(17, "managedFields", ManagedFieldsEntry));
 
     public static readonly MessageSchema Condition = new("Condition",
         Str(1, "type", omitEmpty: false), Str(2, "status", omitEmpty: false), I64(3, "observedGeneration"),

@@ -113,6 +113,7 @@ internal static class ProtoDecoder
         FieldKind.Bool => input.ReadBool(),
         FieldKind.Message => Decode(input.ReadBytes().ToByteArray(), field.Message!, path),
         FieldKind.Time => ReadTime(input.ReadBytes().ToByteArray()),
+        FieldKind.RawJson => ReadRawJson(input.ReadBytes().ToByteArray()),
         FieldKind.IntOrString => ReadIntOrString(input.ReadBytes().ToByteArray()),
         FieldKind.StringMap => ReadMapEntry(input.ReadBytes().ToByteArray(), quantity: false),
         FieldKind.QuantityMap => ReadMapEntry(input.ReadBytes().ToByteArray(), quantity: true),
@@ -136,6 +137,27 @@ internal static class ProtoDecoder
             }
         }
         return KubeTime.Format(seconds, nanos);
+    }
+
+    private static JsonNode? ReadRawJson(byte[] bytes)
+    {
+        var input = new CodedInputStream(bytes);
+        byte[] raw = [];
+        for (var tag = input.ReadTag(); tag != 0; tag = input.ReadTag())
+        {
+            if (tag == 10)
+                raw = input.ReadBytes().ToByteArray();
+            else
+                input.SkipLastField();
+        }
+        try
+        {
+            return raw.Length == 0 ? null : JsonNode.Parse(raw);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"FieldsV1 is not JSON: {e.Message}", e);
+        }
     }
 
     private static JsonNode ReadIntOrString(byte[] bytes)

@@ -11,6 +11,9 @@ namespace Lab.StandIns.Storage;
 /// </summary>
 internal static class ProtoEncoder
 {
+    /// <summary>Compact JSON as Go writes it (quotes escaped as \", not \u0022).</summary>
+    private static readonly JsonSerializerOptions GoJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Encode(JsonObject? obj, MessageSchema schema, string path = "")
     {
         var pieces = new List<(int Number, byte[] Bytes)>();
@@ -108,6 +111,14 @@ internal static class ProtoEncoder
             case FieldKind.Time:
                 o.WriteTag(field.Number, WireFormat.WireType.LengthDelimited);
                 o.WriteBytes(ByteString.CopyFrom(TimeBytes(node, path)));
+                break;
+            case FieldKind.RawJson:
+                o.WriteTag(field.Number, WireFormat.WireType.LengthDelimited);
+                o.WriteBytes(ByteString.CopyFrom(Build(r =>
+                {
+                    r.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                    r.WriteBytes(ByteString.CopyFromUtf8(node?.ToJsonString(GoJson) ?? "null"));
+                })));
                 break;
             case FieldKind.IntOrString:
                 o.WriteTag(field.Number, WireFormat.WireType.LengthDelimited);

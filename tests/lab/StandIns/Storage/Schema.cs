@@ -18,6 +18,8 @@ internal enum FieldKind
     IntOrString,
     /// <summary>[]byte: protobuf bytes, a base64 JSON string.</summary>
     Bytes,
+    /// <summary>meta/v1 FieldsV1: message {bytes Raw = 1} holding JSON, shown as that JSON value.</summary>
+    RawJson,
 }
 
 /// <summary>
@@ -77,6 +79,7 @@ internal static class F
     public static Field Quantities(int n, string json) => new(n, json, FieldKind.QuantityMap, Presence.Repeated);
     public static Field Time(int n, string json) => new(n, json, FieldKind.Time, Presence.Always, OmitEmpty: false);
     public static Field TimePtr(int n, string json) => new(n, json, FieldKind.Time, Presence.Pointer);
+    public static Field RawJsonPtr(int n, string json) => new(n, json, FieldKind.RawJson, Presence.Pointer);
     public static Field Bytes(int n, string json) => new(n, json, FieldKind.Bytes, Presence.Always);
     public static Field IntOrStr(int n, string json) => new(n, json, FieldKind.IntOrString, Presence.Always, OmitEmpty: false);
 }
