@@ -5,17 +5,20 @@
 # (lab.sh status); otherwise it is a failure, not a time. Prints medians, ratios, peak RSS and the growth with N,
 # and the per-phase breakdown of the last kube-recover run of each size (phases.py).
 #
-#   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3]
+#   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3] [--diagnose]
+#
+# --diagnose also times `kube-recover diagnose` (read-only, exit 3) on the broken lab right before each recovery.
 #
 # Root; the lab's packages (tests/lab/install.sh) and /usr/bin/time. Not a test: prints figures.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-sizes="3 10 30" runs=3
+sizes="3 10 30" runs=3 diagnose=no
 while (($#)); do
   case $1 in
+    --diagnose) diagnose=yes; shift ;;
     --sizes) sizes=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3] [--diagnose]" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs: expected a positive number, got '$runs'" >&2; exit 2; }
@@ -35,6 +38,12 @@ for n in $sizes; do
   for r in $(seq 1 "$runs"); do
     # kube-recover
     held=$(break_all)
+    if [[ $diagnose == yes ]]; then
+      out=$work/diagnose-$n-$r
+      rc=0; timed "$out" "$KUBE_RECOVER" diagnose -i "$LAB_INVENTORY" || rc=$?
+      if ((rc == 3)); then read -r s kb _ < <(time_of "$out"); echo "$n diagnose $s $kb $held" >> "$work/results"; say "N=$n run $r: diagnose $s s, $((kb / 1024)) MiB"
+      else echo "$n diagnose FAIL" >> "$work/results"; say "N=$n run $r: diagnose exit $rc, expected 3 (lockout found); log $out.err"; fi
+    fi
     out=$work/recover-$n-$r state=$work/state-$n-$r
     say "N=$n run $r: kube-recover recover ($held of $n nodes hold $LAB_ADDR_node1)"
     rc=0; timed "$out" "$KUBE_RECOVER" recover -i "$LAB_INVENTORY" --yes --state-dir "$state" || rc=$?
@@ -61,6 +70,10 @@ for n in $sizes; do
   printf '%6s  %22s  %18s  %7s  %14s  %s' "$n" "$k" "$m" "$ratio" "$([[ -n $rss ]] && echo $((rss / 1024)) || echo -)" "$hk/$hm"
   ((kf + mf)) && printf '   failures: kube-recover %s, manual %s' "$kf" "$mf"
   echo
+  if [[ $diagnose == yes ]]; then
+    printf '%6s  diagnose median %s s, peak RSS %s MiB\n' "$n" "$(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $3}' "$work/results" | median)" \
+      "$(( $(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1 || echo 0) / 1024 ))"
+  fi
   echo "$n $k $m" >> "$work/medians"
 done
 echo "(ratio = manual / kube-recover: above 1, kube-recover is faster; peak RSS: the largest process of the run, /usr/bin/time %M;"
@@ -76,4 +89,4 @@ for n in $sizes; do
     --end "$(cat "${last/state-/recover-}.end")" --wall "$(time_of "${last/state-/recover-}" | cut -d' ' -f1)" "$last"
 done
 echo
-echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs   (raw results: $work)"
+echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs$([[ $diagnose == yes ]] && echo " --diagnose")   (raw results: $work)"
