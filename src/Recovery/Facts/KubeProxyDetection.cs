@@ -51,7 +51,7 @@ public static class KubeProxyDetection
         KubeProxyManager.K3s => K3s(e),
         KubeProxyManager.StaticPod => ProbeCommands.StaticPodManifests.FirstOrDefault(e.ExistingFiles.Contains) is { } manifest
             ? new KubeProxyFacts(manager, process is not null, UnknownMode, ManifestPath: manifest) { Pid = process?.Pid }
-            : null,
+            : SetAside(e, process),
         // kubelet names a pod's containers k8s_CONTAINER_POD_NAMESPACE_UID_ATTEMPT; the pod's sandbox is k8s_POD_....
         KubeProxyManager.Docker => e.DockerContainers.FirstOrDefault(r => r.Name.StartsWith("k8s_kube-proxy_", StringComparison.Ordinal)) is { } docker
             ? new KubeProxyFacts(manager, true, UnknownMode, ContainerId: docker.Id) { Pid = process?.Pid }
@@ -61,6 +61,17 @@ public static class KubeProxyDetection
             : null,
         _ => null,
     };
+
+    /// <summary>
+    /// A manifest kube-recover moved aside (a run stopped between Contain and Restore): still a static pod, stopped,
+    /// whose manifest goes back into the manifest folder that exists on this node.
+    /// </summary>
+    private static KubeProxyFacts? SetAside(KubeProxyEvidence e, ProcessRow? process)
+    {
+        if (!ProbeCommands.AsideManifests.Any(e.ExistingFiles.Contains)) return null;
+        var manifest = ProbeCommands.StaticPodManifests.FirstOrDefault(m => e.ExistingFiles.Contains(Path.GetDirectoryName(m)!)) ?? ProbeCommands.StaticPodManifests[0];
+        return new KubeProxyFacts(KubeProxyManager.StaticPod, process is not null, UnknownMode, ManifestPath: manifest) { Pid = process?.Pid, SetAsideByTool = true };
+    }
 
     /// <summary>k3s runs kube-proxy inside its own process: the unit (k3s or k3s-agent), or the process when k3s runs without systemd.</summary>
     private static KubeProxyFacts? K3s(KubeProxyEvidence e)

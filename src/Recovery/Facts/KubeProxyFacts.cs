@@ -31,5 +31,8 @@ public sealed record KubeProxyFacts(
     /// <summary>kube-proxy's sync period (`ipvs.syncPeriod` of its config), when it could be read.</summary>
     public TimeSpan? SyncPeriod { get; init; }
 
+    /// <summary>Its static pod manifest is where kube-recover sets it aside: an earlier run stopped it and owes it a start.</summary>
+    public bool SetAsideByTool { get; init; }
+
     public bool IsIpvs => Mode == "ipvs";
 }

@@ -48,7 +48,15 @@ public static class ProbeCommands
         ["systemctl", "show", .. Units, "-p", "Id,LoadState,ActiveState,SubState,MainPID,FragmentPath,ExecStart,Restart,UnitFileState"]);
 
     /// <summary>Which of the well-known files exist (`ls -1d` prints the ones that do; the others go to stderr).</summary>
-    public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs]);
+    /// <summary>Where kube-recover moves a static pod manifest while kube-proxy must stay stopped (outside every manifest folder).</summary>
+    public const string AsideDirectory = "/var/lib/kube-recover/aside";
+
+    /// <summary>The manifests as kube-recover set them aside: a kube-proxy it stopped and owes a start.</summary>
+    public static IReadOnlyList<string> AsideManifests { get; } = StaticPodManifests.Select(m => $"{AsideDirectory}/{Path.GetFileName(m)}").Distinct().ToList();
+
+    public static IReadOnlyList<string> StaticPodDirectories { get; } = StaticPodManifests.Select(m => Path.GetDirectoryName(m)!).ToList();
+
+    public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs, .. AsideManifests, .. StaticPodDirectories]);
 
     /// <summary>
     /// Which tools are installed: `command -v` prints the path of each one found. One name per call: dash's

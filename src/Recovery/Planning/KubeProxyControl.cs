@@ -15,7 +15,7 @@ public sealed record KubeProxyControl(
     bool StopKubelet)
 {
     /// <summary>Where a static pod manifest is moved while kube-proxy must stay stopped: outside every manifest folder.</summary>
-    public const string AsideDirectory = "/var/lib/kube-recover/aside";
+    public const string AsideDirectory = Facts.ProbeCommands.AsideDirectory;
 
     public string AsidePath => $"{AsideDirectory}/{Path.GetFileName(ManifestPath)}";
 

@@ -40,10 +40,10 @@ public static class Planner
         // What ran before the tool stopped it counts as running: planned to stop (its check skips) and to start again.
         var byName = facts.Select(f => f with
         {
-            KubeProxy = f.KubeProxy with { Running = f.KubeProxy.Running || earlier.Contains($"contain/{f.NodeName}/stop-kube-proxy") },
+            KubeProxy = f.KubeProxy with { Running = f.KubeProxy.Running || f.KubeProxy.SetAsideByTool || earlier.Contains($"contain/{f.NodeName}/stop-kube-proxy") },
             KubeletRunning = f.KubeletRunning || earlier.Contains($"contain/{f.NodeName}/stop-kubelet"),
         }).ToDictionary(f => f.NodeName, StringComparer.Ordinal);
-        var restartOwed = byName.Keys.Where(n => earlier.Contains($"contain/{n}/stop-kube-proxy")).ToList();
+        var restartOwed = byName.Keys.Where(n => earlier.Contains($"contain/{n}/stop-kube-proxy") || byName[n].KubeProxy.SetAsideByTool).ToList();
         // Local node first, then the inventory's order: the order every phase lists its nodes in.
         var nodes = inventory.Nodes.OrderBy(n => n.Name == localNode ? 0 : 1).ToList();
         var notes = new List<string>();
