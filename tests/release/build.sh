@@ -29,4 +29,13 @@ case "$(file -b "$out/linux-x64/kube-recover")" in *"x86-64"*) ;; *) echo "x64 f
 smoke=$(qemu-aarch64-static -L /usr/aarch64-linux-gnu "$out/linux-arm64/kube-recover" version)
 echo "linux-arm64.qemu_version=$smoke"
 [[ "$smoke" == *"linux-arm64"* ]] || { echo "arm64 smoke run under qemu failed" >&2; status=1; }
+# A whole plan from a fact set saved from the lab (no node reached): the planner, JSON and every validator on arm64.
+fixtures="$root/tests/release/fixtures"
+plan=$(qemu-aarch64-static -L /usr/aarch64-linux-gnu "$out/linux-arm64/kube-recover" plan --facts "$fixtures/lab-seed-diagnosis.json" \
+  -i "$fixtures/lab-inventory.yaml" --local node2 --format json 2>/dev/null) || { echo "arm64 plan --facts failed under qemu" >&2; status=1; }
+if grep -q '"kind": "Plan"' <<<"$plan" && grep -q '"id": "unbind/node2/del-10.77.0.11"' <<<"$plan"; then
+  echo "linux-arm64.qemu_plan=ok ($(grep -c '"id":' <<<"$plan") steps)"
+else
+  echo "arm64 plan under qemu did not plan the seed's recovery" >&2; status=1
+fi
 exit $status

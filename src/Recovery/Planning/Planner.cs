@@ -122,8 +122,9 @@ public static class Planner
                 FixSteps(nodes, byName, intent, localNode, warnings).ToList()),
             new(PhaseKind.Restore, "Start again what Contain stopped",
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
+            // The local node first: its first step is the wait, so no node's checks start before two sync periods have passed.
             new(PhaseKind.Verify, "After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs",
-                VerifySteps(nodes, controls, inventory, intent, localNode, Deferred, serves).ToList()),
+                VerifySteps(nodes, controls, inventory, intent, localNode, Deferred, serves).ToList(), localNode),
         };
         if (intent.ServicePorts is null)
         {

@@ -17,14 +17,14 @@ public sealed class ServiceClaimsLookupTests
 
     private static readonly CommandResult Answer = Fixture.Ok(Fixture.Read("kubectl/services-list.json"));
 
-    private static (INodeShell, NodeFacts) Node(string name, CommandResult kubectl, bool isLocal = false, bool installed = true)
+    private static (INodeShell, NodeFacts) Node(string name, CommandResult kubectl, bool isLocal = false, bool installed = true, TimeSpan latency = default)
     {
         var inventory = Scenario.Inventory();
         var node = inventory.FindByName(name)!;
         var shell = new FixtureShell(node, new Dictionary<string, CommandResult>
         {
             [ServiceClaimsLookup.Command("/etc/kubernetes/admin.conf").Render()] = kubectl,
-        }, isLocal);
+        }, isLocal) { Latency = latency };
         var facts = new NodeFacts(name, name, "", [], [], new KubeProxyFacts(null, false, "unknown"), true, [],
             new KubectlFacts(installed, "/etc/kubernetes/admin.conf"));
         return (shell, facts);
@@ -61,5 +61,18 @@ public sealed class ServiceClaimsLookupTests
         Assert.False(refused.Answered);
         Assert.Empty(refused.Claims);
         Assert.Single(refused.Failures);
+    }
+
+    [Fact]
+    public async Task An_API_server_that_hangs_does_not_hold_up_the_next_one()
+    {
+        // The local kubectl talks to an API server cut off by the lockout: it answers only after minutes. Asked one
+        // after the other, node2 would be the source; with the next candidate started, node1 answers first.
+        var hanging = Node("node2", Answer, isLocal: true, latency: TimeSpan.FromMinutes(5));
+
+        var result = await ServiceClaimsLookup.ReadAsync([hanging, Node("node1", Answer)]);
+
+        Assert.Equal("kubectl on node1", result.Source);
+        Assert.Empty(result.Failures);
     }
 }

@@ -51,6 +51,16 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Seed_waits_two_sync_periods_before_any_node_verifies()
+    {
+        // The runner runs FirstNode's steps alone first: every other node's checks start after the wait.
+        var verify = SeedPlan().Phase(PhaseKind.Verify);
+        Assert.Equal("node2", verify.FirstNode);
+        Assert.IsType<Wait>(verify.Steps[0].Action);
+        Assert.Equal("node2", verify.Steps[0].Node);
+    }
+
+    [Fact]
     public void Seed_checks_and_restores_the_owners_own_local_route()
     {
         var plan = SeedPlan();

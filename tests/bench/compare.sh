@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Before/after figure for a change in src/: two kube-recover builds take turns recovering the same lab (A, B, A,
+# B, ...), each run from a fresh break and checked healthy by state. Prints both medians and the per-phase breakdown
+# of each build's last run.
+#
+#   tests/bench/compare.sh --before BINARY --after BINARY [--nodes 3] [--runs 3]
+#
+# Build the two from two commits, e.g.:  git archive COMMIT | tar -x -C /tmp/kr-before && (cd /tmp/kr-before &&
+#   dotnet build src/Recovery.Cli -c Release)  ->  /tmp/kr-before/src/Recovery.Cli/bin/Release/net10.0/kube-recover
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+before= after= nodes=3 runs=3
+while (($#)); do
+  case $1 in
+    --before) before=$2; shift 2 ;;
+    --after) after=$2; shift 2 ;;
+    --nodes) nodes=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    *) echo "usage: $0 --before BINARY --after BINARY [--nodes 3] [--runs 3]" >&2; exit 2 ;;
+  esac
+done
+[[ -x $before && -x $after ]] || { echo "--before and --after: expected two kube-recover executables" >&2; exit 2; }
+[[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 3)) || { echo "--nodes: expected a number >= 3, got '$nodes'" >&2; exit 2; }
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs: expected a positive number, got '$runs'" >&2; exit 2; }
+KUBE_RECOVER=$after need_root_and_tools
+work=$(bench_workdir)
+trap 'lab_down' EXIT
+trap 'exit 130' INT TERM
+lab_for "$nodes"
+for r in $(seq 1 "$runs"); do
+  for which in before after; do
+    bin=$before; [[ $which == after ]] && bin=$after
+    held=$(break_all)
+    out=$work/$which-$r
+    rc=0; timed "$out" "$bin" recover -i "$LAB_INVENTORY" --yes --state-dir "$work/state-$which-$r" || rc=$?
+    if ((rc == 0)) && healthy; then read -r s _ < <(time_of "$out"); echo "$which $s" >> "$work/results"; say "$which run $r: $s s ($held hijacked)"
+    else echo "$which FAIL" >> "$work/results"; say "$which run $r: FAILED (exit $rc; $out.err)"; fi
+  done
+done
+machine=$(machine_line)
+lab_down
+echo "== before/after on a $nodes-node lab (median of $runs each, taking turns)"
+echo "$machine"
+for which in before after; do
+  printf '%-7s median %6s s   failures %s   (%s)\n' "$which" "$(awk -v w=$which '$1==w && $2!="FAIL" {print $2}' "$work/results" | median)" \
+    "$(grep -c "^$which FAIL" "$work/results" || true)" "$([[ $which == before ]] && echo "$before" || echo "$after")"
+done
+for which in before after; do
+  python3 "$BENCH_HOME/phases.py" --label "$which, run $runs" --start "$(cat "$work/$which-$runs.start")" --end "$(cat "$work/$which-$runs.end")" \
+    --wall "$(time_of "$work/$which-$runs" | cut -d' ' -f1)" "$work/state-$which-$runs" || true
+done
+echo "reproduce: sudo tests/bench/compare.sh --before $before --after $after --nodes $nodes --runs $runs   (raw: $work)"
