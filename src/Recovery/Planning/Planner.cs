@@ -148,9 +148,11 @@ public static class Planner
     private static IEnumerable<Step> UnbindSteps(Node n, NodeFacts? f, bool holds, ClusterInventory inventory, RecoveryIntent intent, List<string> notes)
     {
         var deferred = f is null;
-        if (holds || deferred)
+        // Every node, not only those holding the address at survey time: a kube-proxy that had not synced yet may
+        // bind it between the survey and Contain. The check skips the step where the address is absent. The owner is
+        // the exception: newer kube-proxy never binds an address a node already has, so it is unbound only if it holds it.
         {
-            foreach (var a in intent.Addresses.Where(a => deferred || f!.IpvsAddresses.Contains(a)))
+            foreach (var a in intent.Addresses.Where(a => holds && f!.IpvsAddresses.Contains(a) || deferred || !n.Address.Equals(a)))
             {
                 var prefix = Probes.HostPrefix(a);
                 var absent = Probes.NotOnIpvsInterface(a);
