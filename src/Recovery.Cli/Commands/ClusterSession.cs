@@ -29,12 +29,29 @@ public static class ClusterSession
         connector.KeyAccepted += line => Log.Warning("{Line}", line);
         var survey = await Survey.TakeAsync(inventory, local, connector, parse.GetValue(global.Parallel),
             connect => EtcdAccess.Opener(parse, global, inventory, local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);
+        Report(survey);
+        return survey;
+    }
+
+    /// <summary>Stage 2: the same nodes again, reusing the shells that answered before.</summary>
+    public static async Task<Survey> RetakeAsync(ParseResult parse, GlobalOptions global, Survey before, CancellationToken cancellationToken)
+    {
+        var connector = new NodeConnector(before.Inventory, before.Inventory.Ssh, before.Local.Node?.Name, new ConsoleSecretSource());
+        connector.KeyAccepted += line => Log.Warning("{Line}", line);
+        var survey = await Survey.RetakeAsync(before, connector, parse.GetValue(global.Parallel),
+            connect => EtcdAccess.Opener(parse, global, before.Inventory, before.Local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);
+        Report(survey);
+        return survey;
+    }
+
+    private static void Report(Survey survey)
+    {
+        var inventory = survey.Inventory;
         foreach (var failed in survey.Facts.Where(f => !f.Succeeded))
         {
             Log.Warning("{Node}: {Error}", failed.Node.Name, failed.Error!.Message);
         }
         Log.Information("facts from {Answered} of {Total} nodes in {Seconds:0.0} s; Services: {Source}",
             survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source ?? "unknown: " + string.Join("; ", survey.Claims.Failures));
-        return survey;
     }
 }

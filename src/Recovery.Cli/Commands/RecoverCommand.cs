@@ -110,9 +110,9 @@ public static class RecoverCommand
     private static async Task<(Survey, Plan)> ReplanAsync(ParseResult parse, GlobalOptions global, PlanOptions options, Survey before,
         IReadOnlyCollection<string> stoppedEarlier, TextWriter output, CancellationToken cancellationToken)
     {
-        await before.DisposeAsync().ConfigureAwait(false);
         Log.Information("stage 2: surveying every node again and planning the whole recovery");
-        var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
+        // The shells that answered in stage 1 carry over (no second handshake); the new survey owns them.
+        var survey = await ClusterSession.RetakeAsync(parse, global, before, cancellationToken).ConfigureAwait(false);
         var plan = PlanOptions.Create(parse, global, options, survey, stoppedEarlier);
         output.Write(TextPlanRenderer.Render(plan));
         if (plan.IsEmpty) Log.Information("nothing left to do");

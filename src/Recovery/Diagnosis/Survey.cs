@@ -55,6 +55,20 @@ public sealed class Survey : IAsyncDisposable
         return await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A fresh look after part of the recovery ran (stage 2 of a local-first recovery): the shells that answered
+    /// before are reused (no second SSH handshake), only the nodes that did not are connected again, and every
+    /// node's facts are read anew. The new survey owns the shells from then on.
+    /// </summary>
+    public static async Task<Survey> RetakeAsync(Survey before, NodeConnector connector, int parallel,
+        Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken)
+    {
+        var shells = await Fanout.RunAsync(before.Inventory.Nodes,
+            (node, ct) => before.ShellOf(node.Name) is { } open ? Task.FromResult(open) : connector.ConnectAsync(node, ct),
+            parallel, cancellationToken).ConfigureAwait(false);
+        return await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <param name="shells">One entry per inventory node: its shell, or the error that prevented connecting.</param>
     public static async Task<Survey> FromShellsAsync(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, int parallel,
         EtcdOpener? etcd, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 namespace Lab.StandIns.Tests;
 
-/// <summary>Real values written by a kube-apiserver (/work/shared/fixtures/auger, see its README).</summary>
+/// <summary>Real values written by a kube-apiserver (etcd-io/auger's testdata, copied in tests/Recovery.Tests/Kubernetes/Fixtures/auger).</summary>
 internal static class Fixtures
 {
     public static string Dir
@@ -9,9 +9,12 @@ internal static class Fixtures
         {
             for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             {
-                var candidate = Path.Combine(d.FullName, "shared", "fixtures", "auger");
-                if (Directory.Exists(candidate))
-                    return candidate;
+                // The repository's copy first (tests/Recovery.Tests/Kubernetes/Fixtures/auger), then shared/ beside it.
+                foreach (var candidate in new[] { Path.Combine(d.FullName, "tests", "Recovery.Tests", "Kubernetes", "Fixtures", "auger"), Path.Combine(d.FullName, "shared", "fixtures", "auger") })
+                {
+                    if (Directory.Exists(candidate))
+                        return candidate;
+                }
             }
             var env = Environment.GetEnvironmentVariable("KUBE_RECOVER_FIXTURES");
             return env is not null ? Path.Combine(env, "auger") : "/work/shared/fixtures/auger";
