@@ -14,7 +14,29 @@ public sealed class EtcdServiceFixer(EtcdOpener opener, string toolVersion, stri
     public const string RepairNote =
         "the API server's repair loops free the deleted Service's ClusterIP and NodePorts by themselves within about 3 to 9 minutes";
 
+    /// <summary>How long a transient etcd error (a leader election right after the hijacked member rejoined) is retried.</summary>
+    public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(30);
+
     public async Task<EtcdFixResult> FixAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken)
+    {
+        // etcd 3.4 has no pre-vote: when node1's member rejoins after the unbind it may call an election, and reads
+        // fail with "leader changed" for a few seconds. Every attempt reads afresh and writes in one transaction
+        // guarded by what it read, so trying again is safe; a guard that fails (someone changed the key) is not retried.
+        var deadline = DateTime.UtcNow + RetryBudget;
+        while (true)
+        {
+            try
+            {
+                return await AttemptAsync(service, action, addresses, stateDir, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EtcdStoreException e) when (e is not EtcdConflictException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<EtcdFixResult> AttemptAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken)
     {
         await using var etcd = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
         var store = etcd.Store;
