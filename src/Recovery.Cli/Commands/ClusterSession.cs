@@ -33,12 +33,12 @@ public static class ClusterSession
         return survey;
     }
 
-    /// <summary>Stage 2: the same nodes again, reusing the shells that answered before.</summary>
-    public static async Task<Survey> RetakeAsync(ParseResult parse, GlobalOptions global, Survey before, CancellationToken cancellationToken)
+    /// <summary>Stage 2: the same nodes again, reusing the shells that answered before; only <paramref name="changed"/> and the nodes that did not answer are probed again.</summary>
+    public static async Task<Survey> RetakeAsync(ParseResult parse, GlobalOptions global, Survey before, IReadOnlySet<string> changed, CancellationToken cancellationToken)
     {
         var connector = new NodeConnector(before.Inventory, before.Inventory.Ssh, before.Local.Node?.Name, new ConsoleSecretSource());
         connector.KeyAccepted += line => Log.Warning("{Line}", line);
-        var survey = await Survey.RetakeAsync(before, connector, parse.GetValue(global.Parallel),
+        var survey = await Survey.RetakeAsync(before, changed, connector, parse.GetValue(global.Parallel),
             connect => EtcdAccess.Opener(parse, global, before.Inventory, before.Local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);
         Report(survey);
         return survey;

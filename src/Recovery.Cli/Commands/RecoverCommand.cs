@@ -91,7 +91,8 @@ public static class RecoverCommand
                         first = await ExecuteAsync(parse, global, options, survey.Inventory, stage, stageJournal, ShellsOf(survey), stageDir, output, cancellationToken).ConfigureAwait(false);
                     }
                     if (first != ExitCodes.Done) return first;
-                    (survey, plan) = await ReplanAsync(parse, global, options, survey, Journal.ActedSteps(stageDir), output, cancellationToken).ConfigureAwait(false);
+                    var changed = stage.Steps.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
+                    (survey, plan) = await ReplanAsync(parse, global, options, survey, changed, Journal.ActedSteps(stageDir), output, cancellationToken).ConfigureAwait(false);
                     if (plan.IsEmpty) return ExitCodes.Done;
                     if (Confirm(parse, global) is { } refusedAgain) return refusedAgain;
                 }
@@ -108,11 +109,11 @@ public static class RecoverCommand
 
     /// <summary>Stage 2 of a local-first recovery: every node is surveyed again and the whole recovery planned from its facts.</summary>
     private static async Task<(Survey, Plan)> ReplanAsync(ParseResult parse, GlobalOptions global, PlanOptions options, Survey before,
-        IReadOnlyCollection<string> stoppedEarlier, TextWriter output, CancellationToken cancellationToken)
+        IReadOnlySet<string> changed, IReadOnlyCollection<string> stoppedEarlier, TextWriter output, CancellationToken cancellationToken)
     {
-        Log.Information("stage 2: surveying every node again and planning the whole recovery");
+        Log.Information("stage 2: surveying again ({Changed} and the nodes that did not answer) and planning the whole recovery", string.Join(", ", changed));
         // The shells that answered in stage 1 carry over (no second handshake); the new survey owns them.
-        var survey = await ClusterSession.RetakeAsync(parse, global, before, cancellationToken).ConfigureAwait(false);
+        var survey = await ClusterSession.RetakeAsync(parse, global, before, changed, cancellationToken).ConfigureAwait(false);
         var plan = PlanOptions.Create(parse, global, options, survey, stoppedEarlier);
         output.Write(TextPlanRenderer.Render(plan));
         if (plan.IsEmpty) Log.Information("nothing left to do");

@@ -57,21 +57,27 @@ public sealed class Survey : IAsyncDisposable
 
     /// <summary>
     /// A fresh look after part of the recovery ran (stage 2 of a local-first recovery): the shells that answered
-    /// before are reused (no second SSH handshake), only the nodes that did not are connected again, and every
-    /// node's facts are read anew. The new survey owns the shells from then on.
+    /// before are reused (no second SSH handshake) and only the nodes that did not are connected again. Facts are read
+    /// anew from those nodes and from the nodes in <paramref name="changed"/>; the others keep the facts read seconds
+    /// before, since nothing acted on them in between (a kube-proxy binding an address late is caught by the guard
+    /// of every unbind step, not by the survey). The Services' claims are always read again. The new survey owns the shells.
     /// </summary>
-    public static async Task<Survey> RetakeAsync(Survey before, NodeConnector connector, int parallel,
+    /// <param name="changed">The nodes the earlier stage acted on.</param>
+    public static async Task<Survey> RetakeAsync(Survey before, IReadOnlySet<string> changed, NodeConnector connector, int parallel,
         Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken)
     {
         var shells = await Fanout.RunAsync(before.Inventory.Nodes,
             (node, ct) => before.ShellOf(node.Name) is { } open ? Task.FromResult(open) : connector.ConnectAsync(node, ct),
             parallel, cancellationToken).ConfigureAwait(false);
-        return await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken).ConfigureAwait(false);
+        var unchanged = before.Answered.Where(f => !changed.Contains(f.NodeName) && before.ShellOf(f.NodeName) is not null)
+            .ToDictionary(f => f.NodeName, StringComparer.Ordinal);
+        return await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, unchanged).ConfigureAwait(false);
     }
 
     /// <param name="shells">One entry per inventory node: its shell, or the error that prevented connecting.</param>
+    /// <param name="known">Facts still current for some nodes: these nodes are not probed again.</param>
     public static async Task<Survey> FromShellsAsync(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, int parallel,
-        EtcdOpener? etcd, CancellationToken cancellationToken)
+        EtcdOpener? etcd, CancellationToken cancellationToken, IReadOnlyDictionary<string, NodeFacts>? known = null)
     {
         var probe = new NodeProbe(inventory);
         var byNode = shells.ToDictionary(s => s.Node.Name);
@@ -79,7 +85,7 @@ public sealed class Survey : IAsyncDisposable
         {
             if (!byNode.TryGetValue(node.Name, out var connection)) throw new InvalidOperationException($"no connection was attempted to {node.Name}");
             if (!connection.Succeeded || connection.Value is null) throw connection.Error ?? new InvalidOperationException($"could not connect to {node.Name}");
-            return probe.ProbeAsync(connection.Value, ct);
+            return known is not null && known.TryGetValue(node.Name, out var current) ? Task.FromResult(current) : probe.ProbeAsync(connection.Value, ct);
         }, parallel, cancellationToken).ConfigureAwait(false);
 
         var probed = facts.Where(r => r.Succeeded && r.Value is not null)

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using Recovery.Access;
 using Recovery.Diagnosis;
+using Recovery.Facts;
+using Recovery.Tests.Access;
 using Recovery.Inventory;
 using Recovery.Tests.Facts;
 using Recovery.Tests.Fixtures;
@@ -58,5 +60,30 @@ public sealed class SurveyTests
         Assert.Empty(report.Findings.Hijacked[0].ClaimedBy);
         var notice = Assert.Single(report.Findings.Notices, n => n.Kind == NoticeKind.ClaimsUnknown);
         Assert.Contains("kubectl on node1: The connection to the server 127.0.0.1:6443 was refused", notice.Message);
+    }
+
+    [Fact]
+    public async Task A_retake_probes_again_only_the_nodes_that_changed_and_reads_the_claims_again()
+    {
+        var inventory = Scenario.Inventory();
+        var local = new LocalNode(inventory.FindByName("node2"), "test", []);
+        var shells = inventory.Nodes.Select(n => Connected(inventory, n.Name, Fixture.Ok(Fixture.Read("kubectl/services-list.json")), n.Name == "node2")).ToList();
+        var before = await Survey.FromShellsAsync(inventory, local, shells, 16, null, default);
+        var ranBefore = shells.ToDictionary(s => s.Node.Name, s => ((FixtureShell)s.Value!).Ran.Count);
+        var addresses = ProbeCommands.Addresses.Render();
+
+        // Every node answered before, so the connector is never asked for a connection.
+        var connector = new NodeConnector(inventory, inventory.Ssh, "node2", new TestSecrets(), "/nonexistent");
+        var after = await Survey.RetakeAsync(before, new HashSet<string> { "node2" }, connector, 16, null, default);
+
+        var newly = shells.ToDictionary(s => s.Node.Name, s => ((FixtureShell)s.Value!).Ran.Skip(ranBefore[s.Node.Name]).ToList());
+        Assert.Contains(addresses, newly["node2"]);
+        Assert.DoesNotContain(addresses, newly["node1"]);
+        Assert.DoesNotContain(addresses, newly["node3"]);
+        Assert.Same(before.Answered.Single(f => f.NodeName == "node3"), after.Answered.Single(f => f.NodeName == "node3"));
+        Assert.NotSame(before.Answered.Single(f => f.NodeName == "node2"), after.Answered.Single(f => f.NodeName == "node2"));
+        Assert.Contains(ServiceClaimsLookup.Command("/etc/kubernetes/admin.conf").Render(), newly["node2"]);
+        Assert.True(after.Claims.Answered);
+        Assert.Equal(before.Diagnose().Hijacked.Select(h => h.Address), after.Diagnose().Hijacked.Select(h => h.Address));
     }
 }
