@@ -1,16 +1,21 @@
+using System.Text.RegularExpressions;
+
 namespace Recovery.LabTests.Recovery;
 
 /// <summary>
 /// What a read-only command must not change: every node's addresses, local routes, kube-proxy and kubelet state,
-/// and etcd's revision (any write to etcd, by anyone, moves it). Compared before and after diagnose and plan.
+/// and the create and mod revisions of every key under /registry/services/ (any write to a Service or its Endpoints
+/// moves them). Not etcd's cluster-wide revision: every API server's allocator repair loop (3 min, as upstream's)
+/// writes the range keys on its own, which made a diagnose-then-compare flaky.
 /// </summary>
-public sealed record ClusterSnapshot(IReadOnlyDictionary<string, string> Nodes, string EtcdRevision)
+public sealed partial record ClusterSnapshot(IReadOnlyDictionary<string, string> Nodes, string ServiceKeys)
 {
     public const string EtcdCtl =
         "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt " +
         "--cert=/etc/kubernetes/pki/apiserver-etcd-client.crt --key=/etc/kubernetes/pki/apiserver-etcd-client.key";
 
-    public static async Task<ClusterSnapshot> TakeAsync(LabFixture lab)
+    /// <param name="etcdNode">The node whose etcd member is asked (node1's address is the hijacked one, so node3 by default).</param>
+    public static async Task<ClusterSnapshot> TakeAsync(LabFixture lab, string etcdNode = "node3")
     {
         var nodes = new Dictionary<string, string>();
         foreach (var node in lab.Env.Nodes)
@@ -20,9 +25,9 @@ public sealed record ClusterSnapshot(IReadOnlyDictionary<string, string> Nodes, 
                 "systemctl is-active kube-proxy kubelet 2>/dev/null || true; ls /etc/kubernetes/manifests");
             nodes[node] = state.EnsureSuccess($"state of {node}").StdOut;
         }
-        // node3 answers etcd in every lab state the tests create (node1's address is the hijacked one).
-        var status = await lab.BashAsync("node3", $"{EtcdCtl} get /registry/services --prefix --keys-only -w json | grep -o '\"revision\":[0-9]*'");
-        return new ClusterSnapshot(nodes, status.EnsureSuccess("etcd revision").StdOut.Trim());
+        var keys = await lab.BashAsync(etcdNode, $"{EtcdCtl} get /registry/services/ --prefix --keys-only -w json");
+        var text = keys.EnsureSuccess("etcd Service keys").StdOut;
+        return new ClusterSnapshot(nodes, string.Join('\n', KeyRevisions().Matches(text).Select(m => m.Value)));
     }
 
     public void AssertUnchangedSince(ClusterSnapshot before, string what)
@@ -31,6 +36,10 @@ public sealed record ClusterSnapshot(IReadOnlyDictionary<string, string> Nodes, 
         {
             Assert.True(state == Nodes[node], $"{what} changed {node}:\n--- before ---\n{state}\n--- after ---\n{Nodes[node]}");
         }
-        Assert.True(before.EtcdRevision == EtcdRevision, $"{what} wrote to etcd: revision {before.EtcdRevision} -> {EtcdRevision}");
+        Assert.True(before.ServiceKeys.Length > 0, "no Service keys were read from etcd");
+        Assert.True(before.ServiceKeys == ServiceKeys, $"{what} wrote to etcd:\n--- before ---\n{before.ServiceKeys}\n--- after ---\n{ServiceKeys}");
     }
+
+    [GeneratedRegex("\"key\":\"[^\"]+\",\"create_revision\":\\d+,\"mod_revision\":\\d+")]
+    private static partial Regex KeyRevisions();
 }
