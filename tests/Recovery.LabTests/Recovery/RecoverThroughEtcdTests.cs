@@ -20,8 +20,7 @@ public sealed class RecoverThroughEtcdTests(SystemdLab lab)
         await lab.BreakAsync();
         var node1 = lab.Env.Address("node1");
         var before = await ValuesAsync();
-        (await lab.Script.RunAsync(["api", "down"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api down");
-        try
+        await ApiServers.WhileDownAsync(lab, async () =>
         {
             var diagnose = await KubeRecover.RunAsync(lab, "node2", "diagnose", "-i", lab.Env.Inventory, "--json");
             Assert.True(diagnose.ExitCode == 3, diagnose.StdErr);
@@ -42,11 +41,7 @@ public sealed class RecoverThroughEtcdTests(SystemdLab lab)
             Assert.Equal(1, again.ExitCode);
             Assert.Contains("expected absent", again.StdErr);
             Assert.Equal(before, await ValuesAsync());
-        }
-        finally
-        {
-            (await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api up");
-        }
+        });
         // The API servers are back, and serve the restored Service exactly as it was.
         var service = await RecoveredCluster.KubectlAsync(lab, "node3", "get", "service", "-n", "default", "nginx-service", "-o", "json");
         Assert.True(service.Succeeded, service.StdErr);
