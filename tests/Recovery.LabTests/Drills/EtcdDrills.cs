@@ -12,8 +12,6 @@ namespace Recovery.LabTests.Drills;
 [Collection(DrillsLabCollection.Name)]
 public sealed class EtcdDrills(DrillsLab lab)
 {
-    private static readonly string[] Keys = ["/registry/services/specs/default/nginx-service", "/registry/services/endpoints/default/nginx-service"];
-
     [SkippableFact]
     public async Task One_member_down_with_the_api_down_recovers_through_the_remaining_quorum()
     {
@@ -32,7 +30,7 @@ public sealed class EtcdDrills(DrillsLab lab)
                 var backup = Assert.Single(Directory.GetFiles(state, "backup-*.json"));
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));
                 var saved = File.ReadAllText(backup);
-                Assert.All(Keys, k => Assert.Contains(k, saved));
+                Assert.All(SeedService.EtcdKeys, k => Assert.Contains(k, saved));
                 Assert.All(await KeysPresentAsync(), present => Assert.False(present));
             }
             finally
@@ -50,7 +48,7 @@ public sealed class EtcdDrills(DrillsLab lab)
     private async Task<List<bool>> KeysPresentAsync()
     {
         var present = new List<bool>();
-        foreach (var key in Keys)
+        foreach (var key in SeedService.EtcdKeys)
         {
             for (var attempt = 1; ; attempt++)
             {

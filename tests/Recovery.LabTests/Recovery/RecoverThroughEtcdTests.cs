@@ -10,8 +10,6 @@ namespace Recovery.LabTests.Recovery;
 [Collection(SystemdLabCollection.Name)]
 public sealed class RecoverThroughEtcdTests(SystemdLab lab)
 {
-    private static readonly string[] Keys = ["/registry/services/specs/default/nginx-service", "/registry/services/endpoints/default/nginx-service"];
-
     [SkippableFact]
     public async Task With_every_api_server_down_recover_deletes_through_etcd_and_restore_puts_the_exact_bytes_back()
     {
@@ -54,7 +52,7 @@ public sealed class RecoverThroughEtcdTests(SystemdLab lab)
     private async Task<List<(string Key, string? Value)>> ValuesAsync()
     {
         var values = new List<(string, string?)>();
-        foreach (var key in Keys)
+        foreach (var key in SeedService.EtcdKeys)
         {
             var get = await lab.BashAsync("node3", $"{ClusterSnapshot.EtcdCtl} get {key} -w json");
             using var json = JsonDocument.Parse(get.EnsureSuccess($"etcdctl get {key}").StdOut);

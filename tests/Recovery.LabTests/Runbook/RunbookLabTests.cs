@@ -17,10 +17,7 @@ public sealed class RunbookLabTests(LabFixture lab)
     [SkippableFact]
     public async Task Kubectl_patch_keeps_the_Service_without_its_externalIPs_and_the_address_stays_off_every_node()
     {
-        lab.EnsureReady();
-        await RecoveredCluster.HealAsync(lab);
-        await lab.BreakAsync();
-        var runbook = new RunbookProcedure(lab, RunbookText.Load(RunbookText.English));
+        var runbook = await BreakAsync();
         try
         {
             await runbook.StopKubeProxyEverywhereAsync();
@@ -49,12 +46,8 @@ public sealed class RunbookLabTests(LabFixture lab)
     [SkippableFact]
     public async Task With_every_api_server_down_etcdctl_saves_and_deletes_exactly_the_Services_keys_and_the_lockout_ends()
     {
-        lab.EnsureReady();
-        await RecoveredCluster.HealAsync(lab);
-        await lab.BreakAsync();
-        var runbook = new RunbookProcedure(lab, RunbookText.Load(RunbookText.English));
-        var spec = $"/registry/services/specs/{runbook.Lab.Namespace}/{runbook.Lab.Name}";
-        var endpoints = $"/registry/services/endpoints/{runbook.Lab.Namespace}/{runbook.Lab.Name}";
+        var runbook = await BreakAsync();
+        var (spec, endpoints) = (SeedService.SpecKey, SeedService.EndpointsKey);
         var started = DateTimeOffset.MinValue;
         try
         {
@@ -89,6 +82,15 @@ public sealed class RunbookLabTests(LabFixture lab)
         {
             await RecoveredCluster.HealAsync(lab);
         }
+    }
+
+    /// <summary>The seed's lockout on a lab healthy before it, and the English runbook to recover it with.</summary>
+    private async Task<RunbookProcedure> BreakAsync()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+        return new RunbookProcedure(lab, RunbookText.Load(RunbookText.English));
     }
 
     /// <summary>The key in the copy step 3 saves (`etcdctl get -w json` prints keys base64), checked to hold a value.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Recovery.Facts.Parsing;
 using Recovery.LabTests.Lab;
+using Recovery.LabTests.Recovery;
 
 namespace Recovery.LabTests.Runbook;
 
@@ -19,7 +20,7 @@ public sealed partial class RunbookProcedure(LabFixture lab, RunbookText runbook
     private readonly RunbookPlaceholders example = runbook.Placeholders();
 
     /// <summary>What `lab.sh break` creates: node1's address as externalIP of default/nginx-service.</summary>
-    public RunbookPlaceholders Lab { get; } = new(lab.Env.Address("node1"), "default", "nginx-service");
+    public RunbookPlaceholders Lab { get; } = new(lab.Env.Address("node1"), SeedService.Namespace, SeedService.Name);
 
     /// <summary>The node whose address is hijacked: the runbook's "10.0.0.211's own node".</summary>
     public string Owner => lab.Env.Nodes.Single(n => lab.Env.Address(n).Equals(Lab.Address));
