@@ -14,6 +14,9 @@ namespace Recovery.LabTests.Runbook;
 [Collection(LabCollection.Name)]
 public sealed class RunbookLabTests(LabFixture lab)
 {
+    /// <summary>Its etcd keys start with the seed Service's: a `del --prefix` (or a namespace-wide one) would take them too.</summary>
+    private const string Bystander = "nginx-service-canary";
+
     [SkippableFact]
     public async Task Kubectl_patch_keeps_the_Service_without_its_externalIPs_and_the_address_stays_off_every_node()
     {
@@ -46,8 +49,9 @@ public sealed class RunbookLabTests(LabFixture lab)
     [SkippableFact]
     public async Task With_every_api_server_down_etcdctl_saves_and_deletes_exactly_the_Services_keys_and_the_lockout_ends()
     {
-        var runbook = await BreakAsync();
+        var runbook = await BreakAsync(Bystander);
         var (spec, endpoints) = (SeedService.SpecKey, SeedService.EndpointsKey);
+        var bystander = $"/registry/services/specs/{SeedService.Namespace}/{Bystander}";
         var started = DateTimeOffset.MinValue;
         try
         {
@@ -59,6 +63,7 @@ public sealed class RunbookLabTests(LabFixture lab)
                 var before = await EtcdKeysAsync(runbook.Owner);
                 Assert.Contains(spec, before);
                 Assert.Contains(endpoints, before);
+                Assert.Contains(bystander, before);
 
                 var typed = await runbook.TypeAsync(runbook.Owner, runbook.Block("3.", "export ETCDCTL_API=3"));
                 RunbookProcedure.AssertSucceeded(runbook.Owner, typed);
@@ -69,6 +74,7 @@ public sealed class RunbookLabTests(LabFixture lab)
                 Assert.Equal(before.Count - 2, after.Count);
                 Assert.Equal([endpoints, spec], before.Except(after).Order(StringComparer.Ordinal));
                 Assert.Empty(after.Except(before));
+                Assert.Contains(bystander, after);
 
                 started = await runbook.StartKubeProxyEverywhereAsync();
             });
@@ -81,14 +87,24 @@ public sealed class RunbookLabTests(LabFixture lab)
         finally
         {
             await RecoveredCluster.HealAsync(lab);
+            await RecoveredCluster.KubectlAsync(lab, "node2", "delete", "service", "-n", SeedService.Namespace, Bystander, "--ignore-not-found");
         }
     }
 
-    /// <summary>The seed's lockout on a lab healthy before it, and the English runbook to recover it with.</summary>
-    private async Task<RunbookProcedure> BreakAsync()
+    /// <summary>
+    /// The seed's lockout on a lab healthy before it, and the English runbook to recover it with. BYSTANDERS are plain
+    /// Services created first in the seed Service's namespace: etcd keys the runbook must not touch.
+    /// </summary>
+    private async Task<RunbookProcedure> BreakAsync(params string[] bystanders)
     {
         lab.EnsureReady();
         await RecoveredCluster.HealAsync(lab);
+        foreach (var name in bystanders)
+        {
+            await RecoveredCluster.KubectlAsync(lab, "node2", "delete", "service", "-n", SeedService.Namespace, name, "--ignore-not-found");
+            var create = await RecoveredCluster.KubectlAsync(lab, "node2", "create", "service", "clusterip", name, "-n", SeedService.Namespace, "--tcp=80:80");
+            create.EnsureSuccess($"kubectl create service {name}");
+        }
         await lab.BreakAsync();
         return new RunbookProcedure(lab, RunbookText.Load(RunbookText.English));
     }
