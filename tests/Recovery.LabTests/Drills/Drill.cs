@@ -31,9 +31,9 @@ public static class Drill
     public static async Task ReviveAsync(LabFixture lab)
     {
         await lab.BashAsync("node3", "systemctl is-active --quiet ssh || systemctl start ssh; systemctl is-active --quiet etcd || systemctl start etcd");
-        if ((await lab.BashAsync("node1", "test -e /etc/kubernetes/kube-apiserver.yaml.lab-down")).Succeeded)
+        if (await ApiServers.AreDownAsync(lab))
         {
-            (await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api up");
+            await ApiServers.UpAsync(lab);
         }
     }
 

@@ -12,8 +12,6 @@ namespace Recovery.LabTests.Drills;
 [Collection(DrillsLabCollection.Name)]
 public sealed class EtcdDrills(DrillsLab lab)
 {
-    private static readonly string[] Keys = ["/registry/services/specs/default/nginx-service", "/registry/services/endpoints/default/nginx-service"];
-
     [SkippableFact]
     public async Task One_member_down_with_the_api_down_recovers_through_the_remaining_quorum()
     {
@@ -22,22 +20,25 @@ public sealed class EtcdDrills(DrillsLab lab)
         var node1 = lab.Env.Address("node1");
         var state = Drill.StateDir(lab, "etcd-member-down");
         Assert.All(await KeysPresentAsync(), present => Assert.True(present));
-        (await lab.Script.RunAsync(["api", "down"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api down");
-        try
+        await ApiServers.WhileDownAsync(lab, async () =>
         {
-            (await lab.ConsoleAsync("node3", "systemctl", "stop", "etcd")).EnsureSuccess("stop node3's etcd");
-            var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--via", "etcd", "--state-dir", state);
-            Assert.True(recover.ExitCode == 0, Drill.Report(recover));
-            var backup = Assert.Single(Directory.GetFiles(state, "backup-*.json"));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));
-            var saved = File.ReadAllText(backup);
-            Assert.All(Keys, k => Assert.Contains(k, saved));
-            Assert.All(await KeysPresentAsync(), present => Assert.False(present));
-        }
-        finally
-        {
-            await Drill.ReviveAsync(lab);
-        }
+            try
+            {
+                (await lab.ConsoleAsync("node3", "systemctl", "stop", "etcd")).EnsureSuccess("stop node3's etcd");
+                var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--via", "etcd", "--state-dir", state);
+                Assert.True(recover.ExitCode == 0, Drill.Report(recover));
+                var backup = Assert.Single(Directory.GetFiles(state, "backup-*.json"));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));
+                var saved = File.ReadAllText(backup);
+                Assert.All(SeedService.EtcdKeys, k => Assert.Contains(k, saved));
+                Assert.All(await KeysPresentAsync(), present => Assert.False(present));
+            }
+            finally
+            {
+                // Before the API servers come back: node3's kube-apiserver answers only with its own etcd member.
+                (await lab.ConsoleAsync("node3", "systemctl", "start", "etcd")).EnsureSuccess("start node3's etcd");
+            }
+        });
         await RecoveredCluster.AssertHealthyAsync(lab, node1);
         await Drill.AssertServiceGoneAsync(lab);
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
@@ -47,7 +48,7 @@ public sealed class EtcdDrills(DrillsLab lab)
     private async Task<List<bool>> KeysPresentAsync()
     {
         var present = new List<bool>();
-        foreach (var key in Keys)
+        foreach (var key in SeedService.EtcdKeys)
         {
             for (var attempt = 1; ; attempt++)
             {

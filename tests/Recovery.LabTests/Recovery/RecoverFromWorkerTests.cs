@@ -28,8 +28,7 @@ public sealed class RecoverFromWorkerTests(FourNodeLab lab)
         lab.EnsureReady();
         await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
-        (await lab.Script.RunAsync(["api", "down"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api down");
-        try
+        await ApiServers.WhileDownAsync(lab, async () =>
         {
             var diagnose = await KubeRecover.RunAsync(lab, "node4", "diagnose", "-i", lab.Env.Inventory, "--json");
             Assert.True(diagnose.ExitCode == 3, $"diagnose exit {diagnose.ExitCode}\n{diagnose.StdErr}");
@@ -50,11 +49,7 @@ public sealed class RecoverFromWorkerTests(FourNodeLab lab)
             Assert.Single(Directory.GetFiles(state, "backup-*.json"));
             var gone = await lab.BashAsync("node3", $"{ClusterSnapshot.EtcdCtl} get /registry/services/specs/default/nginx-service --print-value-only | wc -c");
             Assert.Equal("0", gone.EnsureSuccess("etcdctl get").StdOut.Trim());
-        }
-        finally
-        {
-            (await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api up");
-        }
+        });
         await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));
     }
 }

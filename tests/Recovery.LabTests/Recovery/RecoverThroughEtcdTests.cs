@@ -10,8 +10,6 @@ namespace Recovery.LabTests.Recovery;
 [Collection(SystemdLabCollection.Name)]
 public sealed class RecoverThroughEtcdTests(SystemdLab lab)
 {
-    private static readonly string[] Keys = ["/registry/services/specs/default/nginx-service", "/registry/services/endpoints/default/nginx-service"];
-
     [SkippableFact]
     public async Task With_every_api_server_down_recover_deletes_through_etcd_and_restore_puts_the_exact_bytes_back()
     {
@@ -20,8 +18,7 @@ public sealed class RecoverThroughEtcdTests(SystemdLab lab)
         await lab.BreakAsync();
         var node1 = lab.Env.Address("node1");
         var before = await ValuesAsync();
-        (await lab.Script.RunAsync(["api", "down"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api down");
-        try
+        await ApiServers.WhileDownAsync(lab, async () =>
         {
             var diagnose = await KubeRecover.RunAsync(lab, "node2", "diagnose", "-i", lab.Env.Inventory, "--json");
             Assert.True(diagnose.ExitCode == 3, diagnose.StdErr);
@@ -42,11 +39,7 @@ public sealed class RecoverThroughEtcdTests(SystemdLab lab)
             Assert.Equal(1, again.ExitCode);
             Assert.Contains("expected absent", again.StdErr);
             Assert.Equal(before, await ValuesAsync());
-        }
-        finally
-        {
-            (await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api up");
-        }
+        });
         // The API servers are back, and serve the restored Service exactly as it was.
         var service = await RecoveredCluster.KubectlAsync(lab, "node3", "get", "service", "-n", "default", "nginx-service", "-o", "json");
         Assert.True(service.Succeeded, service.StdErr);
@@ -59,7 +52,7 @@ public sealed class RecoverThroughEtcdTests(SystemdLab lab)
     private async Task<List<(string Key, string? Value)>> ValuesAsync()
     {
         var values = new List<(string, string?)>();
-        foreach (var key in Keys)
+        foreach (var key in SeedService.EtcdKeys)
         {
             var get = await lab.BashAsync("node3", $"{ClusterSnapshot.EtcdCtl} get {key} -w json");
             using var json = JsonDocument.Parse(get.EnsureSuccess($"etcdctl get {key}").StdOut);

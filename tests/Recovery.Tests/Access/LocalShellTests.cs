@@ -5,10 +5,12 @@ using Recovery.Inventory;
 namespace Recovery.Tests.Access;
 
 /// <summary>LocalShell on this machine: the same `timeout` wrapper as SSH, real processes.</summary>
-public sealed class LocalShellTests
+public sealed class LocalShellTests : ShellKillTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private static readonly LocalShell Shell = new(new Node("local", IPAddress.Loopback, new HashSet<NodeRole>()));
+
+    protected override Task<INodeShell> OpenAsync() => Task.FromResult<INodeShell>(Shell);
 
     [Fact]
     public async Task Exit_code_stdout_and_stderr_pass_through()
@@ -25,29 +27,6 @@ public sealed class LocalShellTests
     {
         var result = await Shell.RunAsync(ShellCommand.Of("sh", "-c", "cat; echo \"[$LC_ALL]\""), Limit);
         Assert.Equal("[C]\n", result.StdOut);
-    }
-
-    [Fact]
-    public async Task Command_over_its_limit_is_killed_with_its_children()
-    {
-        var marker = $"{Random.Shared.Next(610000, 699999)}";
-        var result = await Shell.RunAsync(ShellCommand.Of("sh", "-c", $"sleep {marker}; echo never"), TimeSpan.FromSeconds(1));
-        Assert.Equal(124, result.ExitCode);
-        Assert.True(result.TimedOut);
-        Assert.Equal("", Processes.LiveProcesses($"sleep {marker}"));
-    }
-
-    [Fact]
-    public async Task Cancellation_kills_the_process_tree()
-    {
-        var marker = $"{Random.Shared.Next(710000, 799999)}";
-        using var cts = new CancellationTokenSource();
-        var run = Shell.RunAsync(ShellCommand.Of("sh", "-c", $"sleep {marker}; echo never"), TimeSpan.FromSeconds(600), cts.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Processes.Run("pgrep", "-f", $"sleep {marker}").Exit != 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        cts.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        Assert.Equal("", Processes.LiveProcesses($"sleep {marker}"));
     }
 
     [Fact]

@@ -1,21 +1,11 @@
-using Recovery.Cli;
-
 namespace Recovery.Tests.Cli;
 
 public sealed class OptionParsingTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task Version_prints_version_commit_runtime_and_architecture()
     {
-        var (exit, output, _) = await Run("version");
+        var (exit, output, _) = await CliRun.RunAsync("version");
         Assert.Equal(0, exit);
         Assert.Matches(@"^kube-recover \d+\.\d+\.\d+ \(commit [0-9a-f]+|unknown\) \.NET 10\.\S+ linux-(x64|arm64)", output);
     }
@@ -23,7 +13,7 @@ public sealed class OptionParsingTests
     [Fact]
     public async Task Version_as_json_is_versioned()
     {
-        var (exit, output, _) = await Run("version", "--json");
+        var (exit, output, _) = await CliRun.RunAsync("version", "--json");
         Assert.Equal(0, exit);
         using var doc = System.Text.Json.JsonDocument.Parse(output);
         Assert.Equal("kube-recover/v1", doc.RootElement.GetProperty("apiVersion").GetString());
@@ -47,24 +37,22 @@ public sealed class OptionParsingTests
     [InlineData("--inventory", "/nonexistent/inventory.yaml", "does not exist")]
     public async Task Bad_option_values_exit_2_naming_what_was_expected(string option, string value, string message)
     {
-        var (exit, output, error) = await Run("version", option, value);
-        Assert.Equal(2, exit);
-        Assert.Contains(message, error);
+        var (_, output, _) = await CliRun.AssertRefusedAsync(message, "version", option, value);
         Assert.Equal("", output);
     }
 
     [Fact]
     public async Task Unknown_verbs_and_options_exit_2()
     {
-        Assert.Equal(2, (await Run("explode")).Exit);
-        Assert.Equal(2, (await Run("version", "--colour")).Exit);
+        Assert.Equal(2, (await CliRun.RunAsync("explode")).Exit);
+        Assert.Equal(2, (await CliRun.RunAsync("version", "--colour")).Exit);
     }
 
     [Fact]
     public async Task Secret_values_in_bad_options_are_not_echoed_when_registered()
     {
         Recovery.Logging.SecretMask.Register("s3cr3t-Pa55word");
-        var (_, _, error) = await Run("version", "--ip", "s3cr3t-Pa55word");
+        var (_, _, error) = await CliRun.RunAsync("version", "--ip", "s3cr3t-Pa55word");
         Assert.DoesNotContain("s3cr3t-Pa55word", error);
     }
 }

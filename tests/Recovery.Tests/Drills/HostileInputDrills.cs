@@ -4,6 +4,7 @@ using Recovery.Cli;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Planning;
+using Recovery.Tests.Cli;
 using static Recovery.Tests.Planning.Cluster;
 
 namespace Recovery.Tests.Drills;
@@ -27,20 +28,9 @@ public sealed class HostileInputDrills : IDisposable
 
     private string M(string text) => text.Replace("{M}", trap.Marker, StringComparison.Ordinal);
 
-    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CliApp.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     private async Task AssertRefused(string expected, params string[] args)
     {
-        var (exit, output, error) = await Run(args);
-        Assert.True(exit == 2, $"exit {exit} for {string.Join(' ', args)}\n{output}\n{error}");
-        Assert.True(error.Contains(expected, StringComparison.Ordinal), $"the message does not name '{expected}':\n{error}");
-        Assert.DoesNotContain("   at ", error);
+        await CliRun.AssertRefusedAsync(expected, args);
         trap.AssertNothingRun();
         Assert.False(Directory.Exists(State), "a refused input created the state directory");
     }
@@ -48,7 +38,7 @@ public sealed class HostileInputDrills : IDisposable
     [Fact]
     public async Task Control_a_valid_inventory_does_reach_the_trap()
     {
-        await Run("diagnose", "-i", trap.Inventory());
+        await CliRun.RunAsync("diagnose", "-i", trap.Inventory());
         Assert.True(trap.Connections > 0, "the trap saw no connection: the hostile drills below would prove nothing");
     }
 
@@ -166,7 +156,7 @@ public sealed class HostileInputDrills : IDisposable
     [Fact]
     public async Task Control_a_valid_backup_does_reach_the_trap()
     {
-        await Run(Restore(trap.Write("backup.json", ValidBackup)));
+        await CliRun.RunAsync(Restore(trap.Write("backup.json", ValidBackup)));
         Assert.True(trap.Connections > 0, "the trap saw no etcd connection: the hostile backup drills would prove nothing");
     }
 

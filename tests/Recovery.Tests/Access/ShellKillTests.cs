@@ -1,0 +1,42 @@
+using Recovery.Access;
+
+namespace Recovery.Tests.Access;
+
+/// <summary>
+/// What every <see cref="INodeShell"/> does with a command that does not end: over its limit it is killed with its
+/// children (exit 124, TimedOut, nothing printed after), and cancelling the call kills it too. Each shell's test class
+/// derives from this and opens its shell (local process, real sshd).
+/// </summary>
+public abstract class ShellKillTests
+{
+    protected abstract Task<INodeShell> OpenAsync();
+
+    /// <summary>A `sleep` long and unique enough to be found by its command line alone, also with other test classes running.</summary>
+    private static string Marker() => $"{Random.Shared.Next(100_000_000, 999_999_999)}";
+
+    [Fact]
+    public async Task Command_over_its_limit_is_killed_with_its_children()
+    {
+        var marker = Marker();
+        await using var shell = await OpenAsync();
+        var result = await shell.RunAsync(ShellCommand.Of("sh", "-c", $"sleep {marker}; echo never"), TimeSpan.FromSeconds(2));
+        Assert.True(result.TimedOut, $"exit {result.ExitCode}");
+        Assert.Equal(124, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        Assert.Equal("", Processes.LiveProcesses($"sleep {marker}"));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_command_kills_it_with_its_children()
+    {
+        var marker = Marker();
+        await using var shell = await OpenAsync();
+        using var cts = new CancellationTokenSource();
+        var run = shell.RunAsync(ShellCommand.Of("sh", "-c", $"sleep {marker}; echo never"), TimeSpan.FromSeconds(600), cts.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Processes.Run("pgrep", "-f", $"sleep {marker}").Exit != 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal("", Processes.LiveProcesses($"sleep {marker}"));
+    }
+}
