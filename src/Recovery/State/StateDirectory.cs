@@ -39,12 +39,7 @@ public sealed class StateDirectory
         {
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             // statvfs's f_bavail * f_frsize: what an unprivileged write can use (root's reserve is not counted on).
-            var free = new DriveInfo(System.IO.Path.GetFullPath(path)).AvailableFreeSpace;
-            if (free < MinimumFreeBytes)
-            {
-                throw new StateDirectoryException($"state directory '{path}' cannot be written: {Size(free)} free on its filesystem, at least {Size(MinimumFreeBytes)} needed " +
-                    "(journal, plan, backups, saved outputs); nothing was changed. Free space or choose another with --state-dir DIR");
-            }
+            if (NotEnoughRoom(path, new DriveInfo(System.IO.Path.GetFullPath(path)).AvailableFreeSpace) is { } message) throw new StateDirectoryException(message);
             var probe = System.IO.Path.Combine(path, ".write-probe");
             using (var stream = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
             {
@@ -59,6 +54,11 @@ public sealed class StateDirectory
         }
         return new StateDirectory(System.IO.Path.GetFullPath(path));
     }
+
+    /// <returns>Why <paramref name="free"/> bytes are too few for a run in <paramref name="path"/>, or null when they are enough.</returns>
+    internal static string? NotEnoughRoom(string path, long free) => free >= MinimumFreeBytes ? null
+        : $"state directory '{path}' cannot be written: {Size(free)} free on its filesystem, at least {Size(MinimumFreeBytes)} needed " +
+          "(journal, plan, backups, saved outputs); nothing was changed. Free space or choose another with --state-dir DIR";
 
     private static string Size(long bytes) => bytes >= 1024 * 1024
         ? $"{bytes / (1024.0 * 1024):0.#} MiB"

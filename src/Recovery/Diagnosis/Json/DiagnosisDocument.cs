@@ -67,7 +67,7 @@ public sealed record KubeProxyDocument(
     int? Pid,
     string? ConfigPath,
     double? SyncPeriodSeconds = null,
-    StopMarkerDocument? StoppedByTool = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] StopMarkerDocument? StoppedByTool = null);
 
 /// <summary>The node's record that an earlier kube-recover run stopped its kube-proxy (/var/lib/kube-recover/stopped/kube-proxy).</summary>
 public sealed record StopMarkerDocument(string? Planned, string? StoppedAt, string? Manager, bool KubeletStopped, string? Unit, string? ContainerId);
