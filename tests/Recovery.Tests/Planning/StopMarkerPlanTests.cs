@@ -112,6 +112,14 @@ public sealed class StopMarkerPlanTests
     }
 
     [Fact]
+    public void A_marker_that_appears_after_planning_is_drift_for_a_saved_plan()
+    {
+        var without = Node2Stopped().Select(f => f with { KubeProxy = f.KubeProxy with { StoppedBy = null } }).ToList();
+        Assert.NotEqual(FactsFingerprint.Of(without), FactsFingerprint.Of(Node2Stopped()));
+        Assert.Equal(FactsFingerprint.Of(SeedFacts()), FactsFingerprint.Of(SeedFacts()));
+    }
+
+    [Fact]
     public void Diagnose_reports_a_kube_proxy_the_tool_stopped()
     {
         var findings = Diagnoser.Diagnose(Seed(), Node2Stopped(), [], []);
