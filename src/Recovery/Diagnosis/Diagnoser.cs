@@ -90,6 +90,14 @@ public static class Diagnoser
         }
         foreach (var f in ordered)
         {
+            if (f.KubeProxy.StoppedBy is not { } marker) continue;
+            notices.Add(new Notice(NoticeKind.StoppedByTool, f.NodeName, f.KubeProxy.Running
+                ? $"{f.NodeName} keeps {StopMarker.FilePath} (an earlier kube-recover run, at {marker.When}), but its kube-proxy runs: the marker is stale"
+                : $"kube-proxy on {f.NodeName} was stopped by an earlier kube-recover run at {marker.When} ({StopMarker.FilePath}): recover starts it again after the Service fix"
+                  + (marker.KubeletStopped && !f.KubeletRunning ? ", with kubelet" : "")));
+        }
+        foreach (var f in ordered)
+        {
             notices.AddRange(f.Notes.Select(n => new Notice(NoticeKind.ProbeNote, f.NodeName, n)));
         }
 

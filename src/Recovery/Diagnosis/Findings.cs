@@ -66,6 +66,9 @@ public enum NoticeKind
 
     /// <summary>No API server answered kubectl: the claiming Services are unknown (etcd can still tell).</summary>
     ClaimsUnknown,
+
+    /// <summary>A node keeps the record that an earlier kube-recover run stopped its kube-proxy: the next recover starts it.</summary>
+    StoppedByTool,
 }
 
 public sealed record Notice(NoticeKind Kind, string? Node, string Message);

@@ -51,6 +51,7 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
             Pid = p.Pid,
             ConfigPath = p.ConfigPath,
             SyncPeriod = p.SyncPeriodSeconds is { } s and > 0 and <= 3600 ? TimeSpan.FromSeconds(s) : null,
+            StoppedBy = p.StoppedByTool is { } m ? Marker(m) : null,
         };
         return new NodeFacts(
             name,
@@ -66,6 +67,19 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
             Notes = n.Notes,
             LocalRoutes = (n.LocalRoutes ?? []).Select(r => new LocalRoute(Word(r.Type), Destination(r.Destination), Interface(r.Device), r.Source is null ? null : Address(r.Source, "local route source"))).ToList(),
         };
+    }
+
+    /// <summary>Through the marker's own parser: the same checks as when it was read on the node.</summary>
+    private static StopMarker Marker(StopMarkerDocument m)
+    {
+        var lines = new List<string> { StopMarker.Header };
+        if (m.Planned is not null) lines.Add($"planned: {m.Planned}");
+        if (m.StoppedAt is not null) lines.Add($"stopped-at: {m.StoppedAt}");
+        if (m.Manager is not null) lines.Add($"manager: {m.Manager}");
+        if (m.KubeletStopped) lines.Add("kubelet: stopped");
+        if (m.Unit is not null) lines.Add($"unit: {m.Unit}");
+        if (m.ContainerId is not null) lines.Add($"container: {m.ContainerId}");
+        return StopMarker.Parse(string.Join('\n', lines.Select(l => l.ReplaceLineEndings(" "))))!;
     }
 
     private static KubeProxyManager? Manager(string name) => name switch

@@ -18,10 +18,12 @@ public sealed class Journal : IDisposable
     public const string PlanFileName = "plan.json";
     public const int MaxOutput = 4096;
 
-    private readonly FileStream stream;
+    private readonly Stream stream;
     private readonly Lock gate = new();
+    // The file ended in a line torn by a crash: the first record starts on a new line, so the torn one cannot swallow it.
+    private bool tornTail;
 
-    private Journal(string stateDir, IReadOnlyList<JournalRecord> earlier)
+    private Journal(string stateDir, IReadOnlyList<JournalRecord> earlier, Stream? stream = null)
     {
         StateDir = stateDir;
         Run = $"run-{earlier.Select(r => r.Run).Distinct().Count() + 1}";
@@ -30,7 +32,14 @@ public sealed class Journal : IDisposable
         var finished = earlier.Where(r => r.Event == JournalRecord.StepResult).Select(r => r.Step).ToHashSet(StringComparer.Ordinal);
         UnfinishedBefore = earlier.Where(r => r.Event == JournalRecord.StepStart && !finished.Contains(r.Step) && !DoneBefore.Contains(r.Step!))
             .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
-        stream = new FileStream(Path.Combine(stateDir, JournalFileName), StateFile.WriteOptions(FileMode.Append));
+        var path = Path.Combine(stateDir, JournalFileName);
+        this.stream = stream ?? new FileStream(path, StateFile.WriteOptions(FileMode.Append));
+        tornTail = stream is null && this.stream.Length > 0 && LastByte(path) != (byte)'\n';
+    }
+
+    /// <summary>A journal over <paramref name="stream"/> (tests: a device that fills up partway through a run).</summary>
+    internal Journal(string stateDir, Stream stream) : this(stateDir, [], stream)
+    {
     }
 
     public string StateDir { get; }
@@ -112,19 +121,30 @@ public sealed class Journal : IDisposable
         var line = JsonSerializer.SerializeToUtf8Bytes(trimmed, JournalJsonContext.Default.JournalRecord);
         lock (gate)
         {
-            // A line torn by an earlier crash must not swallow this record.
-            if (stream.Length > 0 && LastByte() != (byte)'\n') stream.WriteByte((byte)'\n');
+            if (tornTail) stream.WriteByte((byte)'\n');
+            tornTail = false;
             stream.Write(line);
             stream.WriteByte((byte)'\n');
-            stream.Flush(flushToDisk: true);
+            if (stream is FileStream file) file.Flush(flushToDisk: true);
+            else stream.Flush();
         }
     }
 
-    public void Dispose() => stream.Dispose();
-
-    private byte LastByte()
+    public void Dispose()
     {
-        using var reader = new FileStream(stream.Name, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        try
+        {
+            stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // A write that already failed (a full disk) was reported by Append; its buffer cannot be saved now.
+        }
+    }
+
+    private static byte LastByte(string path)
+    {
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         reader.Seek(-1, SeekOrigin.End);
         return (byte)reader.ReadByte();
     }

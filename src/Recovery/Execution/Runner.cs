@@ -50,6 +50,9 @@ public sealed class Runner
         // Deferred steps of nodes that have not answered yet, in plan order, with their phase.
         private readonly ConcurrentDictionary<string, List<(PhaseKind Phase, Step Step)>> backlog = new(StringComparer.Ordinal);
         private readonly List<string> manual = [];
+        // Set when the journal could not take a record: from then on no step starts anywhere (write-ahead: a step
+        // whose start cannot be recorded must not act, or a resume could not know it acted).
+        private volatile string? journalLost;
 
         public async Task<RunResult> RunAsync()
         {
@@ -66,6 +69,7 @@ public sealed class Runner
             var fixFailed = false;
             foreach (var phase in plan.Phases)
             {
+                if (journalLost is { } lost) stopped ??= $"the journal could not be written ({lost}): no step was started after that; free space, then continue with --resume {journal.StateDir}";
                 if (stopped is not null || cancel.IsCancellationRequested || phase.Kind == PhaseKind.Restore && fixFailed)
                 {
                     var status = cancel.IsCancellationRequested ? StepStatus.Interrupted : StepStatus.NotRun;
@@ -86,6 +90,7 @@ public sealed class Runner
                     }
                 }
             }
+            if (journalLost is { } lostLate) stopped ??= $"the journal could not be written ({lostLate}): no step was started after that; free space, then continue with --resume {journal.StateDir}";
             if (stopped is null && !cancel.IsCancellationRequested)
             {
                 await RunLateNodesAsync().ConfigureAwait(false);
@@ -105,14 +110,14 @@ public sealed class Runner
                 : RunResult.Success;
             if (cancel.IsCancellationRequested)
             {
-                journal.Append(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.Interrupted, Detail: "Ctrl-C: stopped after the step in progress"));
+                TryAppend(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.Interrupted, Detail: "Ctrl-C: stopped after the step in progress"));
                 stopped ??= "interrupted";
             }
             else if (exit != RunResult.Success)
             {
                 stopped ??= "some nodes never answered: their steps are deferred";
             }
-            journal.Append(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.RunEnd, ExitCode: exit, Detail: stopped));
+            TryAppend(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.RunEnd, ExitCode: exit, Detail: stopped));
             return new RunResult(ordered, exit, stopped, manual);
         }
 
@@ -170,10 +175,10 @@ public sealed class Runner
             var blocked = false;
             foreach (var (p, step) in queue)
             {
-                if (blocked || cancel.IsCancellationRequested)
+                if (blocked || cancel.IsCancellationRequested || journalLost is not null)
                 {
                     Record(p, step, cancel.IsCancellationRequested ? StepStatus.Interrupted : StepStatus.NotRun, TimeSpan.Zero,
-                        cancel.IsCancellationRequested ? "interrupted" : "an earlier step on this node failed");
+                        cancel.IsCancellationRequested ? "interrupted" : journalLost is not null ? "not started: the journal cannot be written" : "an earlier step on this node failed");
                     continue;
                 }
                 var outcome = await ExecuteAsync(p, step, shell).ConfigureAwait(false);
@@ -221,8 +226,12 @@ public sealed class Runner
             {
                 return Record(phase, step, StepStatus.Skipped, TimeSpan.Zero, "done in an earlier run (journal)");
             }
-            journal.Append(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.StepStart, phase, step.Id, step.Node,
-                Detail: journal.UnfinishedBefore.Contains(step.Id) ? "started before but never finished: checking its postcondition first" : null));
+            // Write-ahead: the start is on disk before the step does anything; if it cannot be, the step does nothing.
+            if (!TryAppend(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.StepStart, phase, step.Id, step.Node,
+                Detail: journal.UnfinishedBefore.Contains(step.Id) ? "started before but never finished: checking its postcondition first" : null)))
+            {
+                return Record(phase, step, StepStatus.NotRun, TimeSpan.Zero, $"not started: the journal could not record its start ({journalLost})");
+            }
             progress?.Report(new StepEvent(phase, step.Node, step.Id, step.What, null, TimeSpan.Zero, null));
             var clock = Stopwatch.StartNew();
             CommandResult? last = null;
@@ -390,11 +399,28 @@ public sealed class Runner
             outcomes[step.Id] = outcome;
             if (status is not (StepStatus.NotRun or StepStatus.Deferred) || journal.DoneBefore.Contains(step.Id))
             {
-                journal.Append(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.StepResult, phase, step.Id, step.Node, status,
+                // A lost result is safe (resume re-checks a step without one); the run stops at the next step.
+                TryAppend(new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.StepResult, phase, step.Id, step.Node, status,
                     result?.ExitCode, result?.StdOut, result?.StdErr, (long)elapsed.TotalMilliseconds, detail));
             }
             progress?.Report(new StepEvent(phase, step.Node, step.Id, step.What, status, elapsed, detail));
             return outcome;
+        }
+
+        /// <returns>false when the journal could not take the record (then, and once it has failed before: nothing more is written).</returns>
+        private bool TryAppend(JournalRecord record)
+        {
+            if (journalLost is not null) return false;
+            try
+            {
+                journal.Append(record);
+                return true;
+            }
+            catch (IOException e)
+            {
+                journalLost ??= $"{Path.Combine(journal.StateDir, Journal.JournalFileName)}: {e.Message}";
+                return false;
+            }
         }
 
         private static string FirstLine(CommandResult r)

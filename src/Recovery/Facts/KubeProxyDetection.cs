@@ -10,7 +10,11 @@ public sealed record KubeProxyEvidence(
     IReadOnlyList<ProcessRow> Processes,
     IReadOnlySet<string> ExistingFiles,
     IReadOnlyList<ContainerRow> DockerContainers,
-    IReadOnlyList<ContainerRow> CriContainers);
+    IReadOnlyList<ContainerRow> CriContainers)
+{
+    /// <summary>The node's record of a kube-proxy an earlier kube-recover run stopped, when it has one.</summary>
+    public StopMarker? Marker { get; init; }
+}
 
 /// <summary>
 /// Decides how kube-proxy is run on a node, in this order: the inventory's override; a systemd unit
@@ -25,6 +29,18 @@ public static class KubeProxyDetection
         [KubeProxyManager.Systemd, KubeProxyManager.K3s, KubeProxyManager.StaticPod, KubeProxyManager.Docker, KubeProxyManager.Containerd];
 
     public static KubeProxyFacts Decide(KubeProxyEvidence e)
+    {
+        var facts = DecideManager(e);
+        if (e.Marker is not { } marker) return facts;
+        // A stopped DaemonSet container is not listed by `docker ps` / `crictl ps`: the marker says which one it was.
+        if (facts.Manager is null && !facts.Running && marker is { Manager: KubeProxyManager.Docker or KubeProxyManager.Containerd, ContainerId: { } id })
+        {
+            facts = new KubeProxyFacts(marker.Manager, false, UnknownMode, ContainerId: id);
+        }
+        return facts with { StoppedBy = marker };
+    }
+
+    private static KubeProxyFacts DecideManager(KubeProxyEvidence e)
     {
         var process = ProcessTable.FindKubeProxy(e.Processes);
         if (e.Override is { } spec)

@@ -34,5 +34,10 @@ public sealed record KubeProxyFacts(
     /// <summary>Its static pod manifest is where kube-recover sets it aside: an earlier run stopped it and owes it a start.</summary>
     public bool SetAsideByTool { get; init; }
 
+    /// <summary>The node's record that an earlier kube-recover run stopped kube-proxy (<see cref="StopMarker"/>): owed a start.</summary>
+    public StopMarker? StoppedBy { get; init; }
+
+    public bool StoppedByTool => StoppedBy is not null;
+
     public bool IsIpvs => Mode == "ipvs";
 }

@@ -52,9 +52,10 @@ public sealed class NodeProbe(ClusterInventory inventory)
         var docker = Run(ProbeCommands.DockerKubeProxy);
         var crictl = Run(ProbeCommands.CrictlKubeProxy);
         var proxyMode = Run(ProbeCommands.ProxyMode);
+        var marker = Run(ProbeCommands.StopMarker);
         var reach = ReachTargets().Select(t => CheckReachAsync(Run, t)).ToList();
 
-        await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode).ConfigureAwait(false);
+        await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode, marker).ConfigureAwait(false);
         var reachResults = await Task.WhenAll(reach).ConfigureAwait(false);
 
         var (hostname, machineId) = ParseIdentity(await identity, notes);
@@ -69,7 +70,7 @@ public sealed class NodeProbe(ClusterInventory inventory)
         var criRows = installed.Contains("crictl") ? ParseOr(await crictl, "crictl ps", ContainerTable.ParseCrictl, [], notes) : [];
 
         var kubeProxy = KubeProxyDetection.Decide(new KubeProxyEvidence(
-            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows));
+            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows) { Marker = ReadMarker(await marker, notes) });
         kubeProxy = await WithModeAsync(Run, kubeProxy, await proxyMode, processList, unitList, existing, notes).ConfigureAwait(false);
 
         var kubelet = unitList.FirstOrDefault(u => u.Id == "kubelet.service" && u.Exists) is { } kubeletUnit
@@ -164,6 +165,15 @@ public sealed class NodeProbe(ClusterInventory inventory)
         if (flagMode is not null) return facts with { Mode = flagMode, ModeSource = "--proxy-mode", ConfigPath = configPath, SyncPeriod = flagSync };
         if (facts.Manager is not null || facts.Running) notes.Add("kube-proxy mode: /proxyMode did not answer and no config file or flag says it");
         return facts with { ConfigPath = configPath, SyncPeriod = flagSync };
+    }
+
+    /// <summary>No file (cat's exit 1) is the normal case; a file that is not a marker is a note, never a reason to start anything.</summary>
+    private static StopMarker? ReadMarker(CommandResult result, List<string> notes)
+    {
+        if (!result.Succeeded) return null;
+        var marker = StopMarker.Parse(result.StdOut);
+        if (marker is null) notes.Add($"{StopMarker.FilePath} exists but is not a kube-recover stop marker: ignored");
+        return marker;
     }
 
     private static (string Hostname, string MachineId) ParseIdentity(CommandResult result, List<string> notes)

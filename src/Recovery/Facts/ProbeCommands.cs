@@ -67,6 +67,9 @@ public static class ProbeCommands
         .Then(ShellCommand.Of("command", "-v", "crictl"))
         .Then(ShellCommand.Of("command", "-v", "curl"));
 
+    /// <summary>The record of a kube-proxy an earlier kube-recover run stopped (<see cref="Facts.StopMarker"/>); exit 1 when there is none.</summary>
+    public static ShellCommand StopMarker { get; } = ShellCommand.Of("cat", Facts.StopMarker.FilePath);
+
     public static ShellCommand DockerKubeProxy { get; } = ShellCommand.Of("docker", "ps", "--filter", "name=k8s_kube-proxy");
 
     public static ShellCommand CrictlKubeProxy { get; } = ShellCommand.Of("crictl", "ps", "--name", "kube-proxy");

@@ -64,58 +64,85 @@ public sealed record KubeProxyControl(
         }
     }
 
-    /// <summary>Contain steps, in order, for the node.</summary>
-    public IEnumerable<Step> ContainSteps(string node, bool deferred)
+    /// <summary>
+    /// Contain steps, in order, for the node. Each stop first writes the node's <see cref="Facts.StopMarker"/> (durably),
+    /// then stops: a kill between the two leaves a marker for a kube-proxy still running (harmless: the next run stops
+    /// and starts it), never a kube-proxy stopped without its record.
+    /// </summary>
+    /// <param name="planned">The plan's creation time, written into the marker.</param>
+    public IEnumerable<Step> ContainSteps(string node, bool deferred, DateTimeOffset planned)
     {
         var id = $"contain/{node}";
         var budget = TimeSpan.FromSeconds(30);
+        var mark = StopMarkerCommands.Write(Facts.StopMarker.Lines(planned, Manager, StopKubelet, Unit, ContainerId, StartCommand().Render()));
+        var unmark = StopMarkerCommands.Remove();
         if (StopKubelet)
         {
-            yield return new Step($"{id}/stop-kubelet", node, "Stop kubelet, so it does not restart the kube-proxy container",
-                new RunCommands([ShellCommand.Of("systemctl", "stop", "kubelet")]),
+            yield return new Step($"{id}/stop-kubelet", node, $"Record the stop in {Facts.StopMarker.FilePath}, then stop kubelet, so it does not restart the kube-proxy container",
+                new RunCommands([mark, ShellCommand.Of("systemctl", "stop", "kubelet")]),
                 Check: Probes.UnitInactive("kubelet"), Verify: Verification.Within(Probes.UnitInactive("kubelet"), budget),
                 Undo: ShellCommand.Of("systemctl", "start", "kubelet"), Deferred: deferred);
         }
+        var record = $"Record the stop in {Facts.StopMarker.FilePath}, then ";
         yield return Manager switch
         {
-            KubeProxyManager.Systemd or KubeProxyManager.K3s => new Step($"{id}/stop-kube-proxy", node, $"Stop the systemd unit {Unit}",
-                new RunCommands([ShellCommand.Of("systemctl", "stop", Unit!)]),
+            KubeProxyManager.Systemd or KubeProxyManager.K3s => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the systemd unit {Unit}",
+                new RunCommands([mark, ShellCommand.Of("systemctl", "stop", Unit!)]),
                 Check: Probes.UnitInactive(Unit!), Verify: Verification.Within(Probes.UnitInactive(Unit!), budget),
-                Undo: ShellCommand.Of("systemctl", "start", Unit!), Deferred: deferred),
-            KubeProxyManager.StaticPod => new Step($"{id}/stop-kube-proxy", node, $"Move the static pod manifest {ManifestPath} aside to {AsidePath}, so kubelet stops kube-proxy",
-                new RunCommands([ShellCommand.Of("mkdir", "-p", AsideDirectory), ShellCommand.Of("mv", ManifestPath!, AsidePath)]),
+                Undo: ShellCommand.Of("systemctl", "start", Unit!).AndThen(unmark), Deferred: deferred),
+            KubeProxyManager.StaticPod => new Step($"{id}/stop-kube-proxy", node, $"{record}move the static pod manifest {ManifestPath} aside to {AsidePath}, so kubelet stops kube-proxy",
+                new RunCommands([mark, ShellCommand.Of("mkdir", "-p", AsideDirectory), ShellCommand.Of("mv", ManifestPath!, AsidePath)]),
                 Check: ManifestAside(), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(90)),
-                Undo: ShellCommand.Of("mv", AsidePath, ManifestPath!), Deferred: deferred),
-            KubeProxyManager.Docker => new Step($"{id}/stop-kube-proxy", node, $"Stop the kube-proxy container {Short(ContainerId!)} (docker)",
-                new RunCommands([ShellCommand.Of("docker", "stop", ContainerId!)]),
+                Undo: ShellCommand.Of("mv", AsidePath, ManifestPath!).AndThen(unmark), Deferred: deferred),
+            KubeProxyManager.Docker => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the kube-proxy container {Short(ContainerId!)} (docker)",
+                new RunCommands([mark, ShellCommand.Of("docker", "stop", ContainerId!)]),
                 Check: ContainerStopped(), Verify: Verification.Within(ContainerStopped(), budget),
-                Undo: ShellCommand.Of("docker", "start", ContainerId!), Deferred: deferred),
-            KubeProxyManager.Containerd => new Step($"{id}/stop-kube-proxy", node, $"Stop the kube-proxy container {Short(ContainerId!)} (crictl)",
-                new RunCommands([ShellCommand.Of("crictl", "stop", ContainerId!)]),
+                Undo: ShellCommand.Of("docker", "start", ContainerId!).AndThen(unmark), Deferred: deferred),
+            KubeProxyManager.Containerd => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the kube-proxy container {Short(ContainerId!)} (crictl)",
+                new RunCommands([mark, ShellCommand.Of("crictl", "stop", ContainerId!)]),
                 Check: ContainerStopped(), Verify: Verification.Within(ContainerStopped(), budget),
-                Undo: ShellCommand.Of("crictl", "start", ContainerId!), Deferred: deferred),
-            _ => new Step($"{id}/stop-kube-proxy", node, "Stop kube-proxy with the inventory's stop command",
-                new RunCommands([ShellCommand.Of(CustomStop!)]),
+                Undo: ShellCommand.Of("crictl", "start", ContainerId!).AndThen(unmark), Deferred: deferred),
+            _ => new Step($"{id}/stop-kube-proxy", node, $"{record}stop kube-proxy with the inventory's stop command",
+                new RunCommands([mark, ShellCommand.Of(CustomStop!)]),
                 Check: Probes.ProxySilent(), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(60)),
-                Undo: ShellCommand.Of(CustomStart!), Deferred: deferred),
+                Undo: ShellCommand.Of(CustomStart!).AndThen(unmark), Deferred: deferred),
         };
     }
 
-    /// <summary>Restore steps: start exactly what <see cref="ContainSteps"/> stopped.</summary>
+    /// <summary>What starts kube-proxy again (kubelet, for a DaemonSet container whose kubelet was stopped).</summary>
+    private ShellCommand StartCommand() => StopKubelet ? ShellCommand.Of("systemctl", "start", "kubelet") : Manager switch
+    {
+        KubeProxyManager.Systemd or KubeProxyManager.K3s => ShellCommand.Of("systemctl", "start", Unit!),
+        KubeProxyManager.StaticPod => ShellCommand.Of("mv", AsidePath, ManifestPath!),
+        KubeProxyManager.Docker => ShellCommand.Of("docker", "start", ContainerId!),
+        KubeProxyManager.Containerd => ShellCommand.Of("crictl", "start", ContainerId!),
+        _ => ShellCommand.Of(CustomStart!),
+    };
+
+    /// <summary>
+    /// Restore steps: start exactly what <see cref="ContainSteps"/> stopped, then remove the node's stop marker. A step
+    /// of its own after the start (which verifies kube-proxy runs): a failed start keeps the marker, so the next run still owes it.
+    /// </summary>
     public IEnumerable<Step> RestoreSteps(string node, bool deferred)
+    {
+        yield return StartStep(node, deferred);
+        yield return new Step($"restore/{node}/clear-stop-marker", node, $"Remove {Facts.StopMarker.FilePath}: kube-proxy runs again",
+            new RunCommands([StopMarkerCommands.Remove()]), Check: StopMarkerCommands.Absent(), Deferred: deferred);
+    }
+
+    private Step StartStep(string node, bool deferred)
     {
         var id = $"restore/{node}";
         var slow = TimeSpan.FromSeconds(120);
         if (StopKubelet)
         {
             // kubelet finds the pod's container stopped and starts a new one: that is what restores kube-proxy.
-            yield return new Step($"{id}/start-kubelet", node, "Start kubelet again; it restarts the kube-proxy pod",
+            return new Step($"{id}/start-kubelet", node, "Start kubelet again; it restarts the kube-proxy pod",
                 new RunCommands([ShellCommand.Of("systemctl", "start", "kubelet")]),
                 Check: Probes.UnitActive("kubelet"), Verify: Verification.Within(Probes.ProxyAnswers(), slow),
                 Undo: ShellCommand.Of("systemctl", "stop", "kubelet"), Deferred: deferred);
-            yield break;
         }
-        yield return Manager switch
+        return Manager switch
         {
             KubeProxyManager.Systemd or KubeProxyManager.K3s => new Step($"{id}/start-kube-proxy", node, $"Start the systemd unit {Unit}",
                 new RunCommands([ShellCommand.Of("systemctl", "start", Unit!)]),

@@ -104,6 +104,7 @@ public static partial class PlanValidator
     private static bool IsKnownShape(IReadOnlyList<string> a, Node node)
     {
         if (node.KubeProxy is { Manager: KubeProxyManager.Custom } spec && (Same(a, spec.Stop) || Same(a, spec.Start))) return true;
+        if (StopMarkerCommands.IsWrite(a) || StopMarkerCommands.IsRemove(a)) return true;
         var rest = string.Join(' ', a.Skip(1));
         return a[0] switch
         {

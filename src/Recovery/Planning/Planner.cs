@@ -38,12 +38,15 @@ public static class Planner
         var fingerprint = FactsFingerprint.Of(facts);
         var earlier = new HashSet<string>(stoppedEarlier ?? [], StringComparer.Ordinal);
         // What ran before the tool stopped it counts as running: planned to stop (its check skips) and to start again.
+        // The node's own stop marker says the same for any earlier run, also one killed before it could journal.
+        var restartOwed = facts.Where(f => earlier.Contains($"contain/{f.NodeName}/stop-kube-proxy") || f.KubeProxy.SetAsideByTool
+                || f.KubeProxy.StoppedBy is { } m && (!f.KubeProxy.Running || m.KubeletStopped && !f.KubeletRunning))
+            .Select(f => f.NodeName).ToHashSet(StringComparer.Ordinal);
         var byName = facts.Select(f => f with
         {
-            KubeProxy = f.KubeProxy with { Running = f.KubeProxy.Running || f.KubeProxy.SetAsideByTool || earlier.Contains($"contain/{f.NodeName}/stop-kube-proxy") },
-            KubeletRunning = f.KubeletRunning || earlier.Contains($"contain/{f.NodeName}/stop-kubelet"),
+            KubeProxy = f.KubeProxy with { Running = f.KubeProxy.Running || restartOwed.Contains(f.NodeName) },
+            KubeletRunning = f.KubeletRunning || earlier.Contains($"contain/{f.NodeName}/stop-kubelet") || f.KubeProxy.StoppedBy is { KubeletStopped: true },
         }).ToDictionary(f => f.NodeName, StringComparer.Ordinal);
-        var restartOwed = byName.Keys.Where(n => earlier.Contains($"contain/{n}/stop-kube-proxy") || byName[n].KubeProxy.SetAsideByTool).ToList();
         // Local node first, then the inventory's order: the order every phase lists its nodes in.
         var nodes = inventory.Nodes.OrderBy(n => n.Name == localNode ? 0 : 1).ToList();
         var notes = new List<string>();
@@ -65,6 +68,10 @@ public static class Planner
             foreach (var n in nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.KubeProxy is { Manager: not null, Running: false }))
             {
                 notes.Add($"kube-proxy is installed on {n.Name} but not running, and this tool did not stop it; this plan does not start it.");
+            }
+            foreach (var n in nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.KubeProxy.StoppedBy is not null))
+            {
+                notes.Add($"{n.Name} keeps {StopMarker.FilePath} from an earlier run, but its kube-proxy runs: the marker is stale; remove it with: {StopMarkerCommands.Remove().Render()}");
             }
             return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, [], notes, warnings);
         }
@@ -111,7 +118,7 @@ public static class Planner
             new(PhaseKind.Preflight, "Save each node's addresses and local routes before changing them",
                 nodes.Where(n => !Deferred(n)).SelectMany(PreflightSteps).ToList()),
             new(PhaseKind.Contain, "Stop kube-proxy on every node where it runs",
-                nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].ContainSteps(n.Name, Deferred(n))).ToList(), localNode),
+                nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].ContainSteps(n.Name, Deferred(n), created)).ToList(), localNode),
             new(PhaseKind.Unbind, $"Remove the hijacked addresses from {NodeFacts.IpvsInterface}",
                 nodes.Where(n => !blocked.Contains(n.Name)).SelectMany(n => UnbindSteps(n, byName.GetValueOrDefault(n.Name), holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
             new(PhaseKind.VerifyReach, "Check every node reaches every control-plane node again",
@@ -132,7 +139,10 @@ public static class Planner
         }
         if (restartOwed.Count > 0)
         {
-            notes.Add($"kube-proxy was stopped by an earlier run on {string.Join(", ", restartOwed)}: this plan starts it again after the Service fix.");
+            var owed = nodes.Where(n => restartOwed.Contains(n.Name)).Select(n => byName[n.Name].KubeProxy.StoppedBy is { } m
+                ? $"{n.Name} (stopped by an earlier kube-recover run at {m.When}, recorded in {StopMarker.FilePath})"
+                : n.Name);
+            notes.Add($"kube-proxy was stopped by an earlier run on {string.Join(", ", owed)}: this plan starts it again after the Service fix.");
         }
         return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, phases, notes, warnings);
     }

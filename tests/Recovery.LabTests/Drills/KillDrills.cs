@@ -37,21 +37,26 @@ public sealed class KillDrills(DrillsLab lab)
     public async Task Kill_9_in_a_phase_then_a_second_full_recover_ends_healthy(string phase)
     {
         lab.EnsureReady();
-        // Known gap (drill run 2026-11-25, kill in Unbind): the second run exits 0 with the address gone and the Service
-        // deleted, but node2's kube-proxy, stopped by the killed run, stays stopped: a new run cannot tell a kube-proxy
-        // it stopped itself from one stopped on purpose. `--resume DIR` (the theory above) is the way that finishes.
-        Skip.If(Environment.GetEnvironmentVariable("KUBE_RECOVER_DRILL_KNOWN_GAPS") != "1",
-            "second full recover after a kill leaves the kube-proxy the killed run stopped stopped (known gap; set KUBE_RECOVER_DRILL_KNOWN_GAPS=1 to run)");
+        // The second run knows nothing of the first one's state directory: only each node's stop marker
+        // (/var/lib/kube-recover/stopped/kube-proxy, written before the stop) tells it which kube-proxy it owes a start.
         await Drill.BreakAsync(lab);
         var node1 = lab.Env.Address("node1");
         var state = Drill.StateDir(lab, "kill-rerun-" + phase);
         await Drill.KillAtPhaseAsync(lab, "node2", state, phase, ["-i", lab.Env.Inventory]);
 
+        var marked = await lab.BashAsync("node2", "cat /var/lib/kube-recover/stopped/kube-proxy");
+        Assert.True(marked.Succeeded, $"the killed run left no stop marker on node2: {marked.StdErr}");
+
         var again = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state + "-again");
         Assert.True(again.ExitCode == 0, Drill.Report(again));
+        Assert.Contains("stopped by an earlier kube-recover run at", again.StdOut);
         await RecoveredCluster.AssertHealthyAsync(lab, node1);
         await Drill.AssertServiceGoneAsync(lab);
         Drill.AssertServiceSaved(node1.ToString(), state, state + "-again");
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
+        foreach (var node in lab.Env.Nodes)
+        {
+            Assert.False((await lab.BashAsync(node, "test -e /var/lib/kube-recover/stopped/kube-proxy")).Succeeded, $"{node} still keeps its stop marker");
+        }
     }
 }

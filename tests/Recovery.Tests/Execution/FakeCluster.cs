@@ -25,6 +25,9 @@ internal sealed class FakeCluster
         public bool ProxyRunning { get; set; } = true;
         public bool KubeletRunning { get; set; } = true;
         public bool OwnRouteMissing { get; set; }
+
+        /// <summary>The lines of /var/lib/kube-recover/stopped/kube-proxy (without the node's stopped-at), null when absent.</summary>
+        public IReadOnlyList<string>? StopMarker { get; set; }
     }
 
     public sealed record Service(string Namespace, string Name, List<string> ExternalIPs, string? IngressIP = null);
@@ -91,7 +94,7 @@ internal sealed class FakeCluster
             var copy = new FakeCluster { clock = clock };
             foreach (var (name, n) in Nodes)
             {
-                var c = new NodeState { Name = n.Name, Address = n.Address, ProxyRunning = n.ProxyRunning, KubeletRunning = n.KubeletRunning, OwnRouteMissing = n.OwnRouteMissing };
+                var c = new NodeState { Name = n.Name, Address = n.Address, ProxyRunning = n.ProxyRunning, KubeletRunning = n.KubeletRunning, OwnRouteMissing = n.OwnRouteMissing, StopMarker = n.StopMarker };
                 c.Ipvs.UnionWith(n.Ipvs);
                 copy.Nodes[name] = c;
             }
@@ -156,6 +159,15 @@ internal sealed class FakeCluster
                 else if (a[2] is "kube-proxy" or "kube-proxy.service") StartOrStopProxy(n, start);
                 else return Exit(5, "", $"Unit {a[2]} not loaded.");
                 return Exit(0);
+            case "sh" when a.Count > 5 && a[1] == "-c" && a[4] == Recovery.Facts.StopMarker.FilePath:
+                n.StopMarker = a.Skip(5).ToList();
+                return Exit(0);
+            case "rm" when line == $"rm -f {Recovery.Facts.StopMarker.FilePath}":
+                if (n.StopMarker is not null && !n.ProxyRunning) Violations.Add($"{n.Name}: stop marker removed while kube-proxy is stopped");
+                n.StopMarker = null;
+                return Exit(0);
+            case "test" when line == $"test ! -e {Recovery.Facts.StopMarker.FilePath}":
+                return Exit(n.StopMarker is null ? 0 : 1);
             case "curl":
                 return n.ProxyRunning ? Exit(0, "ipvs") : Exit(7, "", "Failed to connect");
             case "command":
@@ -253,6 +265,7 @@ internal sealed class FakeCluster
 
     private void StartOrStopProxy(NodeState n, bool start)
     {
+        if (!start && n.StopMarker is null) Violations.Add($"{n.Name}: kube-proxy stopped before its stop marker was written");
         n.ProxyRunning = start;
         if (!start) return;
         foreach (var claimed in Claimed)

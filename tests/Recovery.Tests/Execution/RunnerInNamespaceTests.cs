@@ -34,7 +34,7 @@ public sealed class RunnerInNamespaceTests : IDisposable
         var namespaces = new Dictionary<string, string> { ["node1"] = lab.Node1, ["node2"] = lab.Node2 };
         var units = new Dictionary<string, string> { ["node1"] = lab.Units("node1"), ["node2"] = lab.Units("node2") };
         Task<INodeShell> Connect(Node node, CancellationToken _) =>
-            Task.FromResult<INodeShell>(new NamespaceShell(node, namespaces[node.Name], lab.StandIns, units[node.Name]));
+            Task.FromResult<INodeShell>(new NamespaceShell(node, namespaces[node.Name], lab, units[node.Name]));
 
         RunResult first;
         using (var journal = Journal.Start(stateDir, plan))
@@ -54,6 +54,13 @@ public sealed class RunnerInNamespaceTests : IDisposable
         Assert.DoesNotContain("local", Must("ip", "-n", lab.Node2, "route", "get", "10.0.0.211"), StringComparison.Ordinal);
         Assert.Contains("local 10.0.0.211 dev eth0", Must("ip", "-n", lab.Node1, "route", "show", "table", "local"), StringComparison.Ordinal);
         Assert.Contains("kube-ipvs0", File.ReadAllText(Path.Combine(stateDir, "node2.addresses.before.txt")), StringComparison.Ordinal);
+        // Contain recorded each stop on its node, by the real script (sh, date, sync, mv): a later run owes both a start.
+        foreach (var node in namespaces.Keys)
+        {
+            var marker = Recovery.Facts.StopMarker.Parse(File.ReadAllText(Path.Combine(lab.VarDir(node), "stopped", "kube-proxy")));
+            Assert.True(marker is { Manager: KubeProxyManager.Systemd, Unit: not null, StoppedAt: not null }, node);
+            Assert.Empty(Directory.GetFiles(Path.Combine(lab.VarDir(node), "stopped"), "*.tmp"));
+        }
 
         // A fresh run of the same plan (new state directory): every mutating step finds its postcondition holding.
         var again = Path.Combine(stateDir, "again");
@@ -66,16 +73,16 @@ public sealed class RunnerInNamespaceTests : IDisposable
     }
 
     /// <summary>Runs each command as `ip netns exec NS timeout N bash -c 'COMMAND'` with the systemctl stand-in first on PATH.</summary>
-    private sealed class NamespaceShell(Node node, string ns, string standIns, string units) : INodeShell
+    private sealed class NamespaceShell(Node node, string ns, TwoNodeNamespaces lab, string units) : INodeShell
     {
         public Node Node => node;
         public bool IsLocal => node.Name == "node2";
 
         public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
-            var env = new Dictionary<string, string> { ["PATH"] = $"{standIns}:/usr/sbin:/usr/bin:/sbin:/bin", ["UNITS"] = units };
+            var env = new Dictionary<string, string> { ["PATH"] = $"{lab.StandIns}:/usr/sbin:/usr/bin:/sbin:/bin", ["UNITS"] = units };
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var (code, stdout, stderr) = Run(env, "ip", "netns", "exec", ns, "timeout", ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "bash", "-c", command.Render());
+            var (code, stdout, stderr) = Run(env, lab.Exec(node.Name, ns, "timeout", ((int)timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "bash", "-c", command.Render()));
             return Task.FromResult(new CommandResult(code, stdout, stderr, started.Elapsed));
         }
 

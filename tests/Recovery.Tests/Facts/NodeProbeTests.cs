@@ -81,8 +81,8 @@ public sealed class NodeProbeTests
             "ls -1d", "command -v", "docker ps", "crictl ps", "curl -s", "timeout 2 bash -c </dev/tcp/",
             "timeout 2 bash -c exec 3<>/dev/tcp/127.0.0.1/10249 && printf 'GET /proxyMode"];
         Assert.All(shell.RanArgv, argv => Assert.Contains(readOnly, prefix => string.Join(' ', argv).StartsWith(prefix, StringComparison.Ordinal)));
-        // One round of 11 commands plus one TCP check per control-plane port, plus the config read: small and fixed.
-        Assert.Equal(11 + 6 + 1, shell.Ran.Count);
+        // One round of 12 commands (the stop marker's `cat` too) plus one TCP check per control-plane port, plus the config read: small and fixed.
+        Assert.Equal(12 + 6 + 1, shell.Ran.Count);
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public static class Scenario
             [ProbeCommands.Tools.Render()] = Fixture.ExitWithStdOut("host/command-v-tools.txt"),
             [ProbeCommands.DockerKubeProxy.Render()] = Fixture.Ok(Fixture.Read("docker/docker-ps-kubeadm.txt")),
             [ProbeCommands.CrictlKubeProxy.Render()] = Fixture.ExitWithStdErr("host/crictl-not-installed.txt"),
+            [ProbeCommands.StopMarker.Render()] = Fixture.ExitWithStdErr("host/cat-stop-marker-missing.txt"),
         };
         switch (mode)
         {

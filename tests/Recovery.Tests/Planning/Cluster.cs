@@ -1,4 +1,5 @@
 using System.Net;
+using Recovery.Access;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
@@ -59,6 +60,17 @@ internal static class Cluster
     }
 
     public static Step Step(this Plan plan, string id) => plan.Steps.Single(s => s.Id == id);
+
+    /// <summary>A Contain step's commands after the first, which must be the write of the node's stop marker.</summary>
+    public static IEnumerable<string> StopCommands(this Step step)
+    {
+        var all = step.Commands().ToList();
+        Assert.StartsWith($"sh -c {ShellQuoting.Quote(StopMarkerCommands.WriteScript)} kube-recover /var/lib/kube-recover/stopped/kube-proxy ", all[0], StringComparison.Ordinal);
+        return all.Skip(1);
+    }
+
+    /// <summary>Restore's start steps, without the marker removal that follows each.</summary>
+    public static IEnumerable<Step> Starts(this Phase restore) => restore.Steps.Where(s => !s.Id.EndsWith("/clear-stop-marker", StringComparison.Ordinal));
 
     public static IEnumerable<string> Commands(this Step step) =>
         step.Action is RunCommands run ? run.Commands.Select(c => c.Render()) : [];

@@ -51,7 +51,7 @@ public sealed class PlanJsonTests
         Assert.Equal("Contain", (string?)json["phases"]![1]!["kind"]);
         var step = json["phases"]![1]!["steps"]![0]!;
         Assert.Equal("contain/node2/stop-kube-proxy", (string?)step["id"]);
-        Assert.Equal(new JsonArray("systemctl", "stop", "kube-proxy.service").ToJsonString(), step["action"]!["commands"]![0]!.ToJsonString());
+        Assert.Equal(new JsonArray("systemctl", "stop", "kube-proxy.service").ToJsonString(), step["action"]!["commands"]![1]!.ToJsonString());
         Assert.Contains("Save `ip addr show`", PlanJson.Write(SeedPlan()), StringComparison.Ordinal);
     }
 

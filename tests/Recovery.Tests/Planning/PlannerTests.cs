@@ -38,7 +38,7 @@ public sealed class PlannerTests
         foreach (var node in new[] { "node1", "node2", "node3" })
         {
             var stop = plan.Step($"contain/{node}/stop-kube-proxy");
-            Assert.Equal(["systemctl stop kube-proxy.service"], stop.Commands());
+            Assert.Equal(["systemctl stop kube-proxy.service"], stop.StopCommands());
             Assert.Equal("! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1", ProbeScript.Condition(stop.Check!));
             var del = plan.Step($"unbind/{node}/del-10.0.0.211");
             Assert.Equal(["ip addr del 10.0.0.211/32 dev kube-ipvs0"], del.Commands());
@@ -93,8 +93,8 @@ public sealed class PlannerTests
         Assert.Equal("/etc/kubernetes/admin.conf", kubectl.Candidates[0].Kubeconfig);
         Assert.True(kubectl.EtcdFallback);
         Assert.Null(kubectl.Service);
-        var starts = plan.Phase(PhaseKind.Restore).Steps;
-        Assert.All(starts, s => Assert.True(plan.IndexOf(fix.Id) < plan.IndexOf(s.Id)));
+        Assert.All(plan.Phase(PhaseKind.Restore).Steps, s => Assert.True(plan.IndexOf(fix.Id) < plan.IndexOf(s.Id)));
+        var starts = plan.Phase(PhaseKind.Restore).Starts().ToList();
         Assert.Equal(["restore/node2/start-kube-proxy", "restore/node1/start-kube-proxy", "restore/node3/start-kube-proxy"], starts.Select(s => s.Id));
         Assert.All(starts, s => Assert.Equal(["systemctl start kube-proxy.service"], s.Commands()));
         var stopped = plan.Phase(PhaseKind.Contain).Steps.Select(s => s.Node).Order();
@@ -201,7 +201,7 @@ public sealed class PlannerTests
         var proxy = new KubeProxyFacts(KubeProxyManager.StaticPod, true, "ipvs", ManifestPath: "/etc/kubernetes/manifests/kube-proxy.yaml");
         var plan = Planner.Create(Seed(), SeedFacts(proxy), Intent(), "node2", Created);
         Assert.Equal(["mkdir -p /var/lib/kube-recover/aside", "mv /etc/kubernetes/manifests/kube-proxy.yaml /var/lib/kube-recover/aside/kube-proxy.yaml"],
-            plan.Step("contain/node1/stop-kube-proxy").Commands());
+            plan.Step("contain/node1/stop-kube-proxy").StopCommands());
         Assert.Equal("curl -s -m 3 http://127.0.0.1:10249/proxyMode", plan.Step("contain/node1/stop-kube-proxy").Verify!.Probe.Command.Render());
         Assert.Equal(["mv /var/lib/kube-recover/aside/kube-proxy.yaml /etc/kubernetes/manifests/kube-proxy.yaml"], plan.Step("restore/node1/start-kube-proxy").Commands());
     }
@@ -211,10 +211,10 @@ public sealed class PlannerTests
     {
         var proxy = new KubeProxyFacts(KubeProxyManager.Docker, true, "ipvs", ContainerId: "3f2a9c1b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4");
         var plan = Planner.Create(Seed(), SeedFacts(proxy), Intent(), "node2", Created);
-        Assert.Equal(["systemctl stop kubelet"], plan.Step("contain/node3/stop-kubelet").Commands());
+        Assert.Equal(["systemctl stop kubelet"], plan.Step("contain/node3/stop-kubelet").StopCommands());
         Assert.True(plan.IndexOf("contain/node3/stop-kubelet") < plan.IndexOf("contain/node3/stop-kube-proxy"));
-        Assert.Equal([$"docker stop {proxy.ContainerId}"], plan.Step("contain/node3/stop-kube-proxy").Commands());
-        Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Steps.Select(s => s.Id));
+        Assert.Equal([$"docker stop {proxy.ContainerId}"], plan.Step("contain/node3/stop-kube-proxy").StopCommands());
+        Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Starts().Select(s => s.Id));
         Assert.Equal(["systemctl start kubelet"], plan.Step("restore/node3/start-kubelet").Commands());
     }
 
@@ -225,10 +225,10 @@ public sealed class PlannerTests
         var facts = SeedFacts(new KubeProxyFacts(KubeProxyManager.Containerd, true, "ipvs", ContainerId: id));
         facts[2] = facts[2] with { KubeProxy = new KubeProxyFacts(KubeProxyManager.K3s, true, "ipvs", Unit: "k3s.service") };
         var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
-        Assert.Equal([$"crictl stop {id}"], plan.Step("contain/node1/stop-kube-proxy").Commands());
+        Assert.Equal([$"crictl stop {id}"], plan.Step("contain/node1/stop-kube-proxy").StopCommands());
         Assert.Equal($"crictl ps -q --id {id}", plan.Step("contain/node1/stop-kube-proxy").Check!.Command.Render());
         Assert.True(plan.IndexOf("contain/node1/stop-kubelet") < plan.IndexOf("contain/node1/stop-kube-proxy"));
-        Assert.Equal(["systemctl stop k3s.service"], plan.Step("contain/node3/stop-kube-proxy").Commands());
+        Assert.Equal(["systemctl stop k3s.service"], plan.Step("contain/node3/stop-kube-proxy").StopCommands());
         Assert.DoesNotContain(plan.Steps, s => s.Id == "contain/node3/stop-kubelet");
         Assert.Equal(["systemctl start k3s.service"], plan.Step("restore/node3/start-kube-proxy").Commands());
         Assert.Contains(plan.Warnings, w => w.Contains("stopping k3s on node3 also stops its API server", StringComparison.Ordinal));
@@ -243,7 +243,7 @@ public sealed class PlannerTests
         var proxy = new KubeProxyFacts(KubeProxyManager.Custom, true, "ipvs");
         var facts = new List<NodeFacts> { FactsOf("node1", Node1, proxy, [Node1]), FactsOf("node2", Node2, proxy, [Node1]) };
         var plan = Planner.Create(inventory, facts, Intent(), "node2", Created);
-        Assert.Equal(["/opt/kube/bin/proxyctl stop"], plan.Step("contain/node1/stop-kube-proxy").Commands());
+        Assert.Equal(["/opt/kube/bin/proxyctl stop"], plan.Step("contain/node1/stop-kube-proxy").StopCommands());
         Assert.Equal(["/opt/kube/bin/proxyctl start"], plan.Step("restore/node1/start-kube-proxy").Commands());
     }
 
@@ -284,7 +284,7 @@ public sealed class PlannerTests
         var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created, earlier);
         Assert.False(plan.IsEmpty);
         Assert.Single(plan.Phase(PhaseKind.FixObject).Steps);
-        Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Steps.Select(s => s.Id));
+        Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Starts().Select(s => s.Id));
         // Nothing holds the address any more: every removal there is is guarded by its check, so it is skipped.
         Assert.All(plan.Steps.Where(s => s.Id.StartsWith("unbind/", StringComparison.Ordinal) && s.Id.Contains("/del-", StringComparison.Ordinal)),
             s => Assert.NotNull(s.Check));

@@ -44,13 +44,18 @@ public sealed class ScriptInNamespaceTests
                 ["KUBE_RECOVER_NO_PAUSE"] = "1",
                 ["KUBE_RECOVER_STATE_DIR"] = Path.Combine(lab.Work, node, "state"),
             };
-            var first = Run(env, "ip", "netns", "exec", ns, "bash", file);
+            var first = Run(env, lab.Exec(node, ns, "bash", file));
             Assert.True(first.Code == 0, $"{node}: exit {first.Code}\n{first.Out}\n{first.Err}");
             Assert.Contains("UP-TO-FIX-DONE", first.Out, StringComparison.Ordinal);
             Assert.Equal("inactive\n", File.ReadAllText(Path.Combine(units, "kube-proxy.service")));
+            // The script records the stop on the node, as recover does, with the node's clock.
+            var marker = Recovery.Facts.StopMarker.Parse(File.ReadAllText(Path.Combine(lab.VarDir(node), "stopped", "kube-proxy")));
+            Assert.NotNull(marker);
+            Assert.Equal(Recovery.Inventory.KubeProxyManager.Systemd, marker.Manager);
+            Assert.NotNull(marker.StoppedAt);
             Assert.Contains("10.0.0.211/32", File.ReadAllText(Path.Combine(lab.Work, node, "state", $"{node}.addresses.before.txt")), StringComparison.Ordinal);
 
-            var second = Run(env, "ip", "netns", "exec", ns, "bash", file);
+            var second = Run(env, lab.Exec(node, ns, "bash", file));
             Assert.True(second.Code == 0, $"{node} (again): exit {second.Code}\n{second.Err}");
             Assert.Contains($"unbind/{node}/del-10.0.0.211\n   Remove 10.0.0.211/32 from kube-ipvs0\n   already done", second.Out, StringComparison.Ordinal);
         }

@@ -60,7 +60,7 @@ public sealed class ScriptPlanRendererTests
         }
         Assert.True(At("systemctl stop kube-proxy.service") < At("ip addr del 10.0.0.211/32 dev kube-ipvs0"));
         Assert.True(At("ip addr del 10.0.0.211/32 dev kube-ipvs0") < At("ip route add local 10.0.0.211 dev eth0 table local"));
-        Assert.True(At("ip route add local 10.0.0.211") < At("systemctl start kube-proxy.service"));
+        Assert.True(At("ip route add local 10.0.0.211") < At("\n  systemctl start kube-proxy.service\n"));
         Assert.True(At("# Before this phase: finish it on node2 first.") < At("ip addr del 10.0.0.211/32"));
         At("# Before this phase: kube-proxy must be stopped (phase Contain) on EVERY node.");
         At("# Only after the Service fix (phase FixObject) succeeded");

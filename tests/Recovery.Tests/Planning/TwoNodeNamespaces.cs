@@ -52,6 +52,22 @@ internal sealed class TwoNodeNamespaces : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The node's own /var/lib/kube-recover (the stop marker lives there): a folder of <see cref="Work"/> bind-mounted
+    /// over it for one command. `ip netns exec` runs in a mount namespace of its own, slave to the host's, so the
+    /// mount never reaches the host and a marker never lands in the host's /var/lib, where other labs would see it.
+    /// </summary>
+    public string VarDir(string node) => Directory.CreateDirectory(Path.Combine(Work, node, "var-lib-kube-recover")).FullName;
+
+    /// <summary>argv running <paramref name="argv"/> in the node's namespace with its own /var/lib/kube-recover.</summary>
+    public string[] Exec(string node, string ns, params string[] argv)
+    {
+        Directory.CreateDirectory(KubeRecoverVar);
+        return ["ip", "netns", "exec", ns, "bash", "-c", $"mount --bind \"$1\" {KubeRecoverVar} && shift && exec \"$@\"", "node-var", VarDir(node), .. argv];
+    }
+
+    private const string KubeRecoverVar = "/var/lib/kube-recover";
+
     /// <summary>A units folder for the systemctl stand-in with kube-proxy.service active.</summary>
     public string Units(string node)
     {

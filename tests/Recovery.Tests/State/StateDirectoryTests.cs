@@ -38,4 +38,23 @@ public sealed class StateDirectoryTests : IDisposable
         Assert.Contains("cannot be written", e.Message);
         Assert.Contains("nothing was changed", e.Message);
     }
+
+    [Fact]
+    public void Too_little_room_for_the_journal_is_refused_naming_the_directory_what_is_free_and_what_is_needed()
+    {
+        // The drill's case: 12 KiB free takes the 4 KiB write probe but not a run's journal and backups.
+        var message = StateDirectory.NotEnoughRoom("/mnt/small/state", 12 * 1024);
+        Assert.Equal("state directory '/mnt/small/state' cannot be written: 12 KiB free on its filesystem, at least 16 MiB needed " +
+                     "(journal, plan, backups, saved outputs); nothing was changed. Free space or choose another with --state-dir DIR", message);
+        Assert.Null(StateDirectory.NotEnoughRoom("/var/lib/kube-recover/x", StateDirectory.MinimumFreeBytes));
+    }
+
+    [Fact]
+    public void The_free_space_of_a_real_filesystem_is_read_through_statvfs()
+    {
+        // DriveInfo on Linux is statvfs on the path itself (any directory, not only a mount point); /tmp here has room.
+        var free = new DriveInfo(_root).AvailableFreeSpace;
+        Assert.InRange(free, 1, long.MaxValue);
+        Assert.Equal(_root, StateDirectory.Open(_root).Path);
+    }
 }

@@ -66,7 +66,11 @@ public sealed record KubeProxyDocument(
     string? ContainerId,
     int? Pid,
     string? ConfigPath,
-    double? SyncPeriodSeconds = null);
+    double? SyncPeriodSeconds = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] StopMarkerDocument? StoppedByTool = null);
+
+/// <summary>The node's record that an earlier kube-recover run stopped its kube-proxy (/var/lib/kube-recover/stopped/kube-proxy).</summary>
+public sealed record StopMarkerDocument(string? Planned, string? StoppedAt, string? Manager, bool KubeletStopped, string? Unit, string? ContainerId);
 
 public sealed record ReachDocument(string Node, string Address, int Port, bool Reachable, string Detail);
 

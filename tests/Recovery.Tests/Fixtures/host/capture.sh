@@ -14,3 +14,5 @@ run curl-proxymode-closed.txt ip netns exec "$ns" curl -s -m 2 http://127.0.0.1:
 run devtcp-proxymode-closed.txt ip netns exec "$ns" timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/10249 && printf 'GET /proxyMode HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 && cat <&3"
 { o="$(ip netns exec "$ns" docker ps --filter name=k8s_kube-proxy 2>&1)"; echo "exit $?"; printf '%s\n' "$o"; } > "$out/docker-ps-no-daemon.txt"
 { o="$(sh -c 'crictl ps --name kube-proxy' 2>&1)"; echo "exit $?"; printf '%s\n' "$o"; } > "$out/crictl-not-installed.txt"
+# No stop marker (the normal case): cat's own message on stderr, exit 1.
+{ o="$(sh -c 'cat /var/lib/kube-recover/stopped/kube-proxy' 2>&1)"; echo "exit $?"; printf '%s\n' "$o"; } > "$out/cat-stop-marker-missing.txt"

@@ -31,10 +31,11 @@ phase_done Preflight 'Also needed on: node1, node3.'
 # ---- Phase Contain: Stop kube-proxy on every node where it runs
 
 # [7] contain/node2/stop-kube-proxy
-step contain/node2/stop-kube-proxy 'Stop the systemd unit kube-proxy.service'
+step contain/node2/stop-kube-proxy 'Record the stop in /var/lib/kube-recover/stopped/kube-proxy, then stop the systemd unit kube-proxy.service'
 if ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then
   echo '   already done'
 else
+  sh -c 'p=$1; shift; mkdir -p "${p%/*}" && printf "%s\n" "$@" > "$p.tmp" && date -u +"stopped-at: %Y-%m-%dT%H:%M:%SZ" >> "$p.tmp" && sync && mv -f "$p.tmp" "$p" && sync' kube-recover /var/lib/kube-recover/stopped/kube-proxy 'kube-recover stopped kube-proxy on this node; a later kube-recover run starts it again' 'planned: 2026-11-25T09:00:00Z' 'manager: systemd' 'unit: kube-proxy.service' 'start: systemctl start kube-proxy.service'
   systemctl stop kube-proxy.service
   deadline=$((SECONDS + 30))
   until ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; do
@@ -161,15 +162,23 @@ else
     sleep 1
   done
 fi
+
+# [37] restore/node2/clear-stop-marker
+step restore/node2/clear-stop-marker 'Remove /var/lib/kube-recover/stopped/kube-proxy: kube-proxy runs again'
+if test '!' -e /var/lib/kube-recover/stopped/kube-proxy >/dev/null 2>&1; then
+  echo '   already done'
+else
+  rm -f /var/lib/kube-recover/stopped/kube-proxy
+fi
 phase_done Restore 'Also needed on: node1, node3.'
 
 # ---- Phase Verify: After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs
 
-# [39] verify/node2/wait-two-sync-periods
+# [42] verify/node2/wait-two-sync-periods
 step verify/node2/wait-two-sync-periods 'Wait 70 s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so'
 sleep 70
 
-# [40] verify/node2/unbound-10.0.0.211
+# [43] verify/node2/unbound-10.0.0.211
 step verify/node2/unbound-10.0.0.211 '10.0.0.211 is not on kube-ipvs0'
 deadline=$((SECONDS + 5))
 until [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; do
@@ -177,7 +186,7 @@ until [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || tru
   sleep 1
 done
 
-# [41] verify/node2/route-node1
+# [44] verify/node2/route-node1
 step verify/node2/route-node1 '`ip route get 10.0.0.211` leaves the node (not local)'
 deadline=$((SECONDS + 30))
 until { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
@@ -185,7 +194,7 @@ until { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]
   sleep 1
 done
 
-# [42] verify/node2/api-node1
+# [45] verify/node2/api-node1
 step verify/node2/api-node1 'node1'\''s API server answers on 10.0.0.211:6443'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; do
@@ -193,7 +202,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [43] verify/node2/etcd-node1
+# [46] verify/node2/etcd-node1
 step verify/node2/etcd-node1 'node1'\''s etcd answers on 10.0.0.211:2379'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; do
@@ -201,7 +210,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [44] verify/node2/route-node3
+# [47] verify/node2/route-node3
 step verify/node2/route-node3 '`ip route get 10.0.0.214` leaves the node (not local)'
 deadline=$((SECONDS + 30))
 until { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
@@ -209,7 +218,7 @@ until { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]
   sleep 1
 done
 
-# [45] verify/node2/api-node3
+# [48] verify/node2/api-node3
 step verify/node2/api-node3 'node3'\''s API server answers on 10.0.0.214:6443'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; do
@@ -217,7 +226,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [46] verify/node2/etcd-node3
+# [49] verify/node2/etcd-node3
 step verify/node2/etcd-node3 'node3'\''s etcd answers on 10.0.0.214:2379'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; do
@@ -225,7 +234,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [47] verify/node2/kube-proxy-running
+# [50] verify/node2/kube-proxy-running
 step verify/node2/kube-proxy-running 'kube-proxy runs again'
 deadline=$((SECONDS + 60))
 until curl -s -m 3 http://127.0.0.1:10249/proxyMode >/dev/null 2>&1; do
