@@ -67,7 +67,6 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
         var file = ReleaseFile.For(rid);
         await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
-        var node1 = lab.Env.Address("node1");
         var before = await ValuesAsync();
         (await lab.Script.RunAsync(["api", "down"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api down");
         try
@@ -97,11 +96,9 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
         {
             await ApiUpAsync();
         }
-        // The API servers are back and serve the restored Service. Asked on node1: the restored Service claims node1's
-        // address again, so once kube-proxy resyncs, node1's address is hijacked on node2 and node3 (kubectl there times out).
-        var service = await ServedServiceAsync();
-        using var json = JsonDocument.Parse(service.StdOut);
-        Assert.Equal(node1.ToString(), json.RootElement.GetProperty("spec").GetProperty("externalIPs")[0].GetString());
+        // Not asked through kubectl: the restored Service claims node1's address again, so as soon as kube-proxy resyncs
+        // the lab is locked out again (node1's API server times out on etcd members whose replies stay on node2/node3).
+        // The exact stored bytes above are what every API server reads. Heal: stop kube-proxy, unbind, delete, start.
         await RecoveredCluster.HealAsync(lab);
     }
 
@@ -115,17 +112,6 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
             up = await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3));
         }
         up.EnsureSuccess("lab.sh api up");
-    }
-
-    private async Task<LabCommandResult> ServedServiceAsync()
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            var service = await RecoveredCluster.KubectlAsync(lab, "node1", "get", "service", "-n", "default", "nginx-service", "-o", "json");
-            if (service.Succeeded) return service;
-            Assert.True(DateTime.UtcNow < deadline, $"the API servers do not serve the restored Service: {service.StdErr}");
-        }
     }
 
     /// <summary>Runs FILE at node2's console; the wall time goes to the test output. Emulated arm64 gets a long deadline.</summary>
