@@ -5,7 +5,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 packages=(openssh-server openssh-client sudo etcd-server etcd-client iproute2 openssl curl file procps psmisc
-          iputils-ping qemu-user-static libc6-arm64-cross libgcc-s1-arm64-cross libstdc++6-arm64-cross)
+          iputils-ping qemu-user-static time bc)
 # The arm64 userland qemu-user runs the arm64 release file against (Debian multiarch, no -L): libssl for etcd's TLS
 # has no cross package.
 arm64=(libc6:arm64 libgcc-s1:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
