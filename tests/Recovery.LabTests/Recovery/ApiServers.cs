@@ -9,8 +9,13 @@ public static class ApiServers
     public static async Task DownAsync(LabFixture lab) =>
         (await lab.Script.RunAsync(["api", "down"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api down");
 
-    public static async Task UpAsync(LabFixture lab) =>
-        (await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api up");
+    /// <summary>`lab.sh api up`, up to three times if an API server was not ready within its 120 s (a loaded machine): it is idempotent.</summary>
+    public static async Task UpAsync(LabFixture lab)
+    {
+        var up = await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3));
+        for (var attempt = 2; !up.Succeeded && attempt <= 3; attempt++) up = await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3));
+        up.EnsureSuccess("lab.sh api up");
+    }
 
     /// <summary>True when a manifest is set aside (an earlier `down` not yet undone).</summary>
     public static async Task<bool> AreDownAsync(LabFixture lab) =>

@@ -51,16 +51,5 @@ public sealed class RecoverThroughEtcdTests(SystemdLab lab)
         await RecoveredCluster.HealAsync(lab);
     }
 
-    /// <summary>The raw stored values (base64 as etcdctl prints them), null when the key is absent.</summary>
-    private async Task<List<(string Key, string? Value)>> ValuesAsync()
-    {
-        var values = new List<(string, string?)>();
-        foreach (var key in SeedService.EtcdKeys)
-        {
-            var get = await lab.BashAsync("node3", $"{ClusterSnapshot.EtcdCtl} get {key} -w json");
-            using var json = JsonDocument.Parse(get.EnsureSuccess($"etcdctl get {key}").StdOut);
-            values.Add((key, json.RootElement.TryGetProperty("kvs", out var kvs) ? kvs[0].GetProperty("value").GetString() : null));
-        }
-        return values;
-    }
+    private Task<List<(string Key, string? Value)>> ValuesAsync() => SeedService.StoredValuesAsync(lab);
 }

@@ -16,8 +16,6 @@ namespace Recovery.LabTests.Release;
 [Collection(SystemdLabCollection.Name)]
 public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
 {
-    private static readonly string[] Keys = ["/registry/services/specs/default/nginx-service", "/registry/services/endpoints/default/nginx-service"];
-
     [SkippableTheory]
     [InlineData(ReleaseFile.X64)]
     [InlineData(ReleaseFile.Arm64)]
@@ -68,8 +66,7 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
         await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
         var before = await ValuesAsync();
-        (await lab.Script.RunAsync(["api", "down"], TimeSpan.FromMinutes(3))).EnsureSuccess("lab.sh api down");
-        try
+        await ApiServers.WhileDownAsync(lab, async () =>
         {
             var diagnose = await RunAsync(file, "diagnose", "-i", lab.Env.Inventory, "--json");
             Assert.True(diagnose.ExitCode == 3, diagnose.StdErr);
@@ -91,27 +88,11 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
             Assert.Equal(1, again.ExitCode);
             Assert.Contains("expected absent", again.StdErr);
             Assert.Equal(before, await ValuesAsync());
-        }
-        finally
-        {
-            await ApiUpAsync();
-        }
+        });
         // Not asked through kubectl: the restored Service claims node1's address again, so as soon as kube-proxy resyncs
         // the lab is locked out again (node1's API server times out on etcd members whose replies stay on node2/node3).
         // The exact stored bytes above are what every API server reads. Heal: stop kube-proxy, unbind, delete, start.
         await RecoveredCluster.HealAsync(lab);
-    }
-
-    /// <summary>`lab.sh api up`, again if an API server was not ready within lab.sh's 120 s (a loaded machine): it is idempotent.</summary>
-    private async Task ApiUpAsync()
-    {
-        var up = await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3));
-        for (var attempt = 2; !up.Succeeded && attempt <= 3; attempt++)
-        {
-            output.WriteLine($"lab.sh api up, attempt {attempt}: {up.StdErr.Trim()}");
-            up = await lab.Script.RunAsync(["api", "up"], TimeSpan.FromMinutes(3));
-        }
-        up.EnsureSuccess("lab.sh api up");
     }
 
     /// <summary>Runs FILE at node2's console; the wall time goes to the test output. Emulated arm64 gets a long deadline.</summary>
@@ -138,25 +119,5 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
         }
     }
 
-    /// <summary>
-    /// The raw stored values (base64 as etcdctl prints them), null when the key is absent. A read is retried: etcd on a
-    /// loaded 2-core machine can overrun etcdctl's deadlines for a while.
-    /// </summary>
-    private async Task<List<(string Key, string? Value)>> ValuesAsync()
-    {
-        var values = new List<(string, string?)>();
-        foreach (var key in Keys)
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            var get = await lab.BashAsync("node3", $"{ClusterSnapshot.EtcdCtl} --command-timeout=30s get {key} -w json");
-            while (!get.Succeeded && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                get = await lab.BashAsync("node3", $"{ClusterSnapshot.EtcdCtl} --command-timeout=30s get {key} -w json");
-            }
-            using var json = JsonDocument.Parse(get.EnsureSuccess($"etcdctl get {key}").StdOut);
-            values.Add((key, json.RootElement.TryGetProperty("kvs", out var kvs) ? kvs[0].GetProperty("value").GetString() : null));
-        }
-        return values;
-    }
+    private Task<List<(string Key, string? Value)>> ValuesAsync() => SeedService.StoredValuesAsync(lab);
 }
