@@ -67,7 +67,7 @@ public static class Diagnoser
 
         foreach (var claim in claims)
         {
-            foreach (var address in claim.ExternalIPs.Concat(claim.IngressIPs).Distinct().Where(watched.Contains))
+            foreach (var address in claim.Addresses.Where(watched.Contains))
             {
                 if (hijacked.Any(h => h.Address.Equals(address))) continue;
                 notices.Add(new Notice(NoticeKind.UnboundClaim, null,

@@ -33,12 +33,16 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
             .GroupBy(x => (x.Claim.Namespace, x.Claim.Name))
             .Select(g => new ServiceClaim(
                 new ServiceRef(g.Key.Namespace, g.Key.Name),
-                g.Where(x => x.Claim.Fields.Any(f => f.StartsWith("spec.", StringComparison.Ordinal))).Select(x => x.Address).Distinct().ToList(),
-                g.Where(x => x.Claim.Fields.Any(f => f.StartsWith("status.", StringComparison.Ordinal))).Select(x => x.Address).Distinct().ToList(),
+                g.SelectMany(x => x.Claim.Fields.Select(f => ClaimOf(f, x.Address))).Distinct().ToList(),
                 g.First().Claim.Source))
             .ToList();
         return new SavedFacts(nodes, unreachable, claims);
     }
+
+    private static AddressClaim ClaimOf(string field, IPAddress address) =>
+        ServiceClaimRule.FieldOf(field) is { } f
+            ? new AddressClaim(f, address, address.ToString())
+            : throw new FormatException($"claim field '{Logging.SafeText.Of(field)}' is not one of {string.Join(", ", Enum.GetValues<ClaimField>().Select(ServiceClaimRule.PathOf))}");
 
     private static NodeFacts Node(NodeDocument n, ClusterInventory inventory)
     {
