@@ -86,23 +86,16 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
         return StopMarker.Parse(string.Join('\n', lines.Select(l => l.ReplaceLineEndings(" "))))!;
     }
 
-    private static KubeProxyManager? Manager(string name) => name switch
-    {
-        "systemd" => KubeProxyManager.Systemd,
-        "static-pod" => KubeProxyManager.StaticPod,
-        "docker" => KubeProxyManager.Docker,
-        "containerd" => KubeProxyManager.Containerd,
-        "k3s" => KubeProxyManager.K3s,
-        "custom" => KubeProxyManager.Custom,
-        "not found" => null,
-        _ => throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a kube-proxy manager"),
-    };
+    private static KubeProxyManager? Manager(string name) =>
+        KubeProxyManagerNames.TryParse(name, out var manager) ? manager
+        : name == DiagnosisReport.NoManager ? null
+        : throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a kube-proxy manager");
 
     private static string Known(string node, ClusterInventory inventory) =>
         inventory.FindByName(node) is not null ? node : throw new FormatException($"node '{Logging.SafeText.Of(node)}' in the facts is not in the inventory");
 
     private static IPAddress Address(string text, string what) =>
-        NodeNames.TryParseAddress(text, out var address) ? address : throw new FormatException($"{what} '{Logging.SafeText.Of(text)}' is not an IP address");
+        KubernetesAddress.TryParseHost(text, out var address, out _) ? address : throw new FormatException($"{what} '{Logging.SafeText.Of(text)}' is not an IP address");
 
     /// <summary>A route's destination: an address or a prefix (127.0.0.0/8).</summary>
     private static string Destination(string text) =>
