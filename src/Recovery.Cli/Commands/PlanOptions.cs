@@ -38,7 +38,7 @@ public sealed class PlanOptions
         var local = localNode ?? answered.FirstOrDefault()?.NodeName
             ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
         var stillClaimed = claims.SelectMany(c => c.Addresses).ToHashSet();
-        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier, stillClaimed);
+        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier, stillClaimed, claims);
     }
 
     /// <summary>
