@@ -55,6 +55,7 @@ public static class RecoverCommand
                 if (saved is not null && parse.GetValue(planFile) is { } file)
                 {
                     plan = saved;
+                    Recovery.Facts.NodeIdentity.Require(survey.Answered);
                     var now = FactsFingerprint.Of(survey.Answered, survey.Claims.Claims, plan.Intent.Addresses);
                     if (now != plan.FactsFingerprint)
                     {

@@ -75,6 +75,11 @@ public static class Diagnoser
             }
         }
 
+        foreach (var conflict in NodeIdentity.Conflicts(ordered))
+        {
+            notices.Add(new Notice(NoticeKind.SameMachine, conflict.Nodes[0].NodeName, conflict.Message));
+        }
+
         foreach (var f in ordered)
         {
             if (f.KubeProxy.Manager is null && !f.KubeProxy.Running) continue;
