@@ -60,37 +60,6 @@ public static class KubectlServiceClaims
         var name = metadata.TryGetProperty("name", out var n) ? n.GetString() : null;
         var ns = metadata.TryGetProperty("namespace", out var s) ? s.GetString() : "default";
         if (name is null || ns is null) return null;
-        return ServiceClaims.Of(new ServiceRef(ns, name), Fields(service), source, watched);
+        return ServiceClaims.Of(new ServiceRef(ns, name), ServiceAddressFields.FromJson(service), source, watched);
     }
-
-    /// <summary>The address fields as kubectl prints them; hostnames in LB ingress have no "ip" and are skipped.</summary>
-    private static ServiceAddressFields Fields(JsonElement service)
-    {
-        var spec = service.TryGetProperty("spec", out var sp) && sp.ValueKind == JsonValueKind.Object ? sp : default;
-        var ingress = service.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
-            && status.TryGetProperty("loadBalancer", out var lb) && lb.ValueKind == JsonValueKind.Object
-            && lb.TryGetProperty("ingress", out var entries) && entries.ValueKind == JsonValueKind.Array
-            ? entries.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("ip", out var ip) ? Text(ip) : null).OfType<string>().ToList()
-            : [];
-        var clusterIPs = Strings(spec, "clusterIPs");
-        return new ServiceAddressFields(
-            Strings(spec, "externalIPs"),
-            ingress,
-            Strings(spec, "loadBalancerIP").FirstOrDefault(),
-            clusterIPs.Count > 0 ? clusterIPs : Strings(spec, "clusterIP"));
-    }
-
-    /// <summary>A string field, or a list of strings; anything else is nothing.</summary>
-    private static IReadOnlyList<string> Strings(JsonElement parent, string field)
-    {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(field, out var value)) return [];
-        return value.ValueKind switch
-        {
-            JsonValueKind.Array => value.EnumerateArray().Select(Text).OfType<string>().ToList(),
-            JsonValueKind.String => [value.GetString()!],
-            _ => [],
-        };
-    }
-
-    private static string? Text(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString() : null;
 }

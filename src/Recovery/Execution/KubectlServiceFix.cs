@@ -110,26 +110,9 @@ internal sealed class KubectlServiceFix(KubectlFix fix, string stateDir, TimeSpa
     {
         var meta = service.GetProperty("metadata");
         var reference = new ServiceRef(meta.GetProperty("namespace").GetString()!, meta.GetProperty("name").GetString()!);
-        var externalIPs = Strings(service, "spec", "externalIPs").ToList();
-        var ingress = service.TryGetProperty("status", out var status) && status.TryGetProperty("loadBalancer", out var lb) && lb.TryGetProperty("ingress", out var list)
-            ? list.EnumerateArray().Select(i => i.TryGetProperty("ip", out var ip) ? ip.GetString() : null).OfType<string>().ToList()
-            : [];
-        var clusterIPs = Strings(service, "spec", "clusterIPs").ToList();
-        var fields = new ServiceAddressFields(externalIPs, ingress, Strings(service, "spec", "loadBalancerIP").FirstOrDefault(),
-            clusterIPs.Count > 0 ? clusterIPs : Strings(service, "spec", "clusterIP").ToList());
+        var fields = ServiceAddressFields.FromJson(service);
         var claimed = ServiceClaimRule.ClaimsOn(fields, fix.Addresses).Select(c => c.Field).Distinct().ToList();
-        return claimed.Count > 0 ? new Claim(reference, externalIPs, claimed) : null;
-    }
-
-    private static IEnumerable<string> Strings(JsonElement e, string section, string field)
-    {
-        if (!e.TryGetProperty(section, out var s) || !s.TryGetProperty(field, out var v)) return [];
-        return v.ValueKind switch
-        {
-            JsonValueKind.Array => v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList(),
-            JsonValueKind.String => [v.GetString()!],
-            _ => [],
-        };
+        return claimed.Count > 0 ? new Claim(reference, fields.ExternalIPs, claimed) : null;
     }
 
     private bool IsTarget(string text) => ServiceClaimRule.Holds(text, fix.Addresses);
