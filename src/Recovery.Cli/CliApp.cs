@@ -52,7 +52,7 @@ public static class CliApp
             Log.Warning("interrupted");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is InventoryException or LocalNodeException or InvalidPlanException or SshCredentialException or StateDirectoryException)
+        catch (Exception e) when (e is InventoryException or LocalNodeException or InvalidPlanException or SshCredentialException or StateDirectoryException or Recovery.Facts.NodeIdentityException)
         {
             // Bad input, or nowhere safe to record what we do: refused before anything was changed.
             error.WriteLine($"kube-recover: {SecretMask.Mask(e.Message)}");

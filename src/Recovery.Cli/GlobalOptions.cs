@@ -101,8 +101,8 @@ public sealed class GlobalOptions
         var addresses = new List<IPAddress>();
         foreach (var token in result.Tokens)
         {
-            if (NodeNames.TryParseAddress(token.Value, out var address)) addresses.Add(address);
-            else result.AddError($"{OptionName(result)}: '{SafeText.Of(token.Value)}' is not an IP address; expected an IPv4 or IPv6 address such as 10.0.0.211");
+            if (KubernetesAddress.TryParseHost(token.Value, out var address, out var problem)) addresses.Add(address);
+            else result.AddError($"{OptionName(result)}: '{SafeText.Of(token.Value)}' {problem}");
         }
         return addresses.ToArray();
     }

@@ -29,7 +29,7 @@ public static class InventoryResolver
         if (parse.GetValue(global.PasswordEnv) is { } passwordEnv) ssh = ssh with { PasswordEnv = passwordEnv };
         if (parse.GetValue(global.AcceptNewHostKeys)) ssh = ssh with { AcceptNewHostKeys = true };
         if (parse.GetValue(global.Sudo)) ssh = ssh with { Sudo = true };
-        ssh = ssh with { KnownHostsFile = ssh.KnownHostsFile ?? Path.Combine(Environment.GetEnvironmentVariable("HOME") ?? "/root", ".ssh", "known_hosts") };
+        ssh = ssh with { KnownHostsFile = ssh.KnownHostsFile ?? Path.Combine(HomePath.Directory, ".ssh", "known_hosts") };
 
         var protect = inventory.Protect.Concat(parse.GetValue(global.Protect) ?? []).Distinct().ToList();
         var local = parse.GetValue(global.Local);

@@ -37,8 +37,8 @@ public sealed class PlanOptions
         var intent = new RecoveryIntent(addresses, services, parse.GetValue(global.Action), parse.GetValue(global.Via), syncPeriod);
         var local = localNode ?? answered.FirstOrDefault()?.NodeName
             ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
-        var stillClaimed = claims.SelectMany(c => c.ExternalIPs.Concat(c.IngressIPs)).ToHashSet();
-        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier, stillClaimed);
+        var stillClaimed = claims.SelectMany(c => c.Addresses).ToHashSet();
+        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier, stillClaimed, claims);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public sealed class PlanOptions
     {
         var watched = inventory.Nodes.Select(n => n.Address).Concat(inventory.Protect).ToHashSet();
         var bound = findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound == true).Select(h => h.Address);
-        var claimed = claims.SelectMany(c => c.ExternalIPs.Concat(c.IngressIPs)).Where(watched.Contains);
+        var claimed = claims.SelectMany(c => c.Addresses).Where(watched.Contains);
         return bound.Concat(claimed).Distinct().ToList();
     }
 

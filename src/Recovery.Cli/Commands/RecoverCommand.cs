@@ -55,7 +55,8 @@ public static class RecoverCommand
                 if (saved is not null && parse.GetValue(planFile) is { } file)
                 {
                     plan = saved;
-                    var now = FactsFingerprint.Of(survey.Answered);
+                    Recovery.Facts.NodeIdentity.Require(survey.Answered);
+                    var now = FactsFingerprint.Of(survey.Answered, survey.Claims.Claims, plan.Intent.Addresses);
                     if (now != plan.FactsFingerprint)
                     {
                         Log.Error("the cluster changed since {File} was planned (facts {Then} now {Now}): plan again", file.FullName, plan.FactsFingerprint[..12], now[..12]);

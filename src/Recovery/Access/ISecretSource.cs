@@ -17,7 +17,7 @@ public interface ISecretSource
 public sealed class ConsoleSecretSource : ISecretSource
 {
     public string? FromEnvironment(string variable) =>
-        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? Masked(value) : null;
 
     public string? Prompt(string question)
     {
@@ -38,6 +38,13 @@ public sealed class ConsoleSecretSource : ISecretSource
             }
         }
         Console.Error.WriteLine();
-        return typed.Length > 0 ? typed.ToString() : null;
+        return typed.Length > 0 ? Masked(typed.ToString()) : null;
+    }
+
+    /// <summary>Every secret is masked in logs from the moment it is read.</summary>
+    private static string Masked(string secret)
+    {
+        Logging.SecretMask.Register(secret);
+        return secret;
     }
 }

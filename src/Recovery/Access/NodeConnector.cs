@@ -52,8 +52,8 @@ public sealed class NodeConnector
     public KnownHosts KnownHosts => _hostKeys.Value.KnownHosts;
 
     public static string KnownHostsPath(SshSettings ssh) => ssh.KnownHostsFile is { } file
-        ? file.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Home, file[2..]) : file
-        : Path.Combine(Home, ".ssh", "known_hosts");
+        ? HomePath.Expand(file)
+        : Path.Combine(HomePath.Directory, ".ssh", "known_hosts");
 
     /// <summary>Connects to every inventory node, at most <paramref name="parallel"/> at a time, local node first in the list.</summary>
     public Task<IReadOnlyList<NodeResult<INodeShell>>> ConnectAllAsync(int parallel = Fanout.DefaultParallel, CancellationToken cancellationToken = default)
@@ -71,8 +71,6 @@ public sealed class NodeConnector
         if (node.Name == _localNodeName) return new LocalShell(node);
         return await SshShell.ConnectAsync(node, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
     }
-
-    private static string Home => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     private static IReadOnlyList<HostKey> ReadLocalHostKeys(string directory)
     {

@@ -1,4 +1,5 @@
 using Recovery.Inventory;
+using Recovery.Logging;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
@@ -36,10 +37,11 @@ public sealed class SshCredentials
         {
             password = secrets.FromEnvironment(passwordEnv)
                 ?? throw new SshCredentialException($"--password-env names {passwordEnv}, but that environment variable is unset or empty");
+            SecretMask.Register(password);
         }
         var files = settings.IdentityFile is { } explicitFile
-            ? [ExpandHome(explicitFile)]
-            : DefaultKeyNames.Select(n => Path.Combine(Home, ".ssh", n)).Where(File.Exists).ToList();
+            ? [HomePath.Expand(explicitFile)]
+            : DefaultKeyNames.Select(n => Path.Combine(HomePath.Directory, ".ssh", n)).Where(File.Exists).ToList();
         if (settings.IdentityFile is { } named && !File.Exists(files[0]))
         {
             throw new SshCredentialException($"identity file {named} does not exist");
@@ -63,16 +65,13 @@ public sealed class SshCredentials
         return [.. methods];
     }
 
-    private static string Home => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-
-    private static string ExpandHome(string path) => path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Home, path[2..]) : path;
-
     private static PrivateKeyFile ReadKey(string path, string? passphraseEnv, ISecretSource secrets)
     {
         byte[] bytes;
         try
         {
             bytes = File.ReadAllBytes(path);
+            SecretMask.RegisterKey(bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -90,6 +89,7 @@ public sealed class SshCredentials
                     passphraseEnv is null
                         ? $"identity file {path} is encrypted and no passphrase was given: name an environment variable holding it (ssh passphraseEnv), or run on a terminal to be asked"
                         : $"identity file {path} is encrypted and no passphrase was given: the environment variable {passphraseEnv} is unset or empty, and there is no terminal to ask on");
+            SecretMask.Register(passphrase);
             return Parse(bytes, passphrase, path);
         }
         finally

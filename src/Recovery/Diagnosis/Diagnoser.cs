@@ -67,12 +67,17 @@ public static class Diagnoser
 
         foreach (var claim in claims)
         {
-            foreach (var address in claim.ExternalIPs.Concat(claim.IngressIPs).Distinct().Where(watched.Contains))
+            foreach (var address in claim.Addresses.Where(watched.Contains))
             {
                 if (hijacked.Any(h => h.Address.Equals(address))) continue;
                 notices.Add(new Notice(NoticeKind.UnboundClaim, null,
                     $"Service {claim.Service} claims {Describe(inventory, address, OwnerOf(inventory, ordered, address))} ({string.Join(", ", claim.FieldsClaiming(address))}); no {NodeFacts.IpvsInterface} holds it now, but kube-proxy in IPVS mode will bind it on every node"));
             }
+        }
+
+        foreach (var conflict in NodeIdentity.Conflicts(ordered))
+        {
+            notices.Add(new Notice(NoticeKind.SameMachine, conflict.Nodes[0].NodeName, conflict.Message));
         }
 
         foreach (var f in ordered)

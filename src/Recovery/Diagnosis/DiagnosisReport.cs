@@ -10,15 +10,8 @@ public sealed record DiagnosisReport(ClusterInventory Inventory, IReadOnlyList<N
     public static IEnumerable<RouteLookup> LocalRoutesNotOwned(NodeFacts node) =>
         node.Routes.Where(r => r.IsLocal && !node.OwnAddresses.Contains(r.Destination));
 
-    public static string ManagerName(KubeProxyManager? manager) => manager switch
-    {
-        null => "not found",
-        KubeProxyManager.Systemd => "systemd",
-        KubeProxyManager.StaticPod => "static-pod",
-        KubeProxyManager.Docker => "docker",
-        KubeProxyManager.Containerd => "containerd",
-        KubeProxyManager.K3s => "k3s",
-        KubeProxyManager.Custom => "custom",
-        _ => manager.Value.ToString().ToLowerInvariant(),
-    };
+    /// <summary>The manager's name (<see cref="KubeProxyManagerNames"/>), or "not found".</summary>
+    public static string ManagerName(KubeProxyManager? manager) => manager is { } m ? KubeProxyManagerNames.Of(m) : NoManager;
+
+    public const string NoManager = "not found";
 }

@@ -10,19 +10,18 @@ namespace Recovery.Diagnosis;
 /// </summary>
 public static class EtcdServiceClaims
 {
-    public static async Task<ClaimsResult> ReadAsync(EtcdOpener opener, CancellationToken cancellationToken)
+    /// <param name="watched">node and protected addresses: a ClusterIP equal to one is a claim as well.</param>
+    public static async Task<ClaimsResult> ReadAsync(EtcdOpener opener, IReadOnlyCollection<IPAddress> watched, CancellationToken cancellationToken)
     {
         try
         {
             await using var etcd = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
             var scan = await etcd.Store.ScanServicesAsync(cancellationToken).ConfigureAwait(false);
             var claims = scan.Services
-                .Where(s => s.Service is { ClaimedAddresses.Count: > 0 })
-                .Select(s => new ServiceClaim(
-                    new ServiceRef(s.Service!.Namespace, s.Service.Name),
-                    Addresses(s.Service.ExternalIPs),
-                    Addresses(s.Service.IngressIPs),
-                    etcd.Source))
+                .Select(s => s.Service is { } service
+                    ? ServiceClaims.Of(new ServiceRef(service.Namespace, service.Name), service.AddressFields, etcd.Source, watched)
+                    : null)
+                .OfType<ServiceClaim>()
                 .ToList();
             var unreadable = scan.Unreadable.Select(s => $"{s.Key}: {s.Problem}").ToList();
             return new ClaimsResult(claims, etcd.Source, unreadable);
@@ -32,7 +31,4 @@ public static class EtcdServiceClaims
             return new ClaimsResult([], null, [$"etcd: {e.Message}"]);
         }
     }
-
-    private static IReadOnlyList<IPAddress> Addresses(IEnumerable<string> texts) =>
-        texts.Select(t => IPAddress.TryParse(t.Trim(), out var a) ? a : null).OfType<IPAddress>().ToList();
 }

@@ -69,6 +69,9 @@ public enum NoticeKind
 
     /// <summary>A node keeps the record that an earlier kube-recover run stopped its kube-proxy: the next recover starts it.</summary>
     StoppedByTool,
+
+    /// <summary>Several nodes answered with one machine-id: one address reaches another node; plan and recover refuse.</summary>
+    SameMachine,
 }
 
 public sealed record Notice(NoticeKind Kind, string? Node, string Message);

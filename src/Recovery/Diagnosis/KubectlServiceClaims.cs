@@ -8,12 +8,14 @@ namespace Recovery.Diagnosis;
 /// <summary>
 /// Reads Service claims from `kubectl get services -A -o json` (a v1 List), and also from one Service object or
 /// several printed one after the other (what kubectl prints for several objects given by file).
-/// Only Services that claim at least one address are returned; hostnames in LB ingress are not addresses and are skipped.
+/// Only Services that claim at least one address (by <see cref="ServiceClaimRule"/>) are returned.
 /// </summary>
 public static class KubectlServiceClaims
 {
-    public static IReadOnlyList<ServiceClaim> Parse(string json, string source)
+    /// <param name="watched">node and protected addresses: a ClusterIP equal to one is a claim as well.</param>
+    public static IReadOnlyList<ServiceClaim> Parse(string json, string source, IReadOnlyCollection<IPAddress>? watched = null)
     {
+        watched ??= [];
         var claims = new List<ServiceClaim>();
         var bytes = Encoding.UTF8.GetBytes(json);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowMultipleValues = true, CommentHandling = JsonCommentHandling.Skip });
@@ -22,7 +24,7 @@ public static class KubectlServiceClaims
             while (reader.Read())
             {
                 using var document = JsonDocument.ParseValue(ref reader);
-                Collect(document.RootElement, source, claims);
+                Collect(document.RootElement, source, watched, claims);
             }
         }
         catch (JsonException e)
@@ -32,7 +34,7 @@ public static class KubectlServiceClaims
         return claims;
     }
 
-    private static void Collect(JsonElement element, string source, List<ServiceClaim> claims)
+    private static void Collect(JsonElement element, string source, IReadOnlyCollection<IPAddress> watched, List<ServiceClaim> claims)
     {
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("kind", out var kind))
         {
@@ -43,40 +45,21 @@ public static class KubectlServiceClaims
             case "List" or "ServiceList":
                 if (element.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
                 {
-                    foreach (var item in items.EnumerateArray()) Collect(item, source, claims);
+                    foreach (var item in items.EnumerateArray()) Collect(item, source, watched, claims);
                 }
                 break;
             case "Service":
-                if (ToClaim(element, source) is { } claim) claims.Add(claim);
+                if (ToClaim(element, source, watched) is { } claim) claims.Add(claim);
                 break;
         }
     }
 
-    private static ServiceClaim? ToClaim(JsonElement service, string source)
+    private static ServiceClaim? ToClaim(JsonElement service, string source, IReadOnlyCollection<IPAddress> watched)
     {
         if (!service.TryGetProperty("metadata", out var metadata)) return null;
         var name = metadata.TryGetProperty("name", out var n) ? n.GetString() : null;
         var ns = metadata.TryGetProperty("namespace", out var s) ? s.GetString() : "default";
         if (name is null || ns is null) return null;
-
-        var external = new List<IPAddress>();
-        if (service.TryGetProperty("spec", out var spec) && spec.TryGetProperty("externalIPs", out var ips) && ips.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var ip in ips.EnumerateArray())
-            {
-                if (IPAddress.TryParse(ip.GetString(), out var a)) external.Add(a);
-            }
-        }
-        var ingress = new List<IPAddress>();
-        if (service.TryGetProperty("status", out var status) && status.TryGetProperty("loadBalancer", out var lb)
-            && lb.TryGetProperty("ingress", out var entries) && entries.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var entry in entries.EnumerateArray())
-            {
-                if (entry.TryGetProperty("ip", out var ip) && IPAddress.TryParse(ip.GetString(), out var a)) ingress.Add(a);
-            }
-        }
-        if (external.Count == 0 && ingress.Count == 0) return null;
-        return new ServiceClaim(new ServiceRef(ns, name), external, ingress, source);
+        return ServiceClaims.Of(new ServiceRef(ns, name), ServiceAddressFields.FromJson(service), source, watched);
     }
 }

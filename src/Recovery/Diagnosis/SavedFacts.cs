@@ -33,12 +33,16 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
             .GroupBy(x => (x.Claim.Namespace, x.Claim.Name))
             .Select(g => new ServiceClaim(
                 new ServiceRef(g.Key.Namespace, g.Key.Name),
-                g.Where(x => x.Claim.Fields.Any(f => f.StartsWith("spec.", StringComparison.Ordinal))).Select(x => x.Address).Distinct().ToList(),
-                g.Where(x => x.Claim.Fields.Any(f => f.StartsWith("status.", StringComparison.Ordinal))).Select(x => x.Address).Distinct().ToList(),
+                g.SelectMany(x => x.Claim.Fields.Select(f => ClaimOf(f, x.Address))).Distinct().ToList(),
                 g.First().Claim.Source))
             .ToList();
         return new SavedFacts(nodes, unreachable, claims);
     }
+
+    private static AddressClaim ClaimOf(string field, IPAddress address) =>
+        ServiceClaimRule.FieldOf(field) is { } f
+            ? new AddressClaim(f, address, address.ToString())
+            : throw new FormatException($"claim field '{Logging.SafeText.Of(field)}' is not one of {string.Join(", ", Enum.GetValues<ClaimField>().Select(ServiceClaimRule.PathOf))}");
 
     private static NodeFacts Node(NodeDocument n, ClusterInventory inventory)
     {
@@ -82,23 +86,16 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
         return StopMarker.Parse(string.Join('\n', lines.Select(l => l.ReplaceLineEndings(" "))))!;
     }
 
-    private static KubeProxyManager? Manager(string name) => name switch
-    {
-        "systemd" => KubeProxyManager.Systemd,
-        "static-pod" => KubeProxyManager.StaticPod,
-        "docker" => KubeProxyManager.Docker,
-        "containerd" => KubeProxyManager.Containerd,
-        "k3s" => KubeProxyManager.K3s,
-        "custom" => KubeProxyManager.Custom,
-        "not found" => null,
-        _ => throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a kube-proxy manager"),
-    };
+    private static KubeProxyManager? Manager(string name) =>
+        KubeProxyManagerNames.TryParse(name, out var manager) ? manager
+        : name == DiagnosisReport.NoManager ? null
+        : throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a kube-proxy manager");
 
     private static string Known(string node, ClusterInventory inventory) =>
         inventory.FindByName(node) is not null ? node : throw new FormatException($"node '{Logging.SafeText.Of(node)}' in the facts is not in the inventory");
 
     private static IPAddress Address(string text, string what) =>
-        NodeNames.TryParseAddress(text, out var address) ? address : throw new FormatException($"{what} '{Logging.SafeText.Of(text)}' is not an IP address");
+        KubernetesAddress.TryParseHost(text, out var address, out _) ? address : throw new FormatException($"{what} '{Logging.SafeText.Of(text)}' is not an IP address");
 
     /// <summary>A route's destination: an address or a prefix (127.0.0.0/8).</summary>
     private static string Destination(string text) =>

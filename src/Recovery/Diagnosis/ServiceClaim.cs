@@ -4,16 +4,24 @@ using Recovery.Kubernetes;
 namespace Recovery.Diagnosis;
 
 /// <summary>
-/// The addresses a Service makes kube-proxy bind to kube-ipvs0 on every node besides its ClusterIP:
-/// spec.externalIPs and status.loadBalancer.ingress[].ip.
+/// The addresses one Service claims, field by field, as <see cref="ServiceClaimRule"/> decides: spec.externalIPs,
+/// status.loadBalancer.ingress[].ip, spec.loadBalancerIP, and a ClusterIP equal to a node address (its own finding).
 /// </summary>
 /// <param name="Source">where the claim was read, e.g. "kubectl on master2" or "etcd".</param>
-public sealed record ServiceClaim(ServiceRef Service, IReadOnlyList<IPAddress> ExternalIPs, IReadOnlyList<IPAddress> IngressIPs, string Source)
+public sealed record ServiceClaim(ServiceRef Service, IReadOnlyList<AddressClaim> FieldClaims, string Source)
 {
-    public bool Claims(IPAddress address) => ExternalIPs.Contains(address) || IngressIPs.Contains(address);
+    public IReadOnlyList<IPAddress> ExternalIPs => In(ClaimField.ExternalIPs);
 
-    /// <summary>"spec.externalIPs", "status.loadBalancer.ingress" or both, for the report.</summary>
+    public IReadOnlyList<IPAddress> IngressIPs => In(ClaimField.LoadBalancerIngress);
+
+    /// <summary>Every address claimed, through any field, once each.</summary>
+    public IReadOnlyList<IPAddress> Addresses => [.. FieldClaims.Select(c => c.Address).Distinct()];
+
+    public bool Claims(IPAddress address) => FieldClaims.Any(c => KubernetesAddress.Same(c.Address, address));
+
+    /// <summary>"spec.externalIPs", "status.loadBalancer.ingress", ... for the report.</summary>
     public IReadOnlyList<string> FieldsClaiming(IPAddress address) =>
-        [.. ExternalIPs.Contains(address) ? ["spec.externalIPs"] : Array.Empty<string>(),
-         .. IngressIPs.Contains(address) ? ["status.loadBalancer.ingress"] : Array.Empty<string>()];
+        [.. FieldClaims.Where(c => KubernetesAddress.Same(c.Address, address)).Select(c => c.FieldPath).Distinct()];
+
+    private IReadOnlyList<IPAddress> In(ClaimField field) => [.. FieldClaims.Where(c => c.Field == field).Select(c => c.Address)];
 }

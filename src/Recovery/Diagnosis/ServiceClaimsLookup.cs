@@ -28,7 +28,8 @@ public static class ServiceClaimsLookup
     /// <summary>How long a candidate has to answer before the next one starts as well.</summary>
     public static readonly TimeSpan HedgeDelay = TimeSpan.FromSeconds(3);
 
-    public static async Task<ClaimsResult> ReadAsync(IReadOnlyList<(INodeShell Shell, NodeFacts Facts)> nodes, CancellationToken cancellationToken = default)
+    /// <param name="watched">node and protected addresses: a ClusterIP equal to one is a claim as well.</param>
+    public static async Task<ClaimsResult> ReadAsync(IReadOnlyList<(INodeShell Shell, NodeFacts Facts)> nodes, CancellationToken cancellationToken = default, IReadOnlyCollection<System.Net.IPAddress>? watched = null)
     {
         var failures = new List<string>();
         var candidates = nodes
@@ -42,7 +43,7 @@ public static class ServiceClaimsLookup
         {
             while (next < candidates.Count || running.Count > 0)
             {
-                if (running.Count == 0) running.Add(AskAsync(candidates[next++], losers.Token));
+                if (running.Count == 0) running.Add(AskAsync(candidates[next++], watched ?? [], losers.Token));
                 using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var hedge = Task.Delay(next < candidates.Count ? HedgeDelay : Timeout.InfiniteTimeSpan, tick.Token);
                 var done = await Task.WhenAny([.. running, hedge]).ConfigureAwait(false);
@@ -50,7 +51,7 @@ public static class ServiceClaimsLookup
                 cancellationToken.ThrowIfCancellationRequested();
                 if (done == hedge)
                 {
-                    running.Add(AskAsync(candidates[next++], losers.Token));
+                    running.Add(AskAsync(candidates[next++], watched ?? [], losers.Token));
                     continue;
                 }
                 var finished = (Task<(ClaimsResult? Answer, string? Failure)>)done;
@@ -58,7 +59,7 @@ public static class ServiceClaimsLookup
                 var (answer, failure) = await finished.ConfigureAwait(false);
                 if (answer is not null) return answer with { Failures = failures };
                 failures.Add(failure!);
-                if (next < candidates.Count) running.Add(AskAsync(candidates[next++], losers.Token));
+                if (next < candidates.Count) running.Add(AskAsync(candidates[next++], watched ?? [], losers.Token));
             }
         }
         finally
@@ -77,7 +78,7 @@ public static class ServiceClaimsLookup
         return new ClaimsResult([], null, failures);
     }
 
-    private static async Task<(ClaimsResult? Answer, string? Failure)> AskAsync((INodeShell Shell, NodeFacts Facts) node, CancellationToken cancellationToken)
+    private static async Task<(ClaimsResult? Answer, string? Failure)> AskAsync((INodeShell Shell, NodeFacts Facts) node, IReadOnlyCollection<System.Net.IPAddress> watched, CancellationToken cancellationToken)
     {
         var (shell, facts) = node;
         var source = $"kubectl on {shell.Node.Name}";
@@ -85,7 +86,7 @@ public static class ServiceClaimsLookup
         {
             var result = await shell.RunAsync(Command(facts.Kubectl.KubeconfigPath!), CommandTimeout, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded) return (null, $"{source}: {(result.TimedOut ? "timed out" : FirstLine(result.StdErr) ?? $"exit {result.ExitCode}")}");
-            return (new ClaimsResult(KubectlServiceClaims.Parse(result.StdOut, source), source, []), null);
+            return (new ClaimsResult(KubectlServiceClaims.Parse(result.StdOut, source, watched), source, []), null);
         }
         catch (FormatException e)
         {

@@ -91,11 +91,12 @@ public sealed class Survey : IAsyncDisposable
         var probed = facts.Where(r => r.Succeeded && r.Value is not null)
             .Select(r => (Shell: byNode[r.Node.Name].Value!, Facts: r.Value!))
             .ToList();
-        var claims = await ServiceClaimsLookup.ReadAsync(probed, cancellationToken).ConfigureAwait(false);
+        var watched = inventory.Nodes.Select(n => n.Address).Concat(inventory.Protect).ToList();
+        var claims = await ServiceClaimsLookup.ReadAsync(probed, cancellationToken, watched).ConfigureAwait(false);
         if (!claims.Answered && etcd is not null)
         {
             // No API answers (the lockout itself, or API servers down): read the Services from etcd.
-            var fromEtcd = await EtcdServiceClaims.ReadAsync(etcd, cancellationToken).ConfigureAwait(false);
+            var fromEtcd = await EtcdServiceClaims.ReadAsync(etcd, watched, cancellationToken).ConfigureAwait(false);
             claims = fromEtcd.Answered ? fromEtcd with { Failures = [.. claims.Failures, .. fromEtcd.Failures] } : claims with { Failures = [.. claims.Failures, .. fromEtcd.Failures] };
         }
         return new Survey(inventory, local, shells, facts, claims);

@@ -114,10 +114,10 @@ public sealed class Journal : IDisposable
     public static IReadOnlySet<string> ActedSteps(string stateDir) =>
         ReadAll(stateDir).Where(r => r.Event == JournalRecord.StepResult && r.Status == StepStatus.Done).Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Appends one record and flushes it to disk before returning.</summary>
+    /// <summary>Appends one record, secrets masked (a node's output may echo one), and flushes it to disk before returning.</summary>
     public void Append(JournalRecord record)
     {
-        var trimmed = record with { StdOut = Trim(record.StdOut), StdErr = Trim(record.StdErr), Detail = Trim(record.Detail) };
+        var trimmed = record with { StdOut = Trim(Masked(record.StdOut)), StdErr = Trim(Masked(record.StdErr)), Detail = Trim(Masked(record.Detail)) };
         var line = JsonSerializer.SerializeToUtf8Bytes(trimmed, JournalJsonContext.Default.JournalRecord);
         lock (gate)
         {
@@ -148,6 +148,9 @@ public sealed class Journal : IDisposable
         reader.Seek(-1, SeekOrigin.End);
         return (byte)reader.ReadByte();
     }
+
+    // Masked before trimmed, so a cut never leaves half a secret.
+    private static string? Masked(string? text) => text is null ? null : Logging.SecretMask.Mask(text);
 
     /// <summary>Keeps the head and the tail of a long output: the start says what ran, the end says how it failed.</summary>
     internal static string? Trim(string? text)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Recovery.Access;
@@ -19,7 +18,8 @@ internal sealed class KubectlServiceFix(KubectlFix fix, string stateDir, TimeSpa
 
     public sealed record Result(Outcome Outcome, string Detail, CommandResult? Last);
 
-    private sealed record Claim(ServiceRef Service, IReadOnlyList<string> ExternalIPs, bool ClaimsExternalIP, bool ClaimsLoadBalancer);
+    /// <param name="Fields">the fields claiming a target, by <see cref="ServiceClaimRule"/>.</param>
+    private sealed record Claim(ServiceRef Service, IReadOnlyList<string> ExternalIPs, IReadOnlyList<ClaimField> Fields);
 
     public async Task<Result> RunAsync(INodeShell shell, string? kubeconfig, CancellationToken cancellationToken)
     {
@@ -43,7 +43,11 @@ internal sealed class KubectlServiceFix(KubectlFix fix, string stateDir, TimeSpa
             }
             else
             {
-                if (claim.ClaimsLoadBalancer)
+                if (claim.Fields.Contains(ClaimField.ClusterIP))
+                {
+                    return new Result(Outcome.Failed, $"{claim.Service} has {Addresses} as its ClusterIP (spec.clusterIP): strip cannot change a ClusterIP; use --action delete and re-create the Service with another ClusterIP", yaml);
+                }
+                if (claim.Fields.Contains(ClaimField.LoadBalancerIngress) || claim.Fields.Contains(ClaimField.LoadBalancerIP))
                 {
                     return new Result(Outcome.Failed, $"{claim.Service} has {Addresses} as its load-balancer address, which the load-balancer controller assigns: " +
                         "strip cannot take it away; use --action delete, or remove the address from the controller's pool", yaml);
@@ -106,28 +110,12 @@ internal sealed class KubectlServiceFix(KubectlFix fix, string stateDir, TimeSpa
     {
         var meta = service.GetProperty("metadata");
         var reference = new ServiceRef(meta.GetProperty("namespace").GetString()!, meta.GetProperty("name").GetString()!);
-        var externalIPs = Strings(service, "spec", "externalIPs").ToList();
-        var ingress = service.TryGetProperty("status", out var status) && status.TryGetProperty("loadBalancer", out var lb) && lb.TryGetProperty("ingress", out var list)
-            ? list.EnumerateArray().Select(i => i.TryGetProperty("ip", out var ip) ? ip.GetString() : null).OfType<string>().ToList()
-            : [];
-        var loadBalancerIP = Strings(service, "spec", "loadBalancerIP").ToList();
-        var byExternal = externalIPs.Any(IsTarget);
-        var byBalancer = ingress.Concat(loadBalancerIP).Any(IsTarget);
-        return byExternal || byBalancer ? new Claim(reference, externalIPs, byExternal, byBalancer) : null;
+        var fields = ServiceAddressFields.FromJson(service);
+        var claimed = ServiceClaimRule.ClaimsOn(fields, fix.Addresses).Select(c => c.Field).Distinct().ToList();
+        return claimed.Count > 0 ? new Claim(reference, fields.ExternalIPs, claimed) : null;
     }
 
-    private static IEnumerable<string> Strings(JsonElement e, string section, string field)
-    {
-        if (!e.TryGetProperty(section, out var s) || !s.TryGetProperty(field, out var v)) return [];
-        return v.ValueKind switch
-        {
-            JsonValueKind.Array => v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList(),
-            JsonValueKind.String => [v.GetString()!],
-            _ => [],
-        };
-    }
-
-    private bool IsTarget(string text) => IPAddress.TryParse(text, out var a) && fix.Addresses.Contains(a);
+    private bool IsTarget(string text) => ServiceClaimRule.Holds(text, fix.Addresses);
 
     /// <summary>`test` pins the list as read; then replace with what is left, or remove the field when nothing is.</summary>
     private string StripPatch(IReadOnlyList<string> current)

@@ -59,14 +59,9 @@ public sealed record StopMarker(string? Planned, string? StoppedAt, KubeProxyMan
     /// <summary>The time it says kube-proxy was stopped, for a human: the node's time, else the plan's.</summary>
     public string When => StoppedAt ?? (Planned is null ? "an unknown time" : $"a run planned at {Planned}");
 
-    public static string ManagerName(KubeProxyManager manager) => manager switch
-    {
-        KubeProxyManager.StaticPod => "static-pod",
-        _ => manager.ToString().ToLowerInvariant(),
-    };
+    public static string ManagerName(KubeProxyManager manager) => KubeProxyManagerNames.Of(manager);
 
-    private static KubeProxyManager? ParseManager(string name) =>
-        Enum.GetValues<KubeProxyManager>().Cast<KubeProxyManager?>().FirstOrDefault(m => ManagerName(m!.Value) == name);
+    private static KubeProxyManager? ParseManager(string name) => KubeProxyManagerNames.TryParse(name, out var m) ? m : null;
 
     // Only what it claims to be: a timestamp is printed on the operator's terminal.
     private static string? Timestamp(string? text) =>

@@ -24,7 +24,7 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
     private string _source = "";
 
     public static InventoryLoader ForThisMachine() =>
-        new(File.Exists, Environment.GetEnvironmentVariable("HOME") ?? "/root");
+        new(File.Exists, HomePath.Directory);
 
     public ClusterInventory LoadFile(string path)
     {
@@ -98,21 +98,18 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
                 errors.Add(new InventoryError("--node", 0, Printable(spec), "expected NAME=ADDRESS[,control-plane][,etcd]"));
                 continue;
             }
-            if (!NodeNames.IsValid(name)) errors.Add(new InventoryError("--node", 0, Printable(spec), $"'{Printable(name)}' is not a valid node name; expected a DNS name (lowercase letters, digits, '-' and '.')"));
-            if (!NodeNames.TryParseAddress(parts[0], out var address)) errors.Add(new InventoryError("--node", 0, Printable(spec), $"'{Printable(parts[0])}' is not an IP address; expected an IPv4 or IPv6 address"));
+            if (NodeRules.NameProblem(name) is { } badName) errors.Add(new InventoryError("--node", 0, Printable(spec), badName));
+            if (!NodeRules.TryAddress(parts[0], out var address, out var badAddress)) errors.Add(new InventoryError("--node", 0, Printable(spec), badAddress));
             var roles = new HashSet<NodeRole>();
             foreach (var role in parts.Skip(1))
             {
-                if (ParseRole(role) is { } r) roles.Add(r);
-                else if (role != "worker") errors.Add(new InventoryError("--node", 0, Printable(spec), $"unknown role '{Printable(role)}'; expected control-plane, etcd or worker"));
+                if (NodeRules.Role(role, out var badRole) is { } r) roles.Add(r);
+                else if (badRole is not null) errors.Add(new InventoryError("--node", 0, Printable(spec), badRole));
             }
-            nodes.Add(new Node(name, address, roles));
+            if (address is not null) nodes.Add(new Node(name, address, roles));
         }
         if (nodes.Count == 0 && errors.Count == 0) errors.Add(new InventoryError("--node", 0, "--node", "no nodes given; expected --inventory FILE or at least one --node NAME=ADDRESS"));
-        foreach (var group in nodes.GroupBy(x => x.Name).Where(g => g.Count() > 1))
-            errors.Add(new InventoryError("--node", 0, group.Key, "node name given more than once; expected unique names"));
-        foreach (var group in nodes.GroupBy(x => x.Address).Where(g => g.Count() > 1 && !g.Key.Equals(IPAddress.None)))
-            errors.Add(new InventoryError("--node", 0, group.Key.ToString(), $"address used by several nodes ({string.Join(", ", group.Select(x => x.Name))}); expected one address per node"));
+        errors.AddRange(NodeRules.Duplicates(nodes).Select(problem => new InventoryError("--node", 0, "--node", problem)));
         if (errors.Count > 0) throw new InventoryException(errors);
         return new ClusterInventory(null, ssh, protect, nodes);
     }
@@ -179,12 +176,12 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
         var name = map.Children.TryGetValue(new YamlScalarNode("name"), out var n) ? Scalar(n, at + ".name") : null;
         var ok = true;
         if (name is null) { Error(map, at + ".name", "is missing; expected the node's name (its Kubernetes node name)"); ok = false; }
-        else if (!NodeNames.IsValid(name)) { Error(n!, at + ".name", $"'{Printable(name)}' is not a valid node name; expected a DNS name (lowercase letters, digits, '-' and '.')"); ok = false; }
+        else if (NodeRules.NameProblem(name) is { } badName) { Error(n!, at + ".name", badName); ok = false; }
 
         var addressText = map.Children.TryGetValue(new YamlScalarNode("address"), out var a) ? Scalar(a, at + ".address") : null;
-        var address = IPAddress.None;
+        IPAddress? address = null;
         if (addressText is null) { Error(map, at + ".address", "is missing; expected the node's IP address"); ok = false; }
-        else if (!NodeNames.TryParseAddress(addressText, out address)) { Error(a!, at + ".address", $"'{Printable(addressText)}' is not an IP address; expected an IPv4 or IPv6 address"); ok = false; }
+        else if (!NodeRules.TryAddress(addressText, out address, out var badAddress)) { Error(a!, at + ".address", badAddress); ok = false; }
 
         var roles = new HashSet<NodeRole>();
         if (map.Children.TryGetValue(new YamlScalarNode("roles"), out var r))
@@ -196,39 +193,29 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
                 {
                     var role = Scalar(item, at + ".roles");
                     if (role is null) continue;
-                    if (ParseRole(role) is { } parsed) roles.Add(parsed);
-                    else if (role != "worker") Error(item, at + ".roles", $"unknown role '{Printable(role)}'; expected control-plane, etcd or worker");
+                    if (NodeRules.Role(role, out var badRole) is { } parsed) roles.Add(parsed);
+                    else if (badRole is not null) Error(item, at + ".roles", badRole);
                 }
             }
         }
 
         KubeProxySpec? kubeProxy = null;
         if (map.Children.TryGetValue(new YamlScalarNode("kubeProxy"), out var k)) kubeProxy = ReadKubeProxy(k, at + ".kubeProxy");
-        return ok ? new Node(name!, address, roles, kubeProxy) : null;
+        return ok ? new Node(name!, address!, roles, kubeProxy) : null;
     }
 
     private KubeProxySpec? ReadKubeProxy(YamlNode node, string at)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, at, "expected a mapping { manager: systemd|static-pod|docker|containerd|k3s|custom, stop: CMD, start: CMD }");
+            Error(node, at, $"expected a mapping {{ manager: {KubeProxyManagerNames.Expected.Replace(", ", "|").Replace(" or ", "|")}, stop: CMD, start: CMD }}");
             return null;
         }
         CheckFields(map, KubeProxyFields, at + ".");
         var managerText = map.Children.TryGetValue(new YamlScalarNode("manager"), out var m) ? Scalar(m, at + ".manager") : null;
-        KubeProxyManager? manager = managerText switch
+        if (!KubeProxyManagerNames.TryParse(managerText, out var manager))
         {
-            "systemd" => KubeProxyManager.Systemd,
-            "static-pod" => KubeProxyManager.StaticPod,
-            "docker" => KubeProxyManager.Docker,
-            "containerd" => KubeProxyManager.Containerd,
-            "k3s" => KubeProxyManager.K3s,
-            "custom" => KubeProxyManager.Custom,
-            _ => null,
-        };
-        if (manager is null)
-        {
-            Error(m ?? map, at + ".manager", $"'{Printable(managerText ?? "")}' is not a kube-proxy manager; expected systemd, static-pod, docker, containerd, k3s or custom");
+            Error(m ?? map, at + ".manager", $"'{Printable(managerText ?? "")}' is not a kube-proxy manager; expected {KubeProxyManagerNames.Expected}");
             return null;
         }
         var stop = map.Children.TryGetValue(new YamlScalarNode("stop"), out var s) ? Argv(s, at + ".stop") : null;
@@ -242,7 +229,7 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
         {
             Error(map, at, $"'stop' and 'start' are only for manager custom; manager {managerText} is stopped and started the standard way");
         }
-        return new KubeProxySpec(manager.Value, stop, start);
+        return new KubeProxySpec(manager, stop, start);
     }
 
     /// <summary>A command given as a list of words, or as one string split on spaces (no shell: quotes and operators are refused).</summary>
@@ -282,8 +269,8 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
         {
             var text = Scalar(item, field);
             if (text is null) continue;
-            if (NodeNames.TryParseAddress(text, out var address)) result.Add(address);
-            else Error(item, field, $"'{Printable(text)}' is not an IP address; expected an IPv4 or IPv6 address");
+            if (NodeRules.TryAddress(text, out var address, out var problem)) result.Add(address);
+            else Error(item, field, problem);
         }
         return result;
     }
@@ -297,7 +284,7 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
             Error(node, field, "expected a file path");
             return null;
         }
-        var path = text == "~" ? homeDirectory : text.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(homeDirectory, text[2..]) : text;
+        var path = HomePath.Expand(text, homeDirectory);
         if (mustExist && !fileExists(path))
         {
             Error(node, field, $"file '{Printable(path)}' does not exist; expected a readable private key file");
@@ -308,11 +295,7 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
 
     private void CheckDuplicates(YamlSequenceNode seq, List<Node> nodes)
     {
-        var line = seq.Start.Line;
-        foreach (var group in nodes.GroupBy(x => x.Name).Where(g => g.Count() > 1))
-            _errors.Add(new InventoryError(_source, line, "nodes", $"node name '{group.Key}' appears {group.Count()} times; expected unique names"));
-        foreach (var group in nodes.GroupBy(x => x.Address).Where(g => g.Count() > 1))
-            _errors.Add(new InventoryError(_source, line, "nodes", $"address {group.Key} is used by {string.Join(", ", group.Select(x => x.Name))}; expected one address per node"));
+        _errors.AddRange(NodeRules.Duplicates(nodes).Select(problem => new InventoryError(_source, seq.Start.Line, "nodes", problem)));
     }
 
     private void CheckFields(YamlMappingNode map, string[] allowed, string prefix)
@@ -333,13 +316,6 @@ public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDi
     }
 
     private void Error(YamlNode at, string field, string problem) => _errors.Add(new InventoryError(_source, at.Start.Line, field, problem));
-
-    private static NodeRole? ParseRole(string role) => role switch
-    {
-        "control-plane" or "master" => NodeRole.ControlPlane,
-        "etcd" => NodeRole.Etcd,
-        _ => null,
-    };
 
     private static InventoryException Single(string source, string field, string problem, long line = 0) =>
         new([new InventoryError(source, line, field, problem)]);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace Recovery.Inventory;
@@ -12,18 +10,6 @@ namespace Recovery.Inventory;
 public static partial class NodeNames
 {
     public static bool IsValid(string name) => name.Length <= 253 && Subdomain().IsMatch(name);
-
-    /// <summary>Only IPv4 and IPv6 unicast addresses in their canonical forms; no host names, no zone ids.</summary>
-    public static bool TryParseAddress(string text, out IPAddress address)
-    {
-        address = IPAddress.None;
-        if (!IPAddress.TryParse(text, out var parsed)) return false;
-        if (parsed.AddressFamily == AddressFamily.InterNetwork && parsed.ToString() != text) return false; // refuses "10.1" or "010.0.0.1"
-        if (parsed.AddressFamily == AddressFamily.InterNetworkV6 && (parsed.ScopeId != 0 || text.Contains('%'))) return false;
-        if (IPAddress.Any.Equals(parsed) || IPAddress.IPv6Any.Equals(parsed) || IPAddress.Broadcast.Equals(parsed)) return false;
-        address = parsed;
-        return true;
-    }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$")]
     private static partial Regex Subdomain();

@@ -21,6 +21,21 @@ public static partial class SecretMask
         if (!string.IsNullOrEmpty(secret)) Secrets.TryAdd(secret, 0);
     }
 
+    /// <summary>
+    /// Registers a private key's content (PEM or OpenSSH): the whole text and each line of its body, so a key is
+    /// masked also when only a part of it (one line of a dump, an error quoting a line) reaches a log.
+    /// </summary>
+    public static void RegisterKey(ReadOnlySpan<byte> content)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(content);
+        Register(text.Trim());
+        foreach (var line in text.Split('\n'))
+        {
+            var body = line.Trim();
+            if (body.Length >= 16 && !body.StartsWith("-----", StringComparison.Ordinal)) Register(body);
+        }
+    }
+
     public static string Mask(string? text)
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";

@@ -31,11 +31,14 @@ public static class Planner
     /// address is a lockout waiting for the next kube-proxy sync even when no kube-ipvs0 holds it now (an interrupted
     /// recovery, kube-proxy stopped by hand): the plan then still fixes the Service.
     /// </param>
+    /// <exception cref="NodeIdentityException">Two nodes answered as one machine: nothing may be planned on such facts.</exception>
+    /// <param name="claims">The Service claims read with the facts: part of the fingerprint, so a changed claim is drift.</param>
     public static Plan Create(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, RecoveryIntent intent, string localNode, DateTimeOffset created,
-        IReadOnlyCollection<string>? stoppedEarlier = null, IReadOnlyCollection<IPAddress>? stillClaimed = null)
+        IReadOnlyCollection<string>? stoppedEarlier = null, IReadOnlyCollection<IPAddress>? stillClaimed = null, IReadOnlyList<Diagnosis.ServiceClaim>? claims = null)
     {
         if (inventory.FindByName(localNode) is null) throw new ArgumentException($"the local node '{localNode}' is not in the inventory", nameof(localNode));
-        var fingerprint = FactsFingerprint.Of(facts);
+        NodeIdentity.Require(facts);
+        var fingerprint = FactsFingerprint.Of(facts, claims, intent.Addresses);
         var earlier = new HashSet<string>(stoppedEarlier ?? [], StringComparer.Ordinal);
         // What ran before the tool stopped it counts as running: planned to stop (its check skips) and to start again.
         // The node's own stop marker says the same for any earlier run, also one killed before it could journal.

@@ -134,7 +134,9 @@ public static class ScriptPlanRenderer
         if (kubeconfig is not null) kubectl.AddRange(["--kubeconfig", kubeconfig]);
         kubectl.Add($"--request-timeout={(int)fix.RequestTimeout.TotalSeconds}s");
         yield return $"kubectl_=({string.Join(' ', kubectl.Select(ShellQuoting.Quote))})";
-        const string fields = "{.metadata.namespace} {.metadata.name} {.spec.externalIPs[*]} | {.status.loadBalancer.ingress[*].ip} {.spec.loadBalancerIP}";
+        // The fields of the one claim rule: externalIPs (strippable) | the load-balancer fields (not).
+        var fields = $"{{.metadata.namespace}} {{.metadata.name}} {ServiceClaimRule.JsonPathOf(ClaimField.ExternalIPs)} | "
+            + $"{ServiceClaimRule.JsonPathOf(ClaimField.LoadBalancerIngress)} {ServiceClaimRule.JsonPathOf(ClaimField.LoadBalancerIP)}";
         var get = fix.Service is null
             ? ShellCommand.Of("get", "services", "--all-namespaces", "-o", $"jsonpath={{range .items[*]}}{fields}{{\"\\n\"}}{{end}}")
             : ShellCommand.Of("get", "service", "-n", fix.Service.Namespace, fix.Service.Name, "-o", $"jsonpath={fields}{{\"\\n\"}}");

@@ -15,6 +15,15 @@ public sealed record EtcdConnection(IReadOnlyList<Uri> Endpoints, EtcdCredential
 /// <summary>mTLS material as PEM: the CA that signed etcd's serving certificate, the client certificate and its key.</summary>
 public sealed record EtcdCredentials(ReadOnlyMemory<byte> CaPem, ReadOnlyMemory<byte> CertificatePem, ReadOnlyMemory<byte> KeyPem)
 {
+    /// <summary>The client key; masked in every log from the moment it is read (however it was read: file, node, discovery).</summary>
+    public ReadOnlyMemory<byte> KeyPem { get; init; } = Masked(KeyPem);
+
     /// <summary>Never prints key material.</summary>
     public override string ToString() => $"EtcdCredentials(ca {CaPem.Length} bytes, cert {CertificatePem.Length} bytes, key redacted)";
+
+    private static ReadOnlyMemory<byte> Masked(ReadOnlyMemory<byte> key)
+    {
+        Logging.SecretMask.RegisterKey(key.Span);
+        return key;
+    }
 }

@@ -57,7 +57,15 @@ public sealed class EtcdServiceFixer(EtcdOpener opener, string toolVersion, stri
         foreach (var target in targets)
         {
             var objects = await store.FindServiceAsync(target, cancellationToken).ConfigureAwait(false);
-            if (objects is null || !addresses.Any(objects.Service.Claims)) continue;
+            var claims = objects is null ? [] : ServiceClaimRule.ClaimsOn(objects.Service.AddressFields, addresses);
+            if (objects is null || claims.Count == 0) continue;
+            // The wire-level strip edits externalIPs and LB ingress only: a ClusterIP or a requested loadBalancerIP stays.
+            if (action == FixAction.Strip && claims.FirstOrDefault(c => c.Field is ClaimField.ClusterIP or ClaimField.LoadBalancerIP) is { } kept)
+            {
+                return new EtcdFixResult(false, fixedServices, backups.FirstOrDefault(),
+                    $"{target} claims {kept.Address} through {kept.FieldPath}, which strip cannot remove; use --action delete" +
+                    (kept.Field == ClaimField.ClusterIP ? " and re-create the Service with another ClusterIP" : " and fix the load-balancer pool"));
+            }
             var outcome = action == FixAction.Delete
                 ? await store.DeleteServiceAsync(objects, request, cancellationToken).ConfigureAwait(false)
                 : await store.StripServiceAsync(objects, addresses.ToList(), request, cancellationToken).ConfigureAwait(false);

@@ -9,13 +9,12 @@ public sealed record ScannedService(string Key, long ModRevision, ServiceObject?
 /// <summary>A scan of every Service at one etcd revision.</summary>
 public sealed record ServiceScan(long Revision, IReadOnlyList<ScannedService> Services)
 {
-    /// <summary>Decoded Services that claim <paramref name="address"/> through externalIPs or LB ingress.</summary>
-    public IEnumerable<ScannedService> Claiming(IPAddress address) =>
-        Services.Where(s => s.Service is { } service && service.Claims(address));
+    /// <summary>Decoded Services that claim <paramref name="address"/> by <see cref="ServiceClaimRule"/>, ClusterIPs included.</summary>
+    public IEnumerable<ScannedService> Claiming(IPAddress address) => Claiming([address]);
 
-    /// <summary>Decoded Services that claim any of <paramref name="addresses"/> (e.g. every node address).</summary>
+    /// <summary>Decoded Services that claim any of <paramref name="addresses"/> (e.g. every node address), ClusterIPs included.</summary>
     public IEnumerable<ScannedService> Claiming(IReadOnlyCollection<IPAddress> addresses) =>
-        Services.Where(s => s.Service is { } service && addresses.Any(service.Claims));
+        Services.Where(s => s.Service is { } service && ServiceClaimRule.ClaimsOn(service.AddressFields, addresses).Count > 0);
 
     /// <summary>Keys whose value could not be read (encrypted or malformed): they may hide an offender, so report them.</summary>
     public IEnumerable<ScannedService> Unreadable => Services.Where(s => s.Service is null);

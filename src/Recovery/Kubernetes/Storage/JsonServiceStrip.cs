@@ -40,7 +40,7 @@ internal static class JsonServiceStrip
         {
             foreach (var item in ips.ToList())
             {
-                if (item is JsonValue v && v.TryGetValue<string>(out var ip) && AddressText.MatchesAny(ip, addresses))
+                if (item is JsonValue v && v.TryGetValue<string>(out var ip) && ServiceClaimRule.Holds(ip, addresses))
                 {
                     external.Add(ip);
                     ips.Remove(item);
@@ -54,7 +54,7 @@ internal static class JsonServiceStrip
         {
             foreach (var item in entries.ToList())
             {
-                if (item is JsonObject entry && entry["ip"] is JsonValue v && v.TryGetValue<string>(out var ip) && AddressText.MatchesAny(ip, addresses))
+                if (item is JsonObject entry && entry["ip"] is JsonValue v && v.TryGetValue<string>(out var ip) && ServiceClaimRule.Holds(ip, addresses))
                 {
                     ingress.Add(ip);
                     entries.Remove(item);

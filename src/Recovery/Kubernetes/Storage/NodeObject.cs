@@ -7,7 +7,7 @@ public sealed record NodeObject(ObjectMeta Metadata, IReadOnlyList<NodeAddress> 
 
     /// <summary>The first InternalIP that parses as an address (what an inventory built from etcd uses), or null.</summary>
     public System.Net.IPAddress? InternalAddress =>
-        Addresses.Where(a => a.Type == "InternalIP").Select(a => System.Net.IPAddress.TryParse(a.Address, out var ip) ? ip : null).FirstOrDefault(ip => ip is not null);
+        Addresses.Where(a => a.Type == "InternalIP").Select(a => KubernetesAddress.TryParse(a.Address, out var ip) ? ip : null).FirstOrDefault(ip => ip is not null);
 }
 
 /// <summary>status.addresses[]: type is InternalIP, ExternalIP, Hostname, ...</summary>

@@ -18,7 +18,7 @@ internal static class ProtoServiceStrip
             {
                 if (s.Number != 5) return FieldEdit.Keep;
                 var ip = spec.String(s);
-                if (!AddressText.MatchesAny(ip, addresses)) return FieldEdit.Keep;
+                if (!ServiceClaimRule.Holds(ip, addresses)) return FieldEdit.Keep;
                 external.Add(ip);
                 return FieldEdit.Drop;
             })),
@@ -31,7 +31,7 @@ internal static class ProtoServiceStrip
                     {
                         if (e.Number != 1) continue;
                         var ip = entry.String(e);
-                        if (!AddressText.MatchesAny(ip, addresses)) continue;
+                        if (!ServiceClaimRule.Holds(ip, addresses)) continue;
                         ingress.Add(ip);
                         return FieldEdit.Drop;
                     }

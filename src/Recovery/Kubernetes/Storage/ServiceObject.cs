@@ -19,11 +19,15 @@ public sealed record ServiceObject(
 
     public string Uid => Metadata.Uid;
 
-    /// <summary>The addresses kube-proxy in IPVS mode binds to kube-ipvs0 beyond the ClusterIPs: externalIPs and LB ingress IPs.</summary>
-    public IReadOnlyList<string> ClaimedAddresses => [.. ExternalIPs, .. IngressIPs];
+    /// <summary>The address fields as stored, for <see cref="ServiceClaimRule"/>.</summary>
+    internal ServiceAddressFields AddressFields =>
+        new(ExternalIPs, IngressIPs, LoadBalancerIP, ClusterIPs.Count > 0 ? ClusterIPs : [ClusterIP]);
 
-    /// <summary>Whether spec.externalIPs or status.loadBalancer.ingress[].ip holds <paramref name="address"/>.</summary>
-    public bool Claims(IPAddress address) => ClaimedAddresses.Any(a => AddressText.Matches(a, address));
+    /// <summary>What the Service claims beyond its ClusterIPs (externalIPs, LB ingress, loadBalancerIP), by <see cref="ServiceClaimRule"/>.</summary>
+    public IReadOnlyList<AddressClaim> Claims() => ServiceClaimRule.Claims(AddressFields);
+
+    /// <summary>Whether the Service claims <paramref name="address"/> by <see cref="ServiceClaimRule"/> (not through its ClusterIP).</summary>
+    public bool Claims(IPAddress address) => Claims().Any(c => KubernetesAddress.Same(c.Address, address));
 }
 
 /// <summary>spec.ports[]; targetPort is a number or a port name, kept as text.</summary>
