@@ -27,7 +27,9 @@ internal static class VersionAdvice
             yield return "    --enable-admission-plugins=NodeRestriction,DenyServiceExternalIPs";
             yield return "  It covers spec.externalIPs only, not load-balancer addresses (keep node addresses out of LB pools).";
         }
-        yield return "- or allow externalIPs only from ranges you route to the nodes, with kubernetes-sigs/externalip-webhook:";
+        yield return version is null or { Major: 1, Minor: >= 21 }
+            ? "- or, to keep using externalIPs, allow them only from ranges you route to the nodes, with kubernetes-sigs/externalip-webhook:"
+            : "- allow externalIPs only from ranges you route to the nodes, with kubernetes-sigs/externalip-webhook:";
         yield return "    --allowed-external-ip-cidrs=CIDR[,CIDR]   (an allow-list; it must contain none of:";
         yield return $"     {string.Join(", ", targets.Select(t => t.Text))})";
         yield return "- and keep node addresses out of load-balancer pools: kube-recover audit lists the pools that contain them.";
