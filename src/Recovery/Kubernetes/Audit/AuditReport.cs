@@ -19,5 +19,5 @@ internal sealed record AuditReport(ProxyModeReading ProxyMode, IReadOnlyList<Gua
     public bool Found => Findings.Count > 0;
 
     /// <summary>True when a read that matters could not be done: then "nothing found" is not "clean".</summary>
-    public bool Incomplete => Sources.Any(s => s.State == SourceState.Unreadable);
+    public bool Incomplete => Sources.Any(s => s.Decisive && s.State == SourceState.Unreadable);
 }

@@ -36,14 +36,13 @@ internal sealed class ClusterReader(INodeShell shell, string? kubeconfig, TimeSp
         const string name = "kube-proxy ConfigMap kube-system/kube-proxy";
         var read = await GetAsync(["get", "configmap", "-n", "kube-system", "kube-proxy", "-o", "json"], cancellationToken).ConfigureAwait(false);
         var fromConfigMap = Parsed(name, read, ClusterObjects.ProxyModeFromConfigMap);
+        // The mode only says how soon a claim bites (active, latent, unknown): it never decides whether one exists.
+        _sources[^1] = _sources[^1] with { Decisive = false };
         if (fromConfigMap is not null) return new ProxyModeReading(fromConfigMap, "ConfigMap kube-system/kube-proxy (config.conf)");
         // Not kubeadm (binary installs, k3s) or not readable: ask the kube-proxy of this machine, if it is a node.
         var live = await shell.RunAsync(ProbeCommands.ProxyMode, requestTimeout, cancellationToken).ConfigureAwait(false);
         if (live.Succeeded && KubeProxyModeSources.ParseProxyModeResponse(live.StdOut) is { } mode)
         {
-            // The ConfigMap is then not needed: a missing or unreadable one no longer makes the audit incomplete.
-            var index = _sources.FindIndex(s => s.Name == name);
-            if (index >= 0 && _sources[index].State == SourceState.Unreadable) _sources[index] = _sources[index] with { State = SourceState.Absent };
             return new ProxyModeReading(mode, "http://127.0.0.1:10249/proxyMode on this machine");
         }
         return new ProxyModeReading(null, "neither ConfigMap kube-system/kube-proxy nor http://127.0.0.1:10249/proxyMode answered");

@@ -6,7 +6,9 @@ namespace Recovery.Kubernetes.Audit;
 /// </summary>
 internal enum SourceState { Read, Absent, NotInstalled, Unreadable }
 
-internal sealed record SourceStatus(string Name, SourceState State, string Detail)
+/// <param name="Decisive">False for reads that only colour a finding (kube-proxy's mode): an unreadable one does not
+/// make "nothing found" unknown.</param>
+internal sealed record SourceStatus(string Name, SourceState State, string Detail, bool Decisive = true)
 {
     public string StateText => State switch
     {

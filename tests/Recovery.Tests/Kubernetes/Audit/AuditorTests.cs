@@ -90,6 +90,16 @@ public class AuditorTests
     }
 
     [Fact]
+    public void An_unread_kube_proxy_mode_leaves_a_clean_audit_clean()
+    {
+        var reading = Reading(null, sources: [new SourceStatus("kube-proxy ConfigMap kube-system/kube-proxy", SourceState.Unreadable, "Forbidden", Decisive: false)]) with { Services = [] };
+        var report = Auditor.Decide(reading, []);
+        Assert.False(report.Incomplete);
+        Assert.Contains("clean: no Service", AuditText.Render(report), StringComparison.Ordinal);
+        Assert.Contains("kube-proxy mode: unknown", AuditText.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Kube_proxy_mode_and_server_version_are_read_from_their_objects()
     {
         Assert.Equal("ipvs", ClusterObjects.ProxyModeFromConfigMap(Samples.Read("kube-proxy-configmap.json")));
