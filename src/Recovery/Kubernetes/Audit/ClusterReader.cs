@@ -15,13 +15,21 @@ internal sealed class ClusterReader(INodeShell shell, string? kubeconfig, TimeSp
 
     public async Task<ClusterReading> ReadAsync(CancellationToken cancellationToken)
     {
-        var nodes = Parsed("Nodes", await GetAsync(["get", "nodes", "-o", "json"], cancellationToken).ConfigureAwait(false), ClusterObjects.NodeAddresses) ?? [];
-        var services = Parsed("Services (all namespaces)", await GetAsync(["get", "services", "--all-namespaces", "-o", "json"], cancellationToken).ConfigureAwait(false), ClusterObjects.ServiceFields) ?? [];
-        var endpoints = Parsed("Endpoints default/kubernetes", await GetAsync(["get", "endpoints", "-n", "default", "kubernetes", "-o", "json"], cancellationToken).ConfigureAwait(false), ClusterObjects.EndpointAddresses) ?? [];
-        var server = Parsed("kubeconfig server", await GetAsync(["config", "view", "--minify", "-o", "json"], cancellationToken).ConfigureAwait(false), ClusterObjects.KubeconfigServer);
-        var pools = Parsed("MetalLB IPAddressPools (ipaddresspools.metallb.io)", await GetAsync(["get", "ipaddresspools.metallb.io", "--all-namespaces", "-o", "json"], cancellationToken).ConfigureAwait(false), ClusterObjects.IpAddressPools) ?? [];
-        var legacy = Parsed("MetalLB ConfigMap metallb-system/config", await GetAsync(["get", "configmap", "-n", "metallb-system", "config", "-o", "json"], cancellationToken).ConfigureAwait(false), ClusterObjects.LegacyMetalLbPools) ?? [];
-        var mode = await ProxyModeAsync(cancellationToken).ConfigureAwait(false);
+        // All at once: against an API that does not answer, the wait is one request timeout, not one per read.
+        var nodesRead = GetAsync(["get", "nodes", "-o", "json"], cancellationToken);
+        var servicesRead = GetAsync(["get", "services", "--all-namespaces", "-o", "json"], cancellationToken);
+        var endpointsRead = GetAsync(["get", "endpoints", "-n", "default", "kubernetes", "-o", "json"], cancellationToken);
+        var serverRead = GetAsync(["config", "view", "--minify", "-o", "json"], cancellationToken);
+        var poolsRead = GetAsync(["get", "ipaddresspools.metallb.io", "--all-namespaces", "-o", "json"], cancellationToken);
+        var legacyRead = GetAsync(["get", "configmap", "-n", "metallb-system", "config", "-o", "json"], cancellationToken);
+        var modeRead = GetAsync(["get", "configmap", "-n", "kube-system", "kube-proxy", "-o", "json"], cancellationToken);
+        var nodes = Parsed("Nodes", await nodesRead.ConfigureAwait(false), ClusterObjects.NodeAddresses) ?? [];
+        var services = Parsed("Services (all namespaces)", await servicesRead.ConfigureAwait(false), ClusterObjects.ServiceFields) ?? [];
+        var endpoints = Parsed("Endpoints default/kubernetes", await endpointsRead.ConfigureAwait(false), ClusterObjects.EndpointAddresses) ?? [];
+        var server = Parsed("kubeconfig server", await serverRead.ConfigureAwait(false), ClusterObjects.KubeconfigServer);
+        var pools = Parsed("MetalLB IPAddressPools (ipaddresspools.metallb.io)", await poolsRead.ConfigureAwait(false), ClusterObjects.IpAddressPools) ?? [];
+        var legacy = Parsed("MetalLB ConfigMap metallb-system/config", await legacyRead.ConfigureAwait(false), ClusterObjects.LegacyMetalLbPools) ?? [];
+        var mode = await ProxyModeAsync(await modeRead.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return new ClusterReading(nodes, services, endpoints, server, [.. pools, .. legacy], mode, _sources.ToList());
     }
 
@@ -31,10 +39,9 @@ internal sealed class ClusterReader(INodeShell shell, string? kubeconfig, TimeSp
 
     public IReadOnlyList<SourceStatus> Sources => _sources;
 
-    private async Task<ProxyModeReading> ProxyModeAsync(CancellationToken cancellationToken)
+    private async Task<ProxyModeReading> ProxyModeAsync(KubectlRead read, CancellationToken cancellationToken)
     {
         const string name = "kube-proxy ConfigMap kube-system/kube-proxy";
-        var read = await GetAsync(["get", "configmap", "-n", "kube-system", "kube-proxy", "-o", "json"], cancellationToken).ConfigureAwait(false);
         var fromConfigMap = Parsed(name, read, ClusterObjects.ProxyModeFromConfigMap);
         // The mode only says how soon a claim bites (active, latent, unknown): it never decides whether one exists.
         _sources[^1] = _sources[^1] with { Decisive = false };
