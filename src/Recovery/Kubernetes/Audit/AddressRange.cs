@@ -15,11 +15,11 @@ internal sealed record AddressRange(string Text, IPAddress First, IPAddress Last
         var dash = t.IndexOf('-', StringComparison.Ordinal);
         if (dash > 0)
         {
-            return AddressClaim.TryParse(t[..dash].Trim(), out var first) && AddressClaim.TryParse(t[(dash + 1)..].Trim(), out var last)
+            return AuditAddressRule.TryParse(t[..dash].Trim(), out var first) && AuditAddressRule.TryParse(t[(dash + 1)..].Trim(), out var last)
                 && first.AddressFamily == last.AddressFamily ? new AddressRange(t, first, last) : null;
         }
         var slash = t.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !AddressClaim.TryParse(t[..slash], out var network) || !int.TryParse(t[(slash + 1)..], out var bits)) return null;
+        if (slash < 0 || !AuditAddressRule.TryParse(t[..slash], out var network) || !int.TryParse(t[(slash + 1)..], out var bits)) return null;
         var bytes = network.GetAddressBytes();
         if (bits < 0 || bits > bytes.Length * 8) return null;
         byte[] low = (byte[])bytes.Clone(), high = (byte[])bytes.Clone();

@@ -14,12 +14,12 @@ internal static class Auditor
         var findings = new List<AuditFinding>();
         foreach (var field in reading.Services)
         {
-            if (AddressClaim.Claimed(field.Value, set) is { } address)
+            if (AuditAddressRule.Claimed(field.Value, set) is { } address)
                 findings.Add(new AuditFinding($"Service {field.Service}", field.Field, field.Value, address, owners[address], exposure));
         }
         foreach (var entry in reading.Pools)
         {
-            foreach (var address in AddressClaim.InRange(entry.Range, set))
+            foreach (var address in AuditAddressRule.InRange(entry.Range, set))
                 findings.Add(new AuditFinding(entry.Object, entry.Field, entry.Range.Text, address, owners[address], exposure));
         }
         return new AuditReport(reading.ProxyMode, guarded, findings, reading.Sources);
@@ -37,7 +37,7 @@ internal static class Auditor
         var guarded = reading.Nodes.Select(n => new GuardedAddress(n.Address, $"{n.Node} {n.Type}")).ToList();
         guarded.AddRange(reading.ApiEndpoints.Select(a => new GuardedAddress(a, "API server (Endpoints default/kubernetes)")));
         if (reading.KubeconfigServer is { } server && Uri.TryCreate(server, UriKind.Absolute, out var uri)
-            && AddressClaim.TryParse(uri.Host.Trim('[', ']'), out var api))
+            && AuditAddressRule.TryParse(uri.Host.Trim('[', ']'), out var api))
         {
             guarded.Add(new GuardedAddress(api, "API server (kubeconfig)"));
         }

@@ -26,7 +26,7 @@ internal static class ClusterObjects
         return Array(node, "status", "addresses")
             .Select(a => (Type: Text(a, "type"), Value: Text(a, "address")))
             .Where(a => a.Type is "InternalIP" or "ExternalIP")
-            .Select(a => AddressClaim.TryParse(a.Value, out var ip) ? new NodeAddress(name, a.Type!, ip) : null)
+            .Select(a => AuditAddressRule.TryParse(a.Value, out var ip) ? new NodeAddress(name, a.Type!, ip) : null)
             .OfType<NodeAddress>();
     }).ToList();
 
@@ -52,7 +52,7 @@ internal static class ClusterObjects
     {
         using var doc = Parse(json);
         return Array(doc.RootElement, "subsets").SelectMany(s => Array(s, "addresses"))
-            .Select(a => AddressClaim.TryParse(Text(a, "ip"), out var ip) ? ip : null).OfType<IPAddress>().ToList();
+            .Select(a => AuditAddressRule.TryParse(Text(a, "ip"), out var ip) ? ip : null).OfType<IPAddress>().ToList();
     }
 
     /// <summary>The current context's cluster server URL (`kubectl config view --minify -o json`).</summary>

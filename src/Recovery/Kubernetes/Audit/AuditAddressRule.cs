@@ -5,13 +5,13 @@ using System.Net.Sockets;
 namespace Recovery.Kubernetes.Audit;
 
 /// <summary>
-/// The one place audit compares addresses and decides a claim (to be switched to the product-wide claim rule of
-/// Kubernetes/ when it lands). Addresses are read as Kubernetes reads them (k8s.io/utils/net ParseIPSloppy, which
+/// The one place audit compares addresses and decides a claim (to be switched to KubernetesAddress and
+/// ServiceClaimRule of Kubernetes/, merged on main meanwhile). Addresses are read as Kubernetes reads them (k8s.io/utils/net ParseIPSloppy, which
 /// the API server's validation and kube-proxy both use): IPv4 dotted parts are decimal even with leading zeros
 /// ("010.0.0.211" is 10.0.0.211, not octal 8.0.0.211 as .NET's parser reads it), and an IPv4-mapped IPv6 address
 /// is its IPv4 address. A Service field or pool entry that is not an address (an LB hostname) claims nothing.
 /// </summary>
-internal static class AddressClaim
+internal static class AuditAddressRule
 {
     /// <summary>The address <paramref name="text"/> names, if it is one of <paramref name="guarded"/>.</summary>
     public static IPAddress? Claimed(string? text, IReadOnlySet<IPAddress> guarded) =>
