@@ -25,6 +25,8 @@ public static class CliApp
         root.Subcommands.Add(PlanCommand.Create(global));
         root.Subcommands.Add(RecoverCommand.Create(global));
         root.Subcommands.Add(RestoreCommand.Create(global));
+        root.Subcommands.Add(AuditCommand.Create(global));
+        root.Subcommands.Add(GuardCommand.Create(global));
         root.Subcommands.Add(VersionCommand.Create(global));
         return root;
     }

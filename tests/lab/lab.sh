@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
-#   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom] [--bind-owner yes|no]
+#   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
 #   lab.sh break [--ip ADDR] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
 #   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node)
@@ -48,19 +48,21 @@ proxy_ready() { wait_for 120 "kube-proxy on $1" proxy_mode_on "$1"; }
 
 cmd_up() {
   need_root
-  local nodes=3 manager=systemd owner=yes
+  local nodes=3 manager=systemd owner=yes mode=ipvs
   while (($#)); do
     case $1 in
       --nodes) nodes=$2; shift ;;
       --proxy-manager) manager=$2; shift ;;
       --bind-owner) owner=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no)" ;;
+      --proxy-mode) mode=$2; shift ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
   [[ $manager =~ ^(systemd|static-pod|custom)$ ]] || die "--proxy-manager: expected systemd|static-pod|custom, got '$manager'"
   [[ $owner =~ ^(yes|no)$ ]] || die "--bind-owner: expected yes|no, got '$owner'"
-  local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"
+  [[ $mode =~ ^(ipvs|iptables)$ ]] || die "--proxy-mode: expected ipvs|iptables, got '$mode'"
+  local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"
   if [[ -z ${LAB_UP_TOKEN:-} ]]; then
     if lab_alive && [[ $(cat "$LAB_RUN_DIR/options") == "$options" ]]; then log "already up ($(lab_prefix))"; return 0; fi
     [[ -e $LAB_RUN_DIR ]] && { log "replacing the previous lab in $LAB_RUN_DIR"; lab_down; }
@@ -69,13 +71,13 @@ cmd_up() {
     echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
     # Every process of this `up` (and of the nodes) carries the prefix in its environment from here on, so
     # `down` finds them even when `up` was killed halfway.
-    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner"
+    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode"
   fi
 
   local t0=$SECONDS
   echo "$options" > "$LAB_RUN_DIR/options"
   seq 1 "$nodes" | sed 's/^/node/' > "$LAB_RUN_DIR/nodes.list"
-  log "up: $nodes nodes, prefix $(lab_prefix), kube-proxy by $manager, bind-owner $owner, in $LAB_RUN_DIR"
+  log "up: $nodes nodes, prefix $(lab_prefix), kube-proxy by $manager in $mode mode, bind-owner $owner, in $LAB_RUN_DIR"
 
   publish_standins
   mkdir -p "$LAB_RUN_DIR/sbin"

@@ -70,27 +70,29 @@ public sealed class LockoutTests(LabFixture lab)
         }
     }
 
-    /// <summary>Leaves the lab as the next test expects it: healthy.</summary>
-    private async Task HealAsync()
+    private Task HealAsync() => HealAsync(lab);
+
+    /// <summary>Leaves the lab as the next test expects it: healthy (also for the other tests of this collection that break it).</summary>
+    internal static async Task HealAsync(LabFixture lab)
     {
         await new ManualRunbook(lab).RunAsync(lab.Env.Address("node1"));
         var node1 = lab.Env.Address("node1").ToString();
-        await Poll.UntilStatusAsync(lab, s => IsHealthy(s, node1), "every node healthy after healing");
+        await Poll.UntilStatusAsync(lab, s => IsHealthy(lab, s, node1), "every node healthy after healing");
     }
 
     private async Task AssertHealthyAsync()
     {
         var node1 = lab.Env.Address("node1").ToString();
         // Healthy, and still healthy after kube-proxy had many sync periods to bind the address again.
-        await Poll.UntilStatusAsync(lab, s => IsHealthy(s, node1), "every node healthy after the runbook");
+        await Poll.UntilStatusAsync(lab, s => IsHealthy(lab, s, node1), "every node healthy after the runbook");
         await Task.Delay(TimeSpan.FromSeconds(5));
         var status = await lab.StatusAsync();
-        Assert.True(IsHealthy(status, node1), status.Text);
+        Assert.True(IsHealthy(lab, status, node1), status.Text);
         var svc = await lab.ConsoleAsync("node2", "kubectl", "get", "svc", "-A", "-o", "name");
         Assert.DoesNotContain("nginx-service", svc.EnsureSuccess("kubectl get svc").StdOut);
     }
 
-    private bool IsHealthy(LabStatus s, string node1) => lab.Env.Nodes.All(n =>
+    private static bool IsHealthy(LabFixture lab, LabStatus s, string node1) => lab.Env.Nodes.All(n =>
         !s.KubeIpvs0(n).Contains(node1)
         && s[n, "ssh.node1"] == "node1"
         && s[n, "ssh_login.node1"] == "ok"

@@ -31,6 +31,7 @@ print_env() {
   echo "LAB_KUBECTL=$LAB_KUBECTL"
   echo "LAB_PROXY_MANAGER=$(lab_option proxy_manager)"
   echo "LAB_BIND_OWNER=$(lab_option bind_owner)"
+  echo "LAB_PROXY_MODE=$(proxy_mode)"
   echo "LAB_ADMIN_CERT=$LAB_RUN_DIR/pki/admin.crt"
   echo "LAB_ADMIN_KEY=$LAB_RUN_DIR/pki/admin.key"
   echo "LAB_CA_CERT=$LAB_RUN_DIR/pki/ca.crt"

@@ -16,7 +16,7 @@ clusterCIDR: 172.20.0.0/16
 hostnameOverride: $node
 metricsBindAddress: 127.0.0.1:10249
 healthzBindAddress: 127.0.0.1:10256
-mode: ipvs
+mode: $(proxy_mode)
 ipvs:
   scheduler: rr
   syncPeriod: 1s
@@ -103,7 +103,11 @@ WantedBy=multi-user.target
 UNIT
 }
 
-proxy_mode_on() { node_exec "$1" timeout 5 curl -s --max-time 4 http://127.0.0.1:10249/proxyMode | grep -qx ipvs; }
+# The lab's kube-proxy mode (`up --proxy-mode`; labs made before the option are ipvs).
+proxy_mode() { local m; m=$(lab_option proxy_mode); echo "${m:-ipvs}"; }
+# What /proxyMode answers on NODE (empty when nothing answers).
+proxy_mode_of() { node_exec "$1" timeout 5 curl -s --max-time 4 http://127.0.0.1:10249/proxyMode 2>/dev/null || true; }
+proxy_mode_on() { [[ $(proxy_mode_of "$1") == "$(proxy_mode)" ]]; }
 
 # The last lines kube-proxy wrote on NODE, wherever its manager keeps them (for failure messages).
 proxy_log_tail() {

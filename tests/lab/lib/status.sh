@@ -6,7 +6,7 @@
 #   node2.kubectl=ok                        `kubectl get nodes` with the node's /root/.kube/config: ok|timeout|error
 #   node2.etcd.node1=unhealthy              etcdctl endpoint health of each member, from node2
 #   node2.kube_proxy=running                kube-proxy process present in the node: running|stopped
-#   node2.proxy_mode=ipvs                   http://127.0.0.1:10249/proxyMode: ipvs|none
+#   node2.proxy_mode=ipvs                   http://127.0.0.1:10249/proxyMode: ipvs|iptables|none
 
 node_status() {
   local node=$1 n out=() v
@@ -21,7 +21,7 @@ node_status() {
   out+=("kubectl=$(kubectl_answer "$node")")
   while IFS= read -r v; do out+=("etcd.$v"); done < <(etcd_member_health "$node")
   if node_exec "$node" pgrep -x kube-proxy >/dev/null; then out+=("kube_proxy=running"); else out+=("kube_proxy=stopped"); fi
-  if proxy_mode_on "$node"; then out+=("proxy_mode=ipvs"); else out+=("proxy_mode=none"); fi
+  v=$(proxy_mode_of "$node"); out+=("proxy_mode=${v:-none}")
   printf "$node.%s\n" "${out[@]}"
 }
 

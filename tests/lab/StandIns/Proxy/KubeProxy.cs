@@ -12,7 +12,11 @@
 //
 // Does not reproduce: IPVS virtual servers and real servers, ipset (KUBE-EXTERNAL-IP, KUBE-IPVS-IPS ...),
 // iptables chains (KUBE-IPVS-FILTER ...), watches (it polls instead), Endpoints, conntrack cleanup,
-// --cleanup, the iptables and nftables modes (any other mode serves /proxyMode and binds nothing).
+// --cleanup, the iptables and nftables modes themselves. Any other mode (`lab.sh up --proxy-mode iptables`) lists
+// Services, serves /proxyMode and binds nothing, as the real iptables mode does: upstream pkg/proxy/iptables/proxier.go
+// (syncProxyRules) only writes KUBE-SERVICES rules matching `-d <externalIP> -p <proto> --dport <port>` per Service
+// port ("<svc> external IP", likewise for LB ingress IPs) and never puts an address on an interface, so a
+// node-address externalIP is harmless there until the mode switches to IPVS.
 // kube-ipvs0 is created as a dummy link, or a bridge left down when the dummy driver is missing.
 namespace Lab.StandIns.Proxy;
 
