@@ -7,4 +7,7 @@ public sealed record AddressClaim(ClaimField Field, IPAddress Address, string Te
 {
     /// <summary>The field's path in the Service, as reports and saved facts name it.</summary>
     public string FieldPath => ServiceClaimRule.PathOf(Field);
+
+    /// <summary>The entry's position in its field as written (0 for the single-valued loadBalancerIP).</summary>
+    public int Index { get; init; }
 }

@@ -14,7 +14,7 @@ internal sealed record ServiceAddressFields(
 {
     /// <summary>
     /// The fields of a Service in JSON as kubectl prints it (the API's JSON form); hostnames in LB ingress have no "ip"
-    /// and are skipped; an object without spec.clusterIPs (before v1.20) gives spec.clusterIP.
+    /// and are kept as "" (claiming nothing); an object without spec.clusterIPs (before v1.20) gives spec.clusterIP.
     /// </summary>
     public static ServiceAddressFields FromJson(JsonElement service)
     {
@@ -22,7 +22,8 @@ internal sealed record ServiceAddressFields(
         var ingress = service.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
             && status.TryGetProperty("loadBalancer", out var lb) && lb.ValueKind == JsonValueKind.Object
             && lb.TryGetProperty("ingress", out var entries) && entries.ValueKind == JsonValueKind.Array
-            ? entries.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("ip", out var ip) ? Text(ip) : null).OfType<string>().ToList()
+            // An entry without "ip" (a hostname) stays as "" so each entry keeps its position; "" claims nothing.
+            ? entries.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("ip", out var ip) ? Text(ip) ?? "" : "").ToList()
             : [];
         var clusterIPs = Strings(spec, "clusterIPs");
         return new ServiceAddressFields(

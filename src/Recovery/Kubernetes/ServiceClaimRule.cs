@@ -57,5 +57,5 @@ internal static class ServiceClaimRule
     public static bool Holds(string? text, IEnumerable<IPAddress> targets) => KubernetesAddress.IsAny(text, targets);
 
     private static IEnumerable<AddressClaim> Parsed(ClaimField field, IEnumerable<string> texts) =>
-        texts.Select(t => KubernetesAddress.TryParse(t, out var a) ? new AddressClaim(field, a, t) : null).OfType<AddressClaim>();
+        texts.Select((t, i) => KubernetesAddress.TryParse(t, out var a) ? new AddressClaim(field, a, t) { Index = i } : null).OfType<AddressClaim>();
 }

@@ -15,11 +15,11 @@ internal sealed record AddressRange(string Text, IPAddress First, IPAddress Last
         var dash = t.IndexOf('-', StringComparison.Ordinal);
         if (dash > 0)
         {
-            return AuditAddressRule.TryParse(t[..dash].Trim(), out var first) && AuditAddressRule.TryParse(t[(dash + 1)..].Trim(), out var last)
+            return KubernetesAddress.TryParse(t[..dash].Trim(), out var first) && KubernetesAddress.TryParse(t[(dash + 1)..].Trim(), out var last)
                 && first.AddressFamily == last.AddressFamily ? new AddressRange(t, first, last) : null;
         }
         var slash = t.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !AuditAddressRule.TryParse(t[..slash], out var network) || !int.TryParse(t[(slash + 1)..], out var bits)) return null;
+        if (slash < 0 || !KubernetesAddress.TryParse(t[..slash], out var network) || !int.TryParse(t[(slash + 1)..], out var bits)) return null;
         var bytes = network.GetAddressBytes();
         if (bits < 0 || bits > bytes.Length * 8) return null;
         byte[] low = (byte[])bytes.Clone(), high = (byte[])bytes.Clone();
@@ -34,4 +34,10 @@ internal sealed record AddressRange(string Text, IPAddress First, IPAddress Last
     }
 
     public bool IsIPv4 => First.AddressFamily == AddressFamily.InterNetwork;
+
+    /// <summary>The addresses of <paramref name="addresses"/> inside this range, in their order.</summary>
+    public IReadOnlyList<IPAddress> Within(IEnumerable<IPAddress> addresses) =>
+        addresses.Where(a => a.AddressFamily == First.AddressFamily && Compare(First, a) <= 0 && Compare(a, Last) <= 0).ToList();
+
+    private static int Compare(IPAddress a, IPAddress b) => a.GetAddressBytes().AsSpan().SequenceCompareTo(b.GetAddressBytes());
 }

@@ -12,14 +12,14 @@ internal static class Auditor
         var set = owners.Keys.ToHashSet();
         var exposure = ExposureOf(reading.ProxyMode.Mode);
         var findings = new List<AuditFinding>();
-        foreach (var field in reading.Services)
+        foreach (var service in reading.Services)
         {
-            if (AuditAddressRule.Claimed(field.Value, set) is { } address)
-                findings.Add(new AuditFinding($"Service {field.Service}", field.Field, field.Value, address, owners[address], exposure));
+            foreach (var claim in ServiceClaimRule.ClaimsOn(service.Fields, set))
+                findings.Add(new AuditFinding($"Service {service.Service}", EntryPath(claim), claim.Text, claim.Address, owners[claim.Address], exposure));
         }
         foreach (var entry in reading.Pools)
         {
-            foreach (var address in AuditAddressRule.InRange(entry.Range, set))
+            foreach (var address in entry.Range.Within(set))
                 findings.Add(new AuditFinding(entry.Object, entry.Field, entry.Range.Text, address, owners[address], exposure));
         }
         return new AuditReport(reading.ProxyMode, guarded, findings, reading.Sources);
@@ -32,16 +32,25 @@ internal static class Auditor
         _ => Exposure.Latent,
     };
 
+    /// <summary>The claimed entry's own path, so the operator finds it in `kubectl get -o yaml`.</summary>
+    private static string EntryPath(AddressClaim claim) => claim.Field switch
+    {
+        ClaimField.ExternalIPs => $"spec.externalIPs[{claim.Index}]",
+        ClaimField.LoadBalancerIngress => $"status.loadBalancer.ingress[{claim.Index}].ip",
+        ClaimField.ClusterIP => $"spec.clusterIPs[{claim.Index}]",
+        _ => claim.FieldPath,
+    };
+
     private static List<GuardedAddress> Guarded(ClusterReading reading, IEnumerable<IPAddress> protect)
     {
         var guarded = reading.Nodes.Select(n => new GuardedAddress(n.Address, $"{n.Node} {n.Type}")).ToList();
         guarded.AddRange(reading.ApiEndpoints.Select(a => new GuardedAddress(a, "API server (Endpoints default/kubernetes)")));
         if (reading.KubeconfigServer is { } server && Uri.TryCreate(server, UriKind.Absolute, out var uri)
-            && AuditAddressRule.TryParse(uri.Host.Trim('[', ']'), out var api))
+            && KubernetesAddress.TryParse(uri.Host.Trim('[', ']'), out var api))
         {
             guarded.Add(new GuardedAddress(api, "API server (kubeconfig)"));
         }
-        guarded.AddRange(protect.Select(a => new GuardedAddress(a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a, "--protect")));
+        guarded.AddRange(protect.Select(a => new GuardedAddress(KubernetesAddress.Normalise(a), "--protect")));
         return guarded;
     }
 }

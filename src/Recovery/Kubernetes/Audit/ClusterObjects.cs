@@ -8,8 +8,8 @@ namespace Recovery.Kubernetes.Audit;
 /// <summary>A Node address (status.addresses[] of type InternalIP or ExternalIP).</summary>
 internal sealed record NodeAddress(string Node, string Type, IPAddress Address);
 
-/// <summary>One address-bearing field of a Service, with its JSON path (spec.externalIPs[0]) and text as stored.</summary>
-internal sealed record ServiceField(string Service, string Field, string Value);
+/// <summary>One Service (NAMESPACE/NAME) and its address fields as written.</summary>
+internal sealed record ServiceAddresses(string Service, ServiceAddressFields Fields);
 
 /// <summary>One entry of a load-balancer pool: the object that holds it, the pool and the entry's text.</summary>
 internal sealed record PoolEntry(string Object, string Pool, string Field, AddressRange Range);
@@ -26,33 +26,23 @@ internal static class ClusterObjects
         return Array(node, "status", "addresses")
             .Select(a => (Type: Text(a, "type"), Value: Text(a, "address")))
             .Where(a => a.Type is "InternalIP" or "ExternalIP")
-            .Select(a => AuditAddressRule.TryParse(a.Value, out var ip) ? new NodeAddress(name, a.Type!, ip) : null)
+            .Select(a => KubernetesAddress.TryParse(a.Value, out var ip) ? new NodeAddress(name, a.Type!, ip) : null)
             .OfType<NodeAddress>();
     }).ToList();
 
-    /// <summary>clusterIP(s), externalIPs, loadBalancerIP and status.loadBalancer.ingress[].ip of every Service.</summary>
-    public static IReadOnlyList<ServiceField> ServiceFields(string json) => Items(json).SelectMany(service =>
-    {
-        var name = $"{Text(service, "metadata", "namespace") ?? "default"}/{Text(service, "metadata", "name") ?? "?"}";
-        var fields = new List<ServiceField>();
-        void Add(string field, string? value)
-        {
-            if (!string.IsNullOrEmpty(value) && value != "None") fields.Add(new ServiceField(name, field, value));
-        }
-        Add("spec.clusterIP", Text(service, "spec", "clusterIP"));
-        foreach (var (ip, i) in Array(service, "spec", "clusterIPs").Select((e, i) => (e.GetString(), i))) Add($"spec.clusterIPs[{i}]", ip);
-        foreach (var (ip, i) in Array(service, "spec", "externalIPs").Select((e, i) => (e.GetString(), i))) Add($"spec.externalIPs[{i}]", ip);
-        Add("spec.loadBalancerIP", Text(service, "spec", "loadBalancerIP"));
-        foreach (var (entry, i) in Array(service, "status", "loadBalancer", "ingress").Select((e, i) => (e, i))) Add($"status.loadBalancer.ingress[{i}].ip", Text(entry, "ip"));
-        return fields;
-    }).ToList();
+    /// <summary>The address fields of every Service, as written (what <see cref="ServiceClaimRule"/> decides on).</summary>
+    public static IReadOnlyList<ServiceAddresses> Services(string json) => Items(json)
+        .Select(service => new ServiceAddresses(
+            $"{Text(service, "metadata", "namespace") ?? "default"}/{Text(service, "metadata", "name") ?? "?"}",
+            ServiceAddressFields.FromJson(service)))
+        .ToList();
 
     /// <summary>subsets[].addresses[].ip of Endpoints default/kubernetes: the API servers' advertised addresses.</summary>
     public static IReadOnlyList<IPAddress> EndpointAddresses(string json)
     {
         using var doc = Parse(json);
         return Array(doc.RootElement, "subsets").SelectMany(s => Array(s, "addresses"))
-            .Select(a => AuditAddressRule.TryParse(Text(a, "ip"), out var ip) ? ip : null).OfType<IPAddress>().ToList();
+            .Select(a => KubernetesAddress.TryParse(Text(a, "ip"), out var ip) ? ip : null).OfType<IPAddress>().ToList();
     }
 
     /// <summary>The current context's cluster server URL (`kubectl config view --minify -o json`).</summary>

@@ -24,7 +24,7 @@ internal sealed class ClusterReader(INodeShell shell, string? kubeconfig, TimeSp
         var legacyRead = GetAsync(["get", "configmap", "-n", "metallb-system", "config", "-o", "json"], cancellationToken);
         var modeRead = GetAsync(["get", "configmap", "-n", "kube-system", "kube-proxy", "-o", "json"], cancellationToken);
         var nodes = Parsed("Nodes", await nodesRead.ConfigureAwait(false), ClusterObjects.NodeAddresses) ?? [];
-        var services = Parsed("Services (all namespaces)", await servicesRead.ConfigureAwait(false), ClusterObjects.ServiceFields) ?? [];
+        var services = Parsed("Services (all namespaces)", await servicesRead.ConfigureAwait(false), ClusterObjects.Services) ?? [];
         var endpoints = Parsed("Endpoints default/kubernetes", await endpointsRead.ConfigureAwait(false), ClusterObjects.EndpointAddresses) ?? [];
         var server = Parsed("kubeconfig server", await serverRead.ConfigureAwait(false), ClusterObjects.KubeconfigServer);
         var pools = Parsed("MetalLB IPAddressPools (ipaddresspools.metallb.io)", await poolsRead.ConfigureAwait(false), ClusterObjects.IpAddressPools) ?? [];

@@ -5,7 +5,7 @@ namespace Recovery.Kubernetes.Audit;
 /// <summary>Everything audit read from the cluster, and how each read ended (<see cref="Sources"/>).</summary>
 internal sealed record ClusterReading(
     IReadOnlyList<NodeAddress> Nodes,
-    IReadOnlyList<ServiceField> Services,
+    IReadOnlyList<ServiceAddresses> Services,
     IReadOnlyList<IPAddress> ApiEndpoints,
     string? KubeconfigServer,
     IReadOnlyList<PoolEntry> Pools,

@@ -1,4 +1,5 @@
 using System.Net;
+using Recovery.Kubernetes;
 using Recovery.Kubernetes.Audit;
 
 namespace Recovery.Tests.Kubernetes.Audit;
@@ -7,7 +8,7 @@ public class AuditorTests
 {
     private static ClusterReading Reading(string? mode, IReadOnlyList<PoolEntry>? pools = null, IReadOnlyList<SourceStatus>? sources = null) => new(
         ClusterObjects.NodeAddresses(Samples.Read("nodes.json")),
-        ClusterObjects.ServiceFields(Samples.CapturedServicesAsList()),
+        ClusterObjects.Services(Samples.CapturedServicesAsList()),
         [],
         ClusterObjects.KubeconfigServer(Samples.Read("kubeconfig-view.json")),
         pools ?? [],
@@ -51,11 +52,15 @@ public class AuditorTests
     {
         var reading = Reading("ipvs") with
         {
-            Services = [new ServiceField("default/dns", "spec.clusterIP", "10.96.0.10"), new ServiceField("default/vip", "spec.loadBalancerIP", "010.77.0.200")],
+            Services =
+            [
+                new ServiceAddresses("default/dns", new ServiceAddressFields([], [], null, ["10.96.0.10"])),
+                new ServiceAddresses("default/vip", new ServiceAddressFields([], [], "010.77.0.200", ["10.96.0.20"])),
+            ],
             ApiEndpoints = ClusterObjects.EndpointAddresses(Samples.Read("endpoints-kubernetes.json")),
         };
         var report = Auditor.Decide(reading, [IPAddress.Parse("10.96.0.10"), IPAddress.Parse("10.77.0.200")]);
-        Assert.Equal(["spec.clusterIP", "spec.loadBalancerIP"], report.Findings.Select(f => f.Field));
+        Assert.Equal(["spec.clusterIPs[0]", "spec.loadBalancerIP"], report.Findings.Select(f => f.Field));
         Assert.All(report.Findings, f => Assert.Equal("--protect", f.Owner));
         Assert.Contains(report.Guarded, g => g.Owner == "API server (Endpoints default/kubernetes)" && g.Address.Equals(IPAddress.Parse("10.77.0.12")));
     }

@@ -1,9 +1,11 @@
 using System.Net;
+using Recovery.Kubernetes;
 using Recovery.Kubernetes.Audit;
 
 namespace Recovery.Tests.Kubernetes.Audit;
 
-public class AuditAddressRuleTests
+/// <summary>Audit reads addresses through the product's one parser (KubernetesAddress) and pool ranges with AddressRange.</summary>
+public class AuditAddressTests
 {
     [Theory]
     [InlineData("10.0.0.211", "10.0.0.211")]
@@ -15,7 +17,7 @@ public class AuditAddressRuleTests
     [InlineData("FD00:77:0::013", "fd00:77::13")]
     public void Reads_addresses_as_kubernetes_does(string text, string expected)
     {
-        Assert.True(AuditAddressRule.TryParse(text, out var address));
+        Assert.True(KubernetesAddress.TryParse(text, out var address));
         Assert.Equal(IPAddress.Parse(expected), address);
     }
 
@@ -28,16 +30,16 @@ public class AuditAddressRuleTests
     [InlineData("fe80::1%eth0")]
     [InlineData("10.0.0.0/24")]
     [InlineData("")]
-    public void Refuses_what_is_not_an_address(string text) => Assert.False(AuditAddressRule.TryParse(text, out _));
+    public void Refuses_what_is_not_an_address(string text) => Assert.False(KubernetesAddress.TryParse(text, out _));
 
     [Fact]
     public void Ranges_contain_only_their_family_and_bounds()
     {
         var guarded = new[] { IPAddress.Parse("10.77.0.11"), IPAddress.Parse("10.77.0.12"), IPAddress.Parse("fd00:77::13") };
-        Assert.Equal([guarded[0], guarded[1]], AuditAddressRule.InRange(AddressRange.Parse("10.77.0.10-10.77.0.12")!, guarded));
-        Assert.Empty(AuditAddressRule.InRange(AddressRange.Parse("10.77.0.12 - 10.77.0.11")!, guarded.Take(1)));
-        Assert.Equal([guarded[2]], AuditAddressRule.InRange(AddressRange.Parse("fd00:77::/120")!, guarded));
-        Assert.Equal([guarded[0], guarded[1]], AuditAddressRule.InRange(AddressRange.Parse("10.77.0.5/24")!, guarded));
+        Assert.Equal([guarded[0], guarded[1]], AddressRange.Parse("10.77.0.10-10.77.0.12")!.Within(guarded));
+        Assert.Empty(AddressRange.Parse("10.77.0.12 - 10.77.0.11")!.Within(guarded.Take(1)));
+        Assert.Equal([guarded[2]], AddressRange.Parse("fd00:77::/120")!.Within(guarded));
+        Assert.Equal([guarded[0], guarded[1]], AddressRange.Parse("10.77.0.5/24")!.Within(guarded));
         Assert.Null(AddressRange.Parse("10.77.0.0/33"));
     }
 }
