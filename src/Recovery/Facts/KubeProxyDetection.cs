@@ -14,6 +14,12 @@ public sealed record KubeProxyEvidence(
 {
     /// <summary>The node's record of a kube-proxy an earlier kube-recover run stopped, when it has one.</summary>
     public StopMarker? Marker { get; init; }
+
+    /// <summary>The reads above that did not answer (each with why): what they would have shown is unknown, not absent.</summary>
+    public IReadOnlyList<string> Unread { get; init; } = [];
+
+    /// <summary>`ps` did not answer: whether a kube-proxy process runs is unknown.</summary>
+    public bool ProcessesUnread { get; init; }
 }
 
 /// <summary>
@@ -31,6 +37,12 @@ public static class KubeProxyDetection
     public static KubeProxyFacts Decide(KubeProxyEvidence e)
     {
         var facts = DecideManager(e);
+        // Nothing found, but a read that could have shown it did not answer: unknown, and the planner must not treat
+        // the node as one without kube-proxy. Also when no manager shows: a marker that did not answer may owe a start.
+        if (facts.Manager is null && e.Unread.Count > 0) facts = facts with { Unknown = string.Join("; ", e.Unread) };
+        // A static pod (or the inventory's manager) is seen running only in `ps`: without it, assume running, so the
+        // plan stops it (the stop's check skips it when it is not) rather than leaving a running one bound.
+        if (e.ProcessesUnread && facts.Manager is KubeProxyManager.StaticPod or KubeProxyManager.Custom) facts = facts with { Running = true };
         if (e.Marker is not { } marker) return facts;
         // A stopped DaemonSet container is not listed by `docker ps` / `crictl ps`: the marker says which one it was.
         if (facts.Manager is null && !facts.Running && marker is { Manager: KubeProxyManager.Docker or KubeProxyManager.Containerd, ContainerId: { } id })
