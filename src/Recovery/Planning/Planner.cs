@@ -91,16 +91,18 @@ public static class Planner
         foreach (var n in nodes)
         {
             byName.TryGetValue(n.Name, out var f);
-            if (f is { KubeProxy: { Detection: KubeProxyDetectionState.Unknown, Unknown: { } why } })
+            if (f is { KubeProxy: { Detection: KubeProxyDetectionState.Unknown, Unknown: { } why } } && n.KubeProxy is null)
             {
-                // Unknown is not absent: this node is held before the Service fix (UnknownKubeProxyHold), never passed over.
+                // Unknown is not absent: this node is held before the Service fix (UnknownKubeProxyHold), never passed over;
+                // the inventory's kubeProxy settles it (Resolve below uses it).
                 blocked.Add(n.Name);
                 var mayHold = intent.Addresses.Where(a => !n.Address.Equals(a) || f.IpvsAddresses.Contains(a) || f.AddressesUnread).ToList();
                 holds.AddRange(UnknownKubeProxyHold.Steps(n, why, mayHold));
                 warnings.Add(UnknownKubeProxyHold.Warning(n, why, mayHold));
                 continue;
             }
-            if (f is not null && !f.KubeProxy.Running) continue;
+            // Unknown whether it runs (its reads did not answer, the inventory names the manager): planned to stop; the check skips a stopped one.
+            if (f is not null && !f.KubeProxy.Running && f.KubeProxy.Unknown is null) continue;
             var control = KubeProxyControl.Resolve(n, f, out var reason);
             if (control is not null)
             {

@@ -93,4 +93,13 @@ public sealed class UnknownKubeProxyPlanTests
         Assert.Contains(plan.Steps, s => s.Id == "reach/node2/api-node1");
         Assert.DoesNotContain(plan.Notes, n => n.Contains("node1:6443", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_inventorys_kube_proxy_manager_settles_it()
+    {
+        var plan = Planner.Create(Seed(new Recovery.Inventory.KubeProxySpec(Recovery.Inventory.KubeProxyManager.Systemd)), Node3Unknown(), Intent(), "node2", Created);
+
+        Assert.DoesNotContain(plan.Steps, s => s.Id.Contains("kube-proxy-unknown", StringComparison.Ordinal));
+        Assert.Contains(plan.Steps, s => s.Id == "contain/node3/stop-kube-proxy");
+    }
 }
