@@ -28,7 +28,9 @@ public sealed class BusyNodeDrills(DrillsLab lab)
             var run = await lab.Script.RunAsync(["console", "node2", "--", KubeRecover.Executable, "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state],
                 TimeSpan.FromMinutes(6));
             Assert.True(run.ExitCode == 0, Drill.Report(run));
-            Assert.DoesNotContain("how kube-proxy runs", run.StdErr + run.StdOut, StringComparison.Ordinal);
+            // node3's kube-proxy was found, not passed over (node1's own warning, unreachable from node2 until stage 1, is expected).
+            Assert.DoesNotContain("kube-proxy runs on node3 is unknown", run.StdErr + run.StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain("kube-proxy on node3 cannot be stopped", run.StdErr + run.StdOut, StringComparison.Ordinal);
         }
         finally
         {
