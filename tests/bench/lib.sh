@@ -94,6 +94,24 @@ timed() {
   return $rc
 }
 
+# cpu_load N: N CPU hogs (Debian stress-ng) until the script ends, as on nodes in the middle of the incident
+# (kubelets and controllers retrying); cpu_load_stop ends them (the scripts' EXIT trap). N=0: no load.
+cpu_load() {
+  (($1 > 0)) || return 0
+  command -v stress-ng >/dev/null || { echo "bench: --cpu-load needs stress-ng (Debian package 'stress-ng')" >&2; exit 2; }
+  stress-ng --cpu "$1" --quiet & BENCH_LOAD_PID=$!
+  say "CPU load: stress-ng --cpu $1 (pid $BENCH_LOAD_PID)"
+}
+cpu_load_stop() {
+  [[ -n ${BENCH_LOAD_PID:-} ]] || return 0
+  kill "$BENCH_LOAD_PID" 2>/dev/null || true
+  wait "$BENCH_LOAD_PID" 2>/dev/null || true
+  BENCH_LOAD_PID=
+}
+
+# failed KIND [N]: how many runs of KIND (recover, manual, diagnose, ...) failed, of how many: "F/R".
+failed() { awk -v n="${2:-}" -v k="$1" '(n=="" || $1==n) && $2==k {r++; if ($3=="FAIL") f++} END {printf "%d/%d\n", f, r}' "$work/results"; }
+
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 machine_line() { echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%H:%M) UTC (shared: figures scale with load)"; }
 # time_of OUT_PREFIX: "ELAPSED MAX_RSS_KB EXIT" of a timed run (GNU time puts "Command exited with non-zero

@@ -5,33 +5,38 @@
 # (lab.sh status); otherwise it is a failure, not a time. Prints medians, ratios, peak RSS and the growth with N,
 # and the per-phase breakdown of the last kube-recover run of each size (phases.py).
 #
-#   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3] [--diagnose]
+#   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3] [--diagnose] [--cpu-load N]
 #
 # --diagnose also times `kube-recover diagnose` (read-only, exit 3) on the broken lab right before each recovery.
+# --cpu-load N keeps N CPU hogs (stress-ng) running throughout, as on busy nodes during the incident (issue 16).
+# Failed runs are counted and printed beside the times (failed/runs): a failure is never a time.
 #
 # Root; the lab's packages (tests/lab/install.sh) and /usr/bin/time. Not a test: prints figures.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-sizes="3 10 30" runs=3 diagnose=no
+sizes="3 10 30" runs=3 diagnose=no load=0
 while (($#)); do
   case $1 in
     --diagnose) diagnose=yes; shift ;;
     --sizes) sizes=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3] [--diagnose]" >&2; exit 2 ;;
+    --cpu-load) load=$2; shift 2 ;;
+    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3] [--diagnose] [--cpu-load N]" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs: expected a positive number, got '$runs'" >&2; exit 2; }
+[[ $load =~ ^[0-9]+$ ]] || { echo "--cpu-load: expected a number of CPU hogs, got '$load'" >&2; exit 2; }
 for n in $sizes; do [[ $n =~ ^[0-9]+$ ]] && ((n >= 3)) || { echo "--sizes: expected numbers >= 3, got '$n'" >&2; exit 2; }; done
 need_root_and_tools
 work=$(bench_workdir)
-trap 'lab_down' EXIT
+trap 'cpu_load_stop; lab_down' EXIT
 trap 'exit 130' INT TERM
 say "results in $work"
+cpu_load "$load"
 echo "$(machine_line)" > "$work/machine.txt"
-echo "== recovery wall time (median of $runs; lab nodes in network namespaces; from node2's console)"
+echo "== recovery wall time (median of $runs; lab nodes in network namespaces; from node2's console$( ((load)) && echo "; stress-ng --cpu $load throughout"))"
 cat "$work/machine.txt"
-printf '%6s  %22s  %18s  %7s  %14s  %s\n' N "kube-recover median (s)" "manual median (s)" ratio "peak RSS (MiB)" "hijacked at start (k/m)"
+printf '%6s  %22s  %18s  %7s  %14s  %23s  %s\n' N "kube-recover median (s)" "manual median (s)" ratio "peak RSS (MiB)" "hijacked at start (k/m)" "failed (kube-recover, manual)"
 
 for n in $sizes; do
   lab_for "$n"
@@ -63,21 +68,20 @@ for n in $sizes; do
   k=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $3}' "$work/results" | median)
   m=$(awk -v n="$n" '$1==n && $2=="manual" && $3!="FAIL" {print $3}' "$work/results" | median)
   rss=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1)
-  kf=$(grep -c "^$n recover FAIL" "$work/results" || true) mf=$(grep -c "^$n manual FAIL" "$work/results" || true)
   ratio=$(awk -v k="$k" -v m="$m" 'BEGIN {if (k=="-"||m=="-"||k==0) print "-"; else printf "%.2f", m/k}')
   hk=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $5}' "$work/results" | median)
   hm=$(awk -v n="$n" '$1==n && $2=="manual" && $3!="FAIL" {print $5}' "$work/results" | median)
-  printf '%6s  %22s  %18s  %7s  %14s  %s' "$n" "$k" "$m" "$ratio" "$([[ -n $rss ]] && echo $((rss / 1024)) || echo -)" "$hk/$hm"
-  ((kf + mf)) && printf '   failures: kube-recover %s, manual %s' "$kf" "$mf"
-  echo
+  printf '%6s  %22s  %18s  %7s  %14s  %23s  %s, %s\n' "$n" "$k" "$m" "$ratio" "$([[ -n $rss ]] && echo $((rss / 1024)) || echo -)" "$hk/$hm" \
+    "$(failed recover "$n")" "$(failed manual "$n")"
   if [[ $diagnose == yes ]]; then
-    printf '%6s  diagnose median %s s, peak RSS %s MiB\n' "$n" "$(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $3}' "$work/results" | median)" \
-      "$(( $(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1 || echo 0) / 1024 ))"
+    printf '%6s  diagnose median %s s, peak RSS %s MiB, failed %s\n' "$n" "$(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $3}' "$work/results" | median)" \
+      "$(( $(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1 || echo 0) / 1024 ))" "$(failed diagnose "$n")"
   fi
   echo "$n $k $m" >> "$work/medians"
 done
 echo "(ratio = manual / kube-recover: above 1, kube-recover is faster; peak RSS: the largest process of the run, /usr/bin/time %M;"
-echo " hijacked at start: median number of nodes holding node1's address when the timed run began, kube-recover/manual)"
+echo " hijacked at start: median number of nodes holding node1's address when the timed run began, kube-recover/manual;"
+echo " failed: runs that did not end healthy by state (or exited non-zero), of all runs; medians count the others only)"
 # Growth: least-squares slope of the medians against N.
 awk '$2!="-" && $3!="-" {n++; x+=$1; y+=$2; z+=$3; xx+=$1*$1; xy+=$1*$2; xz+=$1*$3}
   END {if (n < 2) exit; d = n*xx - x*x; if (d == 0) exit;
@@ -89,4 +93,4 @@ for n in $sizes; do
     --end "$(cat "${last/state-/recover-}.end")" --wall "$(time_of "${last/state-/recover-}" | cut -d' ' -f1)" "$last"
 done
 echo
-echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs$([[ $diagnose == yes ]] && echo " --diagnose")   (raw results: $work)"
+echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs$([[ $diagnose == yes ]] && echo " --diagnose")$( ((load)) && echo " --cpu-load $load")   (raw results: $work)"

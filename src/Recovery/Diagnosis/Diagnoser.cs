@@ -80,6 +80,12 @@ public static class Diagnoser
             notices.Add(new Notice(NoticeKind.SameMachine, conflict.Nodes[0].NodeName, conflict.Message));
         }
 
+        foreach (var f in ordered.Where(f => f.KubeProxy.Unknown is not null))
+        {
+            // Never "not found" for what a busy node did not answer: the plan holds before the Service fix on it.
+            notices.Add(new Notice(NoticeKind.ProbeNote, f.NodeName,
+                $"how kube-proxy runs on {f.NodeName} is unknown, not absent ({f.KubeProxy.Unknown}); recover stops before the Service fix until it is known (or kubeProxy.manager is given in the inventory)"));
+        }
         foreach (var f in ordered)
         {
             if (f.KubeProxy.Manager is null && !f.KubeProxy.Running) continue;

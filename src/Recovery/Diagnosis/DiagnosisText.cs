@@ -89,6 +89,7 @@ public static class DiagnosisText
     {
         var how = k.Manager switch
         {
+            null when k.Unknown is not null => "manager unknown: its reads did not answer",
             null => "manager not found",
             KubeProxyManager.Systemd or KubeProxyManager.K3s => $"{DiagnosisReport.ManagerName(k.Manager)} {k.Unit}",
             KubeProxyManager.StaticPod => $"static pod {k.ManifestPath}",

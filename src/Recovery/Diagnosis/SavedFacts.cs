@@ -56,6 +56,8 @@ public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<Un
             ConfigPath = p.ConfigPath,
             SyncPeriod = p.SyncPeriodSeconds is { } s and > 0 and <= 3600 ? TimeSpan.FromSeconds(s) : null,
             StoppedBy = p.StoppedByTool is { } m ? Marker(m) : null,
+            // Unknown stays unknown in a saved diagnosis: the plan made from it holds on that node like a live one.
+            Unknown = p.Unknown is { } u ? (u.Any(char.IsControl) ? throw new FormatException($"kube-proxy's unknown reason on {name} contains control characters") : u) : null,
         };
         return new NodeFacts(
             name,

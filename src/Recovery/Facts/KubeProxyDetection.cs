@@ -14,6 +14,12 @@ public sealed record KubeProxyEvidence(
 {
     /// <summary>The node's record of a kube-proxy an earlier kube-recover run stopped, when it has one.</summary>
     public StopMarker? Marker { get; init; }
+
+    /// <summary>The reads above that did not answer (each with why): what they would have shown is unknown, not absent.</summary>
+    public IReadOnlyList<string> Unread { get; init; } = [];
+
+    /// <summary>`ps` did not answer: whether a kube-proxy process runs is unknown.</summary>
+    public bool ProcessesUnread { get; init; }
 }
 
 /// <summary>
@@ -31,6 +37,9 @@ public static class KubeProxyDetection
     public static KubeProxyFacts Decide(KubeProxyEvidence e)
     {
         var facts = DecideManager(e);
+        // Nothing found, but a read that could have shown it did not answer: unknown, and the planner must not treat
+        // the node as one without kube-proxy. Also when no manager shows: a marker that did not answer may owe a start.
+        if (facts.Manager is null && e.Unread.Count > 0) facts = facts with { Unknown = string.Join("; ", e.Unread) };
         if (e.Marker is not { } marker) return facts;
         // A stopped DaemonSet container is not listed by `docker ps` / `crictl ps`: the marker says which one it was.
         if (facts.Manager is null && !facts.Running && marker is { Manager: KubeProxyManager.Docker or KubeProxyManager.Containerd, ContainerId: { } id })
@@ -48,7 +57,7 @@ public static class KubeProxyDetection
             // The operator said how: use what the node shows for that manager, or at least the manager itself.
             var seen = spec.Manager == KubeProxyManager.Custom ? null : Find(spec.Manager, e, process);
             var unit = spec.Manager switch { KubeProxyManager.Systemd => "kube-proxy.service", KubeProxyManager.K3s => "k3s.service", _ => null };
-            return (seen ?? new KubeProxyFacts(spec.Manager, process is not null, UnknownMode, Unit: unit) { Pid = process?.Pid })
+            return (seen ?? new KubeProxyFacts(spec.Manager, Running(process, e), UnknownMode, Unit: unit) { Pid = process?.Pid })
                 with { CustomStop = spec.Stop, CustomStart = spec.Start };
         }
         foreach (var manager in Order)
@@ -66,7 +75,7 @@ public static class KubeProxyDetection
             : null,
         KubeProxyManager.K3s => K3s(e),
         KubeProxyManager.StaticPod => ProbeCommands.StaticPodManifests.FirstOrDefault(e.ExistingFiles.Contains) is { } manifest
-            ? new KubeProxyFacts(manager, process is not null, UnknownMode, ManifestPath: manifest) { Pid = process?.Pid }
+            ? new KubeProxyFacts(manager, Running(process, e), UnknownMode, ManifestPath: manifest) { Pid = process?.Pid }
             : SetAside(e, process),
         // kubelet names a pod's containers k8s_CONTAINER_POD_NAMESPACE_UID_ATTEMPT; the pod's sandbox is k8s_POD_....
         KubeProxyManager.Docker => e.DockerContainers.FirstOrDefault(r => r.Name.StartsWith("k8s_kube-proxy_", StringComparison.Ordinal)) is { } docker
@@ -77,6 +86,12 @@ public static class KubeProxyDetection
             : null,
         _ => null,
     };
+
+    /// <summary>
+    /// Running as `ps` shows it; when `ps` did not answer, assumed running, so the plan stops it (the stop's check skips
+    /// a stopped one) rather than leaving a running one bound.
+    /// </summary>
+    private static bool Running(ProcessRow? process, KubeProxyEvidence e) => process is not null || e.ProcessesUnread;
 
     /// <summary>
     /// A manifest kube-recover moved aside (a run stopped between Contain and Restore): still a static pod, stopped,

@@ -2,7 +2,10 @@ using Recovery.Inventory;
 
 namespace Recovery.Facts;
 
-/// <summary>How kube-proxy runs on a node and in which mode. <see cref="Manager"/> null: not found on this node.</summary>
+/// <summary>
+/// How kube-proxy runs on a node and in which mode. <see cref="Manager"/> null: not found on this node, unless
+/// <see cref="Unknown"/> says the reads that could have found it did not answer.
+/// </summary>
 /// <param name="Mode">"ipvs", "iptables", "nftables", or "unknown".</param>
 /// <param name="Unit">systemd unit (systemd, k3s).</param>
 /// <param name="ManifestPath">static pod manifest path.</param>
@@ -38,6 +41,13 @@ public sealed record KubeProxyFacts(
     public StopMarker? StoppedBy { get; init; }
 
     public bool StoppedByTool => StoppedBy is not null;
+
+    /// <summary>Why how kube-proxy runs here is unknown (reads that did not answer); null when the reads answered.</summary>
+    public string? Unknown { get; init; }
+
+    public KubeProxyDetectionState Detection => Manager is not null ? KubeProxyDetectionState.Found
+        : Unknown is not null ? KubeProxyDetectionState.Unknown
+        : KubeProxyDetectionState.Absent;
 
     public bool IsIpvs => Mode == "ipvs";
 }

@@ -25,6 +25,15 @@ public sealed record NodeFacts(
     /// <summary>What could not be read and why (a tool not installed, a command that timed out): facts too, never a crash.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>
+    /// The reads that did not answer even on their second try, and why: their facts are unknown, not empty (a busy
+    /// node is not a node without kube-proxy or without routes).
+    /// </summary>
+    public IReadOnlyList<string> Unanswered { get; init; } = [];
+
+    /// <summary>`ip addr show` did not answer: <see cref="Addresses"/> is empty because unknown, and kube-ipvs0 may hold anything.</summary>
+    public bool AddressesUnread { get; init; }
+
     /// <summary>`ip route show table local`, when it was read: the owner's own local route must survive the unbind.</summary>
     public IReadOnlyList<Parsing.LocalRoute> LocalRoutes { get; init; } = [];
 }
@@ -39,6 +48,10 @@ public sealed record RouteLookup(IPAddress Destination, string Type, string? Dev
 }
 
 /// <summary>Whether a TCP port of another node answers from here (6443 API, 2379 etcd).</summary>
-public sealed record ReachProbe(string TargetNode, IPAddress TargetAddress, int Port, bool Reachable, string Detail);
+public sealed record ReachProbe(string TargetNode, IPAddress TargetAddress, int Port, bool Reachable, string Detail)
+{
+    /// <summary>The check could not tell (no answer on either try, or bash could not run): not reachable, and not known to be unreachable.</summary>
+    public bool Unknown { get; init; }
+}
 
 public sealed record KubectlFacts(bool Installed, string? KubeconfigPath);

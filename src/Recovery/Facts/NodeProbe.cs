@@ -9,41 +9,30 @@ namespace Recovery.Facts;
 /// Reads the facts of one node through its shell, read-only. The independent commands run at the same time
 /// (identity, addresses, routes, processes, systemd units, files, tools, containers, /proxyMode, and one TCP check per
 /// control-plane port); a second round reads kube-proxy's config file when /proxyMode did not answer. A command
-/// that fails or a tool that is missing becomes a note in <see cref="NodeFacts.Notes"/>; only losing the shell
+/// that fails or a tool that is missing becomes a note in <see cref="NodeFacts.Notes"/>; a command that does not answer
+/// within its <see cref="ProbeBudget"/>, first try and second, is named in <see cref="NodeFacts.Unanswered"/> and its fact
+/// is unknown (kube-proxy detection says so), never empty; only losing the shell
 /// itself (an exception from <see cref="INodeShell.RunAsync"/>) escapes, and the caller reports that node as unreachable.
 /// </summary>
-public sealed class NodeProbe(ClusterInventory inventory)
+public sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget = null)
 {
-    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(8);
     public const int ApiPort = 6443;
     public const int EtcdPort = 2379;
 
-    /// <summary>Seconds a TCP check waits for a connection.</summary>
-    public const int ConnectSeconds = 2;
-
-    /// <summary>Commands in flight on one node at once: OpenSSH's MaxSessions allows 10 channels per connection by default.</summary>
-    public const int MaxConcurrentCommands = 8;
+    public ProbeBudget Budget { get; } = budget ?? ProbeBudget.Default;
 
     public async Task<NodeFacts> ProbeAsync(INodeShell shell, CancellationToken cancellationToken = default)
     {
         var notes = new List<string>();
-        using var gate = new SemaphoreSlim(MaxConcurrentCommands);
-        async Task<CommandResult> Run(ShellCommand command)
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await shell.RunAsync(command, CommandTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
+        var unanswered = new List<string>();
+        using var runner = new ProbeCommandRunner(shell, Budget);
+        Task<CommandResult> Run(ShellCommand command) => runner.RunAsync(command, cancellationToken);
 
         var identity = Run(ProbeCommands.Identity);
         var addresses = Run(ProbeCommands.Addresses);
-        var routes = Run(ProbeCommands.RouteGet(AddressesToCheck()));
+        // Its own lists: it runs beside the other reads, and its notes join the node's once it is done.
+        var (routeNotes, routeUnanswered) = (new List<string>(), new List<string>());
+        var routes = RouteLookupProbe.ReadAsync(runner, [.. AddressesToCheck()], routeNotes, routeUnanswered, cancellationToken);
         var localRoutes = Run(ProbeCommands.LocalRouteTable);
         var processes = Run(ProbeCommands.Processes);
         var units = Run(ProbeCommands.SystemdUnits);
@@ -53,24 +42,46 @@ public sealed class NodeProbe(ClusterInventory inventory)
         var crictl = Run(ProbeCommands.CrictlKubeProxy);
         var proxyMode = Run(ProbeCommands.ProxyMode);
         var marker = Run(ProbeCommands.StopMarker);
-        var reach = ReachTargets().Select(t => CheckReachAsync(Run, t)).ToList();
+        var reach = ReachTargets().Select(t => CheckReachAsync(runner, t, cancellationToken)).ToList();
 
         await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode, marker).ConfigureAwait(false);
         var reachResults = await Task.WhenAll(reach).ConfigureAwait(false);
 
+        // A command that did not answer even on its second try is an unknown fact, never an empty one: it is named in
+        // `unanswered`, and kube-proxy detection that depended on it says "unknown", not "not found".
+        bool Answered(CommandResult result, string what)
+        {
+            if (!ProbeCommandRunner.Unanswered(result)) return true;
+            unanswered.Add($"{what}: {runner.NoAnswer}");
+            return false;
+        }
+
         var (hostname, machineId) = ParseIdentity(await identity, notes);
+        Answered(await identity, "identity");
         var addressList = ParseOr(await addresses, "ip addr show", IpAddrOutput.Parse, [], notes);
-        var routeList = ParseRoutes(await routes, notes);
+        var addressesUnread = !Answered(await addresses, "ip addr show");
+        var routeList = await routes;
+        notes.AddRange(routeNotes);
+        unanswered.AddRange(routeUnanswered);
         var localRouteList = ParseOr(await localRoutes, "ip route show table local", LocalRouteTable.Parse, [], notes);
+        Answered(await localRoutes, "ip route show table local");
         var processList = ParseOr(await processes, "ps", ProcessTable.Parse, [], notes);
         var unitList = ParseOr(await units, "systemctl show", SystemdUnitShow.Parse, [], notes);
         var existing = Lines((await files).StdOut).ToHashSet(StringComparer.Ordinal);
         var installed = Lines((await tools).StdOut).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var dockerRows = installed.Contains("docker") ? ParseOr(await docker, "docker ps", ContainerTable.ParseDocker, [], notes) : [];
         var criRows = installed.Contains("crictl") ? ParseOr(await crictl, "crictl ps", ContainerTable.ParseCrictl, [], notes) : [];
+        var unread = new List<string>();
+        foreach (var (result, what) in new[] { (await processes, "ps"), (await units, "systemctl show"), (await files, "ls (manifests, config files)"),
+                     (await tools, "command -v (docker, crictl)"), (await marker, "stop marker") })
+        {
+            if (!Answered(result, what)) unread.Add(unanswered[^1]);
+        }
+        if (installed.Contains("docker") && !Answered(await docker, "docker ps")) unread.Add(unanswered[^1]);
+        if (installed.Contains("crictl") && !Answered(await crictl, "crictl ps")) unread.Add(unanswered[^1]);
 
         var kubeProxy = KubeProxyDetection.Decide(new KubeProxyEvidence(
-            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows) { Marker = ReadMarker(await marker, notes) });
+            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows) { Marker = ReadMarker(await marker, notes), Unread = unread, ProcessesUnread = ProbeCommandRunner.Unanswered(await processes) });
         kubeProxy = await WithModeAsync(Run, kubeProxy, await proxyMode, processList, unitList, existing, notes).ConfigureAwait(false);
 
         var kubelet = unitList.FirstOrDefault(u => u.Id == "kubelet.service" && u.Exists) is { } kubeletUnit
@@ -83,6 +94,8 @@ public sealed class NodeProbe(ClusterInventory inventory)
         return new NodeFacts(shell.Node.Name, hostname, machineId, addressList, routeList, kubeProxy, kubelet, reachResults, kubectl)
         {
             Notes = notes,
+            Unanswered = unanswered,
+            AddressesUnread = addressesUnread,
             LocalRoutes = localRouteList,
         };
     }
@@ -99,14 +112,23 @@ public sealed class NodeProbe(ClusterInventory inventory)
             .Concat(etcdNodes.Select(n => new ReachTarget(n, EtcdPort)));
     }
 
-    private static async Task<ReachProbe> CheckReachAsync(Func<ShellCommand, Task<CommandResult>> run, ReachTarget target)
+    /// <summary>
+    /// A connection that got no answer within the first wait is tried again with the longer one: on a loaded node bash
+    /// alone can take seconds to start. Still silent, or not run at all: unknown (not "unreachable").
+    /// </summary>
+    private static async Task<ReachProbe> CheckReachAsync(ProbeCommandRunner runner, ReachTarget target, CancellationToken cancellationToken)
     {
-        var result = await run(ProbeCommands.TcpConnect(target.Node.Address, target.Port, ConnectSeconds)).ConfigureAwait(false);
+        var budget = runner.Budget;
+        var result = await runner.RunAsync(
+            ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.ConnectSeconds),
+            ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.RetryConnectSeconds), cancellationToken).ConfigureAwait(false);
+        var unknown = result.TimedOut || result.ExitCode is 126 or 127;
         var detail = result.Succeeded ? "connected"
-            : result.TimedOut ? $"no answer within {ConnectSeconds}s"
+            : result.TimedOut ? $"no answer within {budget.ConnectSeconds}s, nor within {budget.RetryConnectSeconds}s on a second try"
             : result.ExitCode == 127 ? "bash not installed"
+            : result.ExitCode == 126 ? "bash could not be run"
             : ConnectError(result.StdErr);
-        return new ReachProbe(target.Node.Name, target.Node.Address, target.Port, result.Succeeded, detail);
+        return new ReachProbe(target.Node.Name, target.Node.Address, target.Port, result.Succeeded, detail) { Unknown = unknown };
     }
 
     /// <summary>bash prints `bash: connect: Connection refused` then the path again; the first line says it.</summary>
@@ -183,14 +205,6 @@ public sealed class NodeProbe(ClusterInventory inventory)
         return (lines.ElementAtOrDefault(0) ?? "", lines.ElementAtOrDefault(1) ?? "");
     }
 
-    private static IReadOnlyList<RouteLookup> ParseRoutes(CommandResult result, List<string> notes)
-    {
-        // Some lookups may fail (no route: "RTNETLINK answers: Network is unreachable") while the others answer.
-        var routes = IpRouteGetOutput.Parse(result.StdOut);
-        if (!result.Succeeded && result.StdErr.Trim().Length > 0) notes.Add($"ip route get: {FirstLine(result)}");
-        return routes;
-    }
-
     private static T ParseOr<T>(CommandResult result, string what, Func<string, T> parse, T fallback, List<string> notes)
     {
         if (result.ExitCode == 127)
@@ -198,7 +212,8 @@ public sealed class NodeProbe(ClusterInventory inventory)
             notes.Add($"{what}: not installed");
             return fallback;
         }
-        if (!result.Succeeded && result.StdOut.Trim().Length == 0)
+        // A command cut off at its limit printed part of its answer at most: a part is no answer (Unanswered names it).
+        if (!result.Succeeded && result.StdOut.Trim().Length == 0 || result.TimedOut)
         {
             notes.Add($"{what}: {FirstLine(result)}");
             return fallback;
@@ -215,7 +230,7 @@ public sealed class NodeProbe(ClusterInventory inventory)
     }
 
     private static string FirstLine(CommandResult result) =>
-        result.TimedOut ? "timed out" : Lines(result.StdErr).FirstOrDefault() ?? $"exit {result.ExitCode}";
+        result.TimedOut ? "timed out twice" : Lines(result.StdErr).FirstOrDefault() ?? $"exit {result.ExitCode}";
 
     private static IEnumerable<string> Lines(string text) =>
         text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);

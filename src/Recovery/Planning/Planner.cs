@@ -63,7 +63,9 @@ public static class Planner
         }
 
         var claimedOnly = intent.Addresses.Where(a => stillClaimed?.Contains(a) == true && !holders.Any(h => byName[h.Name].IpvsAddresses.Contains(a))).ToList();
-        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && restartOwed.Count == 0 && claimedOnly.Count == 0)
+        // A node whose addresses could not be read may hold the address: not "nothing to do".
+        var unseen = nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.AddressesUnread).ToList();
+        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && unseen.Count == 0 && restartOwed.Count == 0 && claimedOnly.Count == 0)
         {
             notes.Add(intent.Addresses.Count == 0
                 ? "Nothing to do: no hijacked address was given or found."
@@ -88,10 +90,22 @@ public static class Planner
         // inventory says how it runs (assumed running; the check skips the stop when it is not).
         var controls = new Dictionary<string, KubeProxyControl>(StringComparer.Ordinal);
         var blocked = new HashSet<string>(StringComparer.Ordinal);
+        var holds = new List<Step>();
         foreach (var n in nodes)
         {
             byName.TryGetValue(n.Name, out var f);
-            if (f is not null && !f.KubeProxy.Running) continue;
+            if (f is { KubeProxy: { Detection: KubeProxyDetectionState.Unknown, Unknown: { } why } } && n.KubeProxy is null)
+            {
+                // Unknown is not absent: this node is held before the Service fix (UnknownKubeProxyHold), never passed over;
+                // the inventory's kubeProxy settles it (Resolve below uses it).
+                blocked.Add(n.Name);
+                var mayHold = intent.Addresses.Where(a => !n.Address.Equals(a) || f.IpvsAddresses.Contains(a) || f.AddressesUnread).ToList();
+                holds.AddRange(UnknownKubeProxyHold.Steps(n, why, mayHold));
+                warnings.Add(UnknownKubeProxyHold.Warning(n, why, mayHold));
+                continue;
+            }
+            // Unknown whether it runs (its reads did not answer, the inventory names the manager): planned to stop; the check skips a stopped one.
+            if (f is not null && !f.KubeProxy.Running && f.KubeProxy.Unknown is null) continue;
             var control = KubeProxyControl.Resolve(n, f, out var reason);
             if (control is not null)
             {
@@ -127,7 +141,7 @@ public static class Planner
             new(PhaseKind.VerifyReach, "Check every node reaches every control-plane node again",
                 // Not towards nodes that did not answer: they hold the address until their deferred steps run, so their
                 // replies stay on themselves, and the reachable nodes' recovery must not wait on them (Verify checks them).
-                nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n), (t, port) => !Deferred(t) && serves(t, port))).ToList()),
+                holds.Concat(nodes.SelectMany(n => ReachSteps("reach", n, inventory, intent, Deferred(n), (t, port) => !Deferred(t) && serves(t, port)))).ToList()),
             new(PhaseKind.FixObject, "Fix the Service(s) claiming the addresses",
                 FixSteps(nodes, byName, intent, localNode, warnings).ToList()),
             new(PhaseKind.Restore, "Start again what Contain stopped",
@@ -207,7 +221,8 @@ public static class Planner
     /// <summary>
     /// Whether a node's API server (6443) or etcd (2379) is known to serve: it answered on its own node, where no
     /// hijack can interfere. When it did not (stopped, crashed, its manifest moved aside), checking that every node
-    /// reaches it would fail for a reason this recovery does not fix; the plan says so instead. Unknown: assumed to serve.
+    /// reaches it would fail for a reason this recovery does not fix; the plan says so instead. Unknown (not probed, or the
+    /// check got no answer on a busy node): assumed to serve.
     /// </summary>
     private static Func<Node, int, bool> Serving(Dictionary<string, NodeFacts> byName, List<string> notes)
     {
@@ -217,7 +232,7 @@ public static class Planner
             foreach (var port in new[] { 6443, 2379 })
             {
                 var self = f.Reach.FirstOrDefault(r => r.TargetNode == name && r.Port == port);
-                if (self is { Reachable: false }) silent.Add($"{name}:{port} ({(port == 6443 ? "kube-apiserver" : "etcd")})");
+                if (self is { Reachable: false, Unknown: false }) silent.Add($"{name}:{port} ({(port == 6443 ? "kube-apiserver" : "etcd")})");
             }
         }
         if (silent.Count > 0)
@@ -225,7 +240,7 @@ public static class Planner
             notes.Add($"Not answering even on their own node, so not checked from the others: {string.Join(", ", silent)}. Start them once the recovery is done.");
         }
         return (target, port) => !byName.TryGetValue(target.Name, out var f)
-            || f.Reach.FirstOrDefault(r => r.TargetNode == target.Name && r.Port == port) is not { Reachable: false };
+            || f.Reach.FirstOrDefault(r => r.TargetNode == target.Name && r.Port == port) is not { Reachable: false, Unknown: false };
     }
 
     private static IEnumerable<Step> ReachSteps(string phase, Node n, ClusterInventory inventory, RecoveryIntent intent, bool deferred, Func<Node, int, bool> serves)

@@ -8,7 +8,10 @@ public enum ProbeExpectation
     /// <summary>Exit code 0.</summary>
     Succeeds,
 
-    /// <summary>Any exit code but 0 (e.g. `systemctl is-active` of a stopped unit).</summary>
+    /// <summary>
+    /// Any exit code but 0 (e.g. `systemctl is-active` of a stopped unit), except a command that timed out or could
+    /// not be run at all (126, 127): a busy node's silence or a missing tool proves nothing.
+    /// </summary>
     Fails,
 
     /// <summary>
@@ -30,7 +33,7 @@ public sealed record Probe(ShellCommand Command, ProbeExpectation Expect, string
     public bool HoldsFor(CommandResult result) => Expect switch
     {
         ProbeExpectation.Succeeds => result.ExitCode == 0,
-        ProbeExpectation.Fails => result.ExitCode != 0,
+        ProbeExpectation.Fails => result.ExitCode != 0 && !result.TimedOut && result.ExitCode is not (126 or 127),
         ProbeExpectation.PrintsNothing => result.StdOut.Trim().Length == 0 && !result.TimedOut && result.ExitCode is not (126 or 127),
         ProbeExpectation.PrintsText => result.ExitCode == 0 && result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
         ProbeExpectation.LacksText => result.ExitCode == 0 && !result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),

@@ -67,7 +67,8 @@ public sealed record KubeProxyDocument(
     int? Pid,
     string? ConfigPath,
     double? SyncPeriodSeconds = null,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] StopMarkerDocument? StoppedByTool = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] StopMarkerDocument? StoppedByTool = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Unknown = null);
 
 /// <summary>The node's record that an earlier kube-recover run stopped its kube-proxy (/var/lib/kube-recover/stopped/kube-proxy).</summary>
 public sealed record StopMarkerDocument(string? Planned, string? StoppedAt, string? Manager, bool KubeletStopped, string? Unit, string? ContainerId);
