@@ -7,6 +7,7 @@ using Recovery.Logging;
 using Recovery.Planning;
 using Recovery.State;
 using Serilog;
+using Recovery.Facts;
 
 namespace Recovery.Cli;
 

@@ -3,6 +3,7 @@ using Recovery.Access;
 using Recovery.Diagnosis;
 using Recovery.Inventory;
 using Serilog;
+using Recovery.Facts;
 
 namespace Recovery.Cli.Commands;
 

@@ -3,6 +3,7 @@ using Recovery.Access;
 using Recovery.Execution;
 using Recovery.Inventory;
 using Recovery.Kubernetes.Etcd;
+using Recovery.Kubernetes;
 
 namespace Recovery.Cli.Commands;
 

@@ -5,6 +5,7 @@ using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;
+using Recovery.Kubernetes;
 
 namespace Recovery.Cli.Commands;
 

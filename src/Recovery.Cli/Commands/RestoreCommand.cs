@@ -4,6 +4,7 @@ using Recovery.Cli.Logging;
 using Recovery.Inventory;
 using Recovery.Kubernetes.Etcd;
 using Serilog;
+using Recovery.Facts;
 
 namespace Recovery.Cli.Commands;
 

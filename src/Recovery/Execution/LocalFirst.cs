@@ -1,5 +1,6 @@
 using Recovery.Diagnosis;
 using Recovery.Planning;
+using Recovery.Facts;
 
 namespace Recovery.Execution;
 

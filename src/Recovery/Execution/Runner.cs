@@ -4,6 +4,8 @@ using System.Text;
 using Recovery.Access;
 using Recovery.Inventory;
 using Recovery.Planning;
+using Recovery.Kubernetes;
+using Recovery.State;
 
 namespace Recovery.Execution;
 
@@ -325,7 +327,7 @@ public sealed class Runner
         /// <summary>The first candidate whose API answers does the fix; with --via auto, etcd when none answers.</summary>
         private async Task<(bool, string, CommandResult?)> FixThroughKubectlAsync(KubectlFix fix)
         {
-            var fixer = new KubectlServiceFix(fix, runner.options.StateDir, runner.options.Timeout);
+            var fixer = new KubectlServiceFix(new(fix.Service, fix.Action, fix.Addresses, fix.RequestTimeout), runner.options.StateDir, runner.options.Timeout);
             var silent = new List<string>();
             CommandResult? last = null;
             foreach (var candidate in fix.Candidates)
@@ -371,7 +373,7 @@ public sealed class Runner
             manual.Add("# Fix the Service by hand on a control-plane node (or rerun with --via etcd --resume):");
             foreach (var step in phase.Steps)
             {
-                if (step.Action is KubectlFix fix) manual.AddRange(KubectlServiceFix.ManualCommands(fix));
+                if (step.Action is KubectlFix fix) manual.AddRange(KubectlServiceFix.ManualCommands(new(fix.Service, fix.Action, fix.Addresses, fix.RequestTimeout)));
                 if (step.Action is EtcdFix etcdFix) manual.Add($"# through etcd: kube-recover recover --via etcd --resume {runner.options.StateDir} (Services: {etcdFix.Service?.ToString() ?? "every one claiming the address"})");
             }
             manual.Add("# Then start again what was stopped:");

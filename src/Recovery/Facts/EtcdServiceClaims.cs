@@ -2,7 +2,7 @@ using System.Net;
 using Recovery.Kubernetes;
 using Recovery.Kubernetes.Etcd;
 
-namespace Recovery.Diagnosis;
+namespace Recovery.Facts;
 
 /// <summary>
 /// Service claims read straight from etcd, when no API server answers: every Service under the prefix is scanned

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Recovery.Kubernetes;
 
-namespace Recovery.Diagnosis;
+namespace Recovery.Facts;
 
 /// <summary>
 /// Reads Service claims from `kubectl get services -A -o json` (a v1 List), and also from one Service object or

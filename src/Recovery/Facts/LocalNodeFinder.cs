@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
-using Recovery.Facts;
 using Recovery.Inventory;
 
-namespace Recovery.Access;
+namespace Recovery.Facts;
 
 /// <summary>Which inventory node this machine is, and how that was decided (shown to the operator).</summary>
 /// <param name="Node">The node, or null when this machine holds none of the inventory addresses (a jump host).</param>

@@ -1,7 +1,7 @@
 using Recovery.Access;
-using Recovery.Facts;
+using Recovery.Kubernetes;
 
-namespace Recovery.Diagnosis;
+namespace Recovery.Facts;
 
 /// <summary>The claims read through kubectl, where they came from, and why other nodes could not answer.</summary>
 public sealed record ClaimsResult(IReadOnlyList<ServiceClaim> Claims, string? Source, IReadOnlyList<string> Failures)

@@ -1,9 +1,8 @@
 using Recovery.Access;
-using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes.Etcd;
 
-namespace Recovery.Diagnosis;
+namespace Recovery.Facts;
 
 /// <summary>
 /// One read-only look at the whole cluster: which node this is, a shell on every node that answers, every node's
@@ -31,18 +30,6 @@ public sealed class Survey : IAsyncDisposable
     public ClaimsResult Claims { get; }
 
     public IReadOnlyList<NodeFacts> Answered => Facts.Where(f => f.Succeeded && f.Value is not null).Select(f => f.Value!).ToList();
-
-    public Findings Diagnose()
-    {
-        var findings = Diagnoser.Diagnose(Inventory, Facts, Claims.Claims);
-        return Claims.Answered ? findings : findings with
-        {
-            Notices = [.. findings.Notices, new Notice(NoticeKind.ClaimsUnknown, null,
-                $"no API server or etcd answered, so the Services claiming these addresses are unknown ({string.Join("; ", Claims.Failures)})")],
-        };
-    }
-
-    public DiagnosisReport Report() => new(Inventory, Answered, Diagnose());
 
     /// <summary>The open shell of a node, when it answered.</summary>
     public INodeShell? ShellOf(string node) => Shells.FirstOrDefault(s => s.Node.Name == node && s.Succeeded)?.Value;

@@ -1,7 +1,6 @@
 using System.Net;
-using Recovery.Kubernetes;
 
-namespace Recovery.Execution;
+namespace Recovery.Kubernetes;
 
 /// <summary>
 /// Fixes Services directly in etcd, for when no API server answers (--via etcd, or auto without kubectl).

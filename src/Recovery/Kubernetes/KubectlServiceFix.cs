@@ -2,19 +2,22 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Recovery.Access;
-using Recovery.Kubernetes;
-using Recovery.Planning;
+using Recovery.State;
 
-namespace Recovery.Execution;
+namespace Recovery.Kubernetes;
 
 /// <summary>
-/// Executes a <see cref="KubectlFix"/> on one control-plane node. The Service is read at run time, not at plan
+/// Executes a Service fix through kubectl on one control-plane node. The Service is read at run time, not at plan
 /// time: when planning, no API answered (that is the lockout), so only now are its claims known. Its YAML is
 /// saved before anything changes; strip uses a JSON patch whose `test` operation makes the API server refuse the
 /// edit if spec.externalIPs changed since it was read.
 /// </summary>
-internal sealed class KubectlServiceFix(KubectlFix fix, string stateDir, TimeSpan commandTimeout)
+internal sealed class KubectlServiceFix(KubectlServiceFix.Target fix, string stateDir, TimeSpan commandTimeout)
 {
+    /// <summary>What to fix: the plan's kubectl step, as this layer knows it (Planning sits above Kubernetes).</summary>
+    /// <param name="Service">The Service to fix; null: every Service claiming one of the addresses.</param>
+    public sealed record Target(ServiceRef? Service, FixAction Action, IReadOnlyList<IPAddress> Addresses, TimeSpan RequestTimeout);
+
     public enum Outcome { AlreadyFixed, Fixed, Failed, ApiDidNotAnswer }
 
     public sealed record Result(Outcome Outcome, string Detail, CommandResult? Last);
@@ -64,7 +67,7 @@ internal sealed class KubectlServiceFix(KubectlFix fix, string stateDir, TimeSpa
     }
 
     /// <summary>The manual equivalent, for the report when the fix could not be done.</summary>
-    public static IEnumerable<string> ManualCommands(KubectlFix fix)
+    public static IEnumerable<string> ManualCommands(Target fix)
     {
         var services = fix.Service is null ? ["NAMESPACE", "NAME"] : new[] { fix.Service.Namespace, fix.Service.Name };
         if (fix.Service is null)

@@ -1,7 +1,6 @@
 using System.Net;
-using Recovery.Kubernetes;
 
-namespace Recovery.Diagnosis;
+namespace Recovery.Kubernetes;
 
 /// <summary>
 /// The addresses a Service makes kube-proxy bind to kube-ipvs0 on every node besides its ClusterIP:

@@ -1,6 +1,7 @@
 using System.Net;
 using Recovery.Diagnosis;
 using Recovery.Tests.Fixtures;
+using Recovery.Facts;
 
 namespace Recovery.Tests.Diagnosis;
 

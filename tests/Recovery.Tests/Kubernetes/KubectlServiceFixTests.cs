@@ -20,7 +20,7 @@ public sealed class KubectlServiceFixTests : IDisposable
         new(service, action, [Node1], [new KubectlCandidate("node2", "/etc/kubernetes/admin.conf")], TimeSpan.FromSeconds(10), false);
 
     private Task<KubectlServiceFix.Result> RunAsync(FakeCluster cluster, KubectlFix fix) =>
-        new KubectlServiceFix(fix, stateDir, TimeSpan.FromSeconds(30)).RunAsync(new FakeShell(cluster, Seed().Nodes[1], true), "/etc/kubernetes/admin.conf", CancellationToken.None);
+        new KubectlServiceFix(new(fix.Service, fix.Action, fix.Addresses, fix.RequestTimeout), stateDir, TimeSpan.FromSeconds(30)).RunAsync(new FakeShell(cluster, Seed().Nodes[1], true), "/etc/kubernetes/admin.conf", CancellationToken.None);
 
     [Fact]
     public async Task Strip_keeps_the_Service_and_its_other_addresses()

@@ -1,6 +1,4 @@
-using Recovery.State;
-
-namespace Recovery.Execution;
+namespace Recovery.State;
 
 /// <summary>
 /// Files in the state directory: created mode 0600, flushed to disk before returning, never overwritten
