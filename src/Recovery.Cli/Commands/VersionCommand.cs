@@ -1,3 +1,4 @@
+using Recovery.Execution;
 using System.CommandLine;
 using System.Text.Json;
 

@@ -1,7 +1,6 @@
 using System.Text;
-using Recovery.Execution;
 
-namespace Recovery.Cli.Commands;
+namespace Recovery.Execution;
 
 /// <summary>The final summary of a recover run: one line per step, then why it stopped and what is left by hand.</summary>
 public static class RunReport
@@ -23,7 +22,7 @@ public static class RunReport
             o.Append("\nTo finish by hand:\n");
             foreach (var line in result.ManualCommands) o.Append("  ").Append(line).Append('\n');
         }
-        if (result.ExitCode == RunResult.StoppedPartway) o.Append($"\nWhen the cause is fixed: kube-recover recover --resume {stateDir}\n");
+        if (result.ExitCode == ExitCodes.StoppedPartway) o.Append($"\nWhen the cause is fixed: kube-recover recover --resume {stateDir}\n");
         return o.ToString();
     }
 
