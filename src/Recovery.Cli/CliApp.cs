@@ -1,14 +1,14 @@
-using Recovery.Execution;
 using System.CommandLine;
 using Recovery.Cli.Commands;
 using Recovery.Cli.Logging;
 using Recovery.Access;
+using Recovery.Execution;
+using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;
 using Recovery.State;
 using Serilog;
-using Recovery.Facts;
 
 namespace Recovery.Cli;
 

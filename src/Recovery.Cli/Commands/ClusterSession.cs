@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Recovery.Access;
 using Recovery.Diagnosis;
+using Recovery.Facts;
 using Recovery.Inventory;
 using Serilog;
-using Recovery.Facts;
 
 namespace Recovery.Cli.Commands;
 

@@ -1,6 +1,6 @@
-using Recovery.Execution;
 using System.CommandLine;
 using Recovery.Diagnosis;
+using Recovery.Execution;
 
 namespace Recovery.Cli.Commands;
 

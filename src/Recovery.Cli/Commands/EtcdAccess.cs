@@ -2,8 +2,8 @@ using System.CommandLine;
 using Recovery.Access;
 using Recovery.Execution;
 using Recovery.Inventory;
-using Recovery.Kubernetes.Etcd;
 using Recovery.Kubernetes;
+using Recovery.Kubernetes.Etcd;
 
 namespace Recovery.Cli.Commands;
 

@@ -1,6 +1,6 @@
-using Recovery.Execution;
 using System.CommandLine;
 using Recovery.Diagnosis;
+using Recovery.Execution;
 using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;

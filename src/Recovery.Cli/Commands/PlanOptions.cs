@@ -3,9 +3,9 @@ using System.CommandLine.Parsing;
 using Recovery.Diagnosis;
 using Recovery.Facts;
 using Recovery.Inventory;
+using Recovery.Kubernetes;
 using Recovery.Logging;
 using Recovery.Planning;
-using Recovery.Kubernetes;
 
 namespace Recovery.Cli.Commands;
 

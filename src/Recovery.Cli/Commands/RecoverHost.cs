@@ -62,7 +62,7 @@ internal sealed class RecoverHost(ParseResult parse, GlobalOptions global, PlanO
         return state;
     }
 
-    public IEtcdServiceFixer EtcdFixer(Func<Node, CancellationToken, Task<INodeShell>> connect) =>
+    public IEtcdServiceFixer? EtcdFixer(Func<Node, CancellationToken, Task<INodeShell>> connect) =>
         EtcdAccess.Fixer(parse, global, Inventory, LocalNode, connect, parse.GetValue(options.Snapshot)?.FullName);
 
     public void Show(Plan plan) => output.Write(TextPlanRenderer.Render(plan));

@@ -1,11 +1,11 @@
-using Recovery.Execution;
 using System.CommandLine;
 using Recovery.Access;
 using Recovery.Cli.Logging;
+using Recovery.Execution;
+using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes.Etcd;
 using Serilog;
-using Recovery.Facts;
 
 namespace Recovery.Cli.Commands;
 

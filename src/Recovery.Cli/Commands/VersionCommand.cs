@@ -1,6 +1,6 @@
-using Recovery.Execution;
 using System.CommandLine;
 using System.Text.Json;
+using Recovery.Execution;
 
 namespace Recovery.Cli.Commands;
 

@@ -31,7 +31,8 @@ public interface ISessionHost
     /// <summary>Where a new run keeps its state (--state-dir, else a new folder); asked once, after the first confirmation.</summary>
     StateDirectory CreateState();
 
-    IEtcdServiceFixer EtcdFixer(Func<Node, CancellationToken, Task<INodeShell>> connect);
+    /// <returns>null: EtcdFix steps and the --via auto fallback fail with an explanation.</returns>
+    IEtcdServiceFixer? EtcdFixer(Func<Node, CancellationToken, Task<INodeShell>> connect);
 
     void Show(Plan plan);
 

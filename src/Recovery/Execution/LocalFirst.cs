@@ -1,6 +1,6 @@
 using Recovery.Diagnosis;
-using Recovery.Planning;
 using Recovery.Facts;
+using Recovery.Planning;
 
 namespace Recovery.Execution;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Recovery.Diagnosis;
-using Recovery.Tests.Fixtures;
 using Recovery.Facts;
+using Recovery.Tests.Fixtures;
 
 namespace Recovery.Tests.Diagnosis;
 
