@@ -2,6 +2,8 @@ using System.CommandLine;
 using Recovery.Cli.Commands;
 using Recovery.Cli.Logging;
 using Recovery.Access;
+using Recovery.Execution;
+using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;

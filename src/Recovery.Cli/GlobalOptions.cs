@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
 using Recovery.Access;
+using Recovery.Addresses;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
 using Recovery.Logging;

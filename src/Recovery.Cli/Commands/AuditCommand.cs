@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Recovery.Kubernetes.Audit;
+using Recovery.Execution;
+using Recovery.Prevention.Audit;
 
 namespace Recovery.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Recovery.Access;
 using Recovery.Diagnosis;
+using Recovery.Facts;
 using Recovery.Inventory;
 using Serilog;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Recovery.Diagnosis;
+using Recovery.Execution;
 
 namespace Recovery.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Recovery.Access;
 using Recovery.Execution;
 using Recovery.Inventory;
+using Recovery.Kubernetes;
 using Recovery.Kubernetes.Etcd;
 
 namespace Recovery.Cli.Commands;

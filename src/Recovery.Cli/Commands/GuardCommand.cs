@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Recovery.Kubernetes.Guard;
+using Recovery.Execution;
 using Recovery.Logging;
+using Recovery.Prevention.Guard;
 
 namespace Recovery.Cli.Commands;
 

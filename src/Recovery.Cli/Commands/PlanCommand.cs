@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Recovery.Diagnosis;
+using Recovery.Execution;
 using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;
@@ -61,7 +62,7 @@ public static class PlanCommand
     private static async Task<(Plan, ClusterInventory)> FromSurveyAsync(ParseResult parse, GlobalOptions global, PlanOptions options, CancellationToken cancellationToken)
     {
         await using var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
-        return (PlanOptions.Create(parse, global, options, survey), survey.Inventory);
+        return (options.Request(parse, global).For(survey), survey.Inventory);
     }
 
     /// <summary>No node is reached: the facts are the document's, checked against the inventory.</summary>
@@ -78,6 +79,6 @@ public static class PlanCommand
             throw new InvalidPlanException($"--facts {file.FullName}: {e.Message}");
         }
         var findings = Diagnoser.Diagnose(inventory, saved.Nodes, saved.Unreachable, saved.Claims);
-        return (PlanOptions.Create(parse, global, options, inventory, findings, saved.Claims, saved.Nodes, parse.GetValue(global.Local)), inventory);
+        return (options.Request(parse, global).For(inventory, findings, saved.Claims, saved.Nodes, parse.GetValue(global.Local)), inventory);
     }
 }

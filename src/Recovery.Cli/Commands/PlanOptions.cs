@@ -3,12 +3,13 @@ using System.CommandLine.Parsing;
 using Recovery.Diagnosis;
 using Recovery.Facts;
 using Recovery.Inventory;
+using Recovery.Kubernetes;
 using Recovery.Logging;
 using Recovery.Planning;
 
 namespace Recovery.Cli.Commands;
 
-/// <summary>Options shared by `plan` and `recover`, and how they plus a survey become a Plan.</summary>
+/// <summary>Options shared by `plan` and `recover`, and the request they make of the planner.</summary>
 public sealed class PlanOptions
 {
     public Option<TimeSpan?> SyncPeriod { get; } = new("--sync-period")
@@ -20,39 +21,13 @@ public sealed class PlanOptions
 
     public Option<FileInfo?> Snapshot { get; } = new("--etcd-snapshot") { Description = "Before the first etcd write, save an etcd snapshot to FILE (mode 0600)", HelpName = "FILE" };
 
-    /// <param name="stoppedEarlier">Contain steps an earlier stage acted on: what they stopped is started again by this plan.</param>
-    public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, Survey survey, IReadOnlyCollection<string>? stoppedEarlier = null) =>
-        Create(parse, global, options, survey.Inventory, survey.Diagnose(), survey.Claims.Claims, survey.Answered, survey.Local.Node?.Name, stoppedEarlier);
-
-    public static Plan Create(ParseResult parse, GlobalOptions global, PlanOptions options, ClusterInventory inventory, Findings findings,
-        IReadOnlyList<ServiceClaim> claims, IReadOnlyList<NodeFacts> answered, string? localNode, IReadOnlyCollection<string>? stoppedEarlier = null)
-    {
-        var addresses = parse.GetValue(global.Addresses) is { Length: > 0 } given
-            ? given.ToList()
-            : Targets(inventory, findings, claims);
-        var services = parse.GetValue(global.Services) is { Length: > 0 } s ? s.ToList() : null;
-        var syncPeriod = parse.GetValue(options.SyncPeriod)
-            ?? answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
-            ?? RecoveryIntent.DefaultSyncPeriod;
-        var intent = new RecoveryIntent(addresses, services, parse.GetValue(global.Action), parse.GetValue(global.Via), syncPeriod);
-        var local = localNode ?? answered.FirstOrDefault()?.NodeName
-            ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
-        var stillClaimed = claims.SelectMany(c => c.Addresses).ToHashSet();
-        return Planner.Create(inventory, answered, intent, local, DateTimeOffset.UtcNow, stoppedEarlier, stillClaimed, claims);
-    }
-
-    /// <summary>
-    /// What to recover: every address hijacked now, and every node or protected address a Service still claims
-    /// while no kube-ipvs0 holds it (after an interrupted recovery, or with kube-proxy stopped): the lockout that
-    /// starts again with the next kube-proxy.
-    /// </summary>
-    private static List<System.Net.IPAddress> Targets(ClusterInventory inventory, Findings findings, IReadOnlyList<ServiceClaim> claims)
-    {
-        var watched = inventory.Nodes.Select(n => n.Address).Concat(inventory.Protect).ToHashSet();
-        var bound = findings.Hijacked.Where(h => h.LocksOut || h.OwnerBound == true).Select(h => h.Address);
-        var claimed = claims.SelectMany(c => c.Addresses).Where(watched.Contains);
-        return bound.Concat(claimed).Distinct().ToList();
-    }
+    /// <summary>What the operator asked for; the library decides the rest from the facts.</summary>
+    public PlanRequest Request(ParseResult parse, GlobalOptions global) => new(
+        parse.GetValue(global.Addresses) ?? [],
+        parse.GetValue(global.Services) is { Length: > 0 } services ? services : null,
+        parse.GetValue(global.Action),
+        parse.GetValue(global.Via),
+        parse.GetValue(SyncPeriod));
 
     private static TimeSpan? ParseDuration(ArgumentResult result)
     {

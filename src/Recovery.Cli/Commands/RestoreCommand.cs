@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Recovery.Access;
 using Recovery.Cli.Logging;
+using Recovery.Execution;
+using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes.Etcd;
 using Serilog;

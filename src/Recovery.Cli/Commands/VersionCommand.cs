@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Recovery.Execution;
 
 namespace Recovery.Cli.Commands;
 

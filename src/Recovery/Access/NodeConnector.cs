@@ -19,7 +19,7 @@ public sealed class NodeConnector
     private readonly Lazy<SshCredentials> _credentials;
     private readonly Lazy<HostKeyPolicy> _hostKeys;
 
-    /// <param name="localNodeName">The node this machine is (from <see cref="LocalNodeFinder"/>), or null on a machine outside the cluster.</param>
+    /// <param name="localNodeName">The node this machine is (found by the Facts layer's LocalNodeFinder), or null on a machine outside the cluster.</param>
     /// <param name="localHostKeyDirectory">Folder holding ssh_host_*_key.pub of this machine.</param>
     public NodeConnector(
         ClusterInventory inventory,

@@ -2,6 +2,7 @@ using System.Net;
 using Recovery.Access;
 using Recovery.Facts;
 using Recovery.Inventory;
+using Recovery.Kubernetes;
 
 namespace Recovery.Diagnosis;
 

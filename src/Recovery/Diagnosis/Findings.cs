@@ -1,4 +1,5 @@
 using System.Net;
+using Recovery.Kubernetes;
 
 namespace Recovery.Diagnosis;
 

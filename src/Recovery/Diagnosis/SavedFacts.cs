@@ -1,4 +1,5 @@
 using System.Net;
+using Recovery.Addresses;
 using Recovery.Diagnosis.Json;
 using Recovery.Facts;
 using Recovery.Facts.Parsing;

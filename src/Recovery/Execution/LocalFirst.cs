@@ -1,4 +1,5 @@
 using Recovery.Diagnosis;
+using Recovery.Facts;
 using Recovery.Planning;
 
 namespace Recovery.Execution;
@@ -27,6 +28,7 @@ public static class LocalFirst
     /// <summary>The plan's steps on <paramref name="localNode"/> in the phases that make the other nodes reachable.</summary>
     public static Plan Restrict(Plan plan, string localNode) => plan with
     {
+        Scope = PlanScope.LocalFirst,
         Phases = plan.Phases
             .Where(p => StagePhases.Contains(p.Kind))
             .Select(p => p with { Steps = p.Steps.Where(s => s.Node == localNode).ToList() })

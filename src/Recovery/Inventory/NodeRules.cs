@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using Recovery.Addresses;
 using Recovery.Kubernetes;
 using Recovery.Logging;
 

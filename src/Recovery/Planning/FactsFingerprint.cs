@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Recovery.Addresses;
 using Recovery.Diagnosis;
 using Recovery.Facts;
 using Recovery.Kubernetes;

@@ -21,6 +21,14 @@ public sealed record Plan(
     public const string CurrentApiVersion = "kube-recover/v1";
     public const string PlanKind = "Plan";
 
+    /// <summary>The whole recovery, or stage 1 of a local-first one; written only when not the whole.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public PlanScope Scope { get; init; }
+
+    /// <summary>Executing it finishes the recovery; false: the rest is planned after it, from new facts (Terraform's "complete").</summary>
+    [JsonIgnore]
+    public bool Complete => Scope == PlanScope.Full;
+
     [JsonIgnore]
     public bool IsEmpty => Phases.All(p => p.Steps.Count == 0);
 

@@ -34,7 +34,7 @@ public static class Planner
     /// <exception cref="NodeIdentityException">Two nodes answered as one machine: nothing may be planned on such facts.</exception>
     /// <param name="claims">The Service claims read with the facts: part of the fingerprint, so a changed claim is drift.</param>
     public static Plan Create(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, RecoveryIntent intent, string localNode, DateTimeOffset created,
-        IReadOnlyCollection<string>? stoppedEarlier = null, IReadOnlyCollection<IPAddress>? stillClaimed = null, IReadOnlyList<Diagnosis.ServiceClaim>? claims = null)
+        IReadOnlyCollection<string>? stoppedEarlier = null, IReadOnlyCollection<IPAddress>? stillClaimed = null, IReadOnlyList<ServiceClaim>? claims = null)
     {
         if (inventory.FindByName(localNode) is null) throw new ArgumentException($"the local node '{localNode}' is not in the inventory", nameof(localNode));
         NodeIdentity.Require(facts);

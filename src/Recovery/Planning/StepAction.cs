@@ -41,5 +41,5 @@ public sealed record KubectlFix(
 /// <summary>A control-plane node where kubectl is installed, and the kubeconfig it uses there (null: kubectl's default).</summary>
 public sealed record KubectlCandidate(string Node, string? Kubeconfig);
 
-/// <summary>Fixes the Service(s) directly in etcd through <see cref="Execution.IEtcdServiceFixer"/> (--via etcd).</summary>
+/// <summary>Fixes the Service(s) directly in etcd through <see cref="IEtcdServiceFixer"/> (--via etcd).</summary>
 public sealed record EtcdFix(ServiceRef? Service, FixAction Action, IReadOnlyList<IPAddress> Addresses) : StepAction;

@@ -32,7 +32,7 @@ public sealed class JournalWriteAheadTests : IDisposable
 
         var result = await runner.RunAsync(plan, journal);
 
-        Assert.Equal(RunResult.StoppedPartway, result.ExitCode);
+        Assert.Equal(ExitCodes.StoppedPartway, result.ExitCode);
         Assert.Contains("the journal could not be written", result.StoppedBecause, StringComparison.Ordinal);
         Assert.Contains("No space left on device", result.StoppedBecause, StringComparison.Ordinal);
         // Nothing acted after the journal was lost: the other nodes' kube-proxy runs, no address was removed.
@@ -58,7 +58,7 @@ public sealed class JournalWriteAheadTests : IDisposable
 
         var result = await runner.RunAsync(plan, journal);
 
-        Assert.Equal(RunResult.Success, result.ExitCode);
+        Assert.Equal(ExitCodes.Done, result.ExitCode);
         Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
         Assert.All(cluster.Nodes.Values, n => Assert.Null(n.StopMarker));
         foreach (var node in cluster.Nodes.Keys)

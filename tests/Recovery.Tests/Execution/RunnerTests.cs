@@ -68,7 +68,7 @@ public sealed class RunnerTests : IDisposable
         var del = result.Outcomes.Single(o => o.StepId == "unbind/node2/del-10.0.0.211");
         Assert.Equal(StepStatus.Failed, del.Status);
         Assert.StartsWith("did not verify within 10 s: `ip -o addr show dev kube-ipvs0 to 10.0.0.211/32`", del.Detail, StringComparison.Ordinal);
-        Assert.Equal(RunResult.StoppedPartway, result.ExitCode);
+        Assert.Equal(ExitCodes.StoppedPartway, result.ExitCode);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class RunnerTests : IDisposable
         cluster.ApiAnswers = _ => false;
         var result = await RunAsync(SeedPlan(), cluster);
 
-        Assert.Equal(RunResult.StoppedPartway, result.ExitCode);
+        Assert.Equal(ExitCodes.StoppedPartway, result.ExitCode);
         Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
         Assert.All(cluster.Nodes.Values, n => Assert.False(n.ProxyRunning, n.Name));
         Assert.All(cluster.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
@@ -120,7 +120,7 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("FixObject", result.StoppedBecause, StringComparison.Ordinal);
         Assert.Contains("systemctl start kube-proxy.service    # on node1", result.ManualCommands);
         Assert.Contains(result.ManualCommands, c => c.StartsWith("kubectl get service -n NAMESPACE NAME -o yaml", StringComparison.Ordinal));
-        var summary = RunSummary.Render(result);
+        var summary = RunReport.Render(result, "STATE");
         Assert.Contains("failed", summary, StringComparison.Ordinal);
         Assert.Contains("Stopped: phase FixObject failed", summary, StringComparison.Ordinal);
         Assert.Contains("  systemctl start kube-proxy.service    # on node1", summary, StringComparison.Ordinal);
@@ -131,7 +131,7 @@ public sealed class RunnerTests : IDisposable
     {
         var cluster = FakeCluster.Seed(Seed(), Node1);
         cluster.ApiAnswers = _ => false;
-        Assert.Equal(RunResult.StoppedPartway, (await RunAsync(SeedPlan(), cluster)).ExitCode);
+        Assert.Equal(ExitCodes.StoppedPartway, (await RunAsync(SeedPlan(), cluster)).ExitCode);
         Assert.All(cluster.Nodes.Values, n => Assert.False(n.ProxyRunning));
 
         // A new `recover` (not --resume): fresh facts say nothing is bound and kube-proxy is stopped everywhere.
@@ -143,7 +143,7 @@ public sealed class RunnerTests : IDisposable
         using var journal = Journal.Start(again, plan);
         var result = await new Runner(new RunnerOptions(again), Seed(), Connect(cluster)).RunAsync(plan, journal);
 
-        Assert.True(result.ExitCode == 0, RunSummary.Render(result));
+        Assert.True(result.ExitCode == 0, RunReport.Render(result, "STATE"));
         Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
         Assert.All(cluster.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
         Assert.All(cluster.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
@@ -157,7 +157,7 @@ public sealed class RunnerTests : IDisposable
         cluster.FailWhen = (node, command) => node == "node3" && command.StartsWith("ip addr del", StringComparison.Ordinal);
         var first = await RunAsync(SeedPlan(), cluster);
 
-        Assert.Equal(RunResult.StoppedPartway, first.ExitCode);
+        Assert.Equal(ExitCodes.StoppedPartway, first.ExitCode);
         Assert.Equal(StepStatus.Failed, first.Outcomes.Single(o => o.StepId == "unbind/node3/del-10.0.0.211").Status);
         Assert.Equal(StepStatus.Done, first.Outcomes.Single(o => o.StepId == "unbind/node1/del-10.0.0.211").Status);
         Assert.All(first.Outcomes.Where(o => o.Phase > PhaseKind.Unbind), o => Assert.Equal(StepStatus.NotRun, o.Status));
@@ -205,7 +205,7 @@ public sealed class RunnerTests : IDisposable
         var plan = Planner.Create(Seed(new KubeProxySpec(KubeProxyManager.Systemd)), SeedFacts().Take(2).ToList(), FastIntent, "node2", Created);
         var result = await RunAsync(plan, cluster, n => n.Name != "node3");
 
-        Assert.Equal(RunResult.StoppedPartway, result.ExitCode);
+        Assert.Equal(ExitCodes.StoppedPartway, result.ExitCode);
         Assert.All(result.Outcomes.Where(o => o.Node == "node3"), o => Assert.Equal(StepStatus.Deferred, o.Status));
         Assert.Contains("systemctl stop kube-proxy    # contain/node3/stop-kube-proxy", result.ManualCommands);
         Assert.Contains("ip addr del 10.0.0.211/32 dev kube-ipvs0    # unbind/node3/del-10.0.0.211", result.ManualCommands);
@@ -224,12 +224,12 @@ public sealed class RunnerTests : IDisposable
         using var journal = Journal.Start(stateDir, plan);
         var result = await new Runner(new RunnerOptions(stateDir), Seed(), Connect(cluster)).RunAsync(plan, journal, progress, cancel.Token);
 
-        Assert.Equal(RunResult.Interrupted, result.ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
         Assert.Equal(StepStatus.Interrupted, result.Outcomes.Single(o => o.StepId == "verify/node2/wait-two-sync-periods").Status);
         Assert.All(result.Outcomes.Where(o => o.Phase < PhaseKind.Verify), o => Assert.True(o.Status is StepStatus.Done or StepStatus.Skipped, o.StepId));
         var records = Journal.ReadAll(stateDir);
         Assert.Contains(records, r => r.Event == JournalRecord.Interrupted);
-        Assert.Equal(RunResult.Interrupted, records[^1].ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, records[^1].ExitCode);
     }
 
     [Fact]

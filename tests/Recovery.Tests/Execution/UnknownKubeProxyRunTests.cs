@@ -39,7 +39,7 @@ public sealed class UnknownKubeProxyRunTests : IDisposable
 
         var result = await RunAsync(HeldPlan(), cluster);
 
-        Assert.Equal(RunResult.StoppedPartway, result.ExitCode);
+        Assert.Equal(ExitCodes.StoppedPartway, result.ExitCode);
         Assert.Equal(StepStatus.Failed, result.Outcomes.Single(o => o.StepId == "reach/node3/kube-proxy-unknown").Status);
         Assert.All(result.Outcomes.Where(o => o.StepId.StartsWith("fix-object/", StringComparison.Ordinal) || o.StepId.StartsWith("restore/", StringComparison.Ordinal)),
             o => Assert.Equal(StepStatus.NotRun, o.Status));
@@ -61,7 +61,7 @@ public sealed class UnknownKubeProxyRunTests : IDisposable
         cluster.Nodes["node3"].Ipvs.Remove(Node1);
         var result = await RunAsync(plan, cluster, resume: true);
 
-        Assert.True(result.ExitCode == RunResult.Success, string.Join("\n", result.Outcomes.Where(o => o.Status == StepStatus.Failed).Select(o => $"{o.StepId} {o.Detail}")));
+        Assert.True(result.ExitCode == ExitCodes.Done, string.Join("\n", result.Outcomes.Where(o => o.Status == StepStatus.Failed).Select(o => $"{o.StepId} {o.Detail}")));
         Assert.DoesNotContain(cluster.Services, s => s.Name == "nginx-service");
         Assert.True(cluster.Nodes["node1"].ProxyRunning);
         Assert.Empty(cluster.Violations);

@@ -130,19 +130,6 @@ public sealed class EtcdStoreTests(EtcdFixture etcd) : IClassFixture<EtcdFixture
     }
 
     [Fact]
-    public async Task ListsNodesFromMinions()
-    {
-        Seed("/kr-nodes");
-        using var store = Store("/kr-nodes");
-
-        var nodes = await store.ListNodesAsync(CancellationToken.None);
-
-        Assert.Equal(["master1", "master2"], nodes.Select(n => n.Name));
-        Assert.Equal("10.77.0.13", nodes[1].Addresses.Single(a => a.Type == "InternalIP").Address);
-        Assert.Equal(IPAddress.Parse("10.77.0.11"), nodes[0].InternalAddress);
-    }
-
-    [Fact]
     public async Task FindsTheServiceItsEndpointsAndOnlyTheSlicesItOwns()
     {
         Seed("/kr-find");

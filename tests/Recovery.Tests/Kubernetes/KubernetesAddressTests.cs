@@ -1,4 +1,5 @@
 using System.Net;
+using Recovery.Addresses;
 using Recovery.Kubernetes;
 
 namespace Recovery.Tests.Kubernetes;

@@ -1,5 +1,6 @@
 using System.Net;
 using Recovery.Diagnosis;
+using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
 using Recovery.Kubernetes.Storage;

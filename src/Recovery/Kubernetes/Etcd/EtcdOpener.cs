@@ -67,17 +67,4 @@ public sealed class EtcdOpener(
         inventory.Nodes.Where(n => n.IsControlPlane || n.IsEtcd)
             .OrderBy(n => n.Name == localNode ? 0 : 1)
             .ToList();
-
-    /// <summary>Command-line etcd access: the PEM files are read here, into memory.</summary>
-    public static async Task<EtcdConnection> FromFilesAsync(IReadOnlyList<Uri> endpoints, string? caFile, string? certFile, string? keyFile, string prefix, CancellationToken cancellationToken)
-    {
-        if (endpoints.All(e => e.Scheme == "http")) return new EtcdConnection(endpoints, null, prefix);
-        if (caFile is null || certFile is null || keyFile is null)
-            throw new EtcdStoreException("https etcd endpoints need --etcd-cacert, --etcd-cert and --etcd-key");
-        var credentials = new EtcdCredentials(
-            await File.ReadAllBytesAsync(caFile, cancellationToken).ConfigureAwait(false),
-            await File.ReadAllBytesAsync(certFile, cancellationToken).ConfigureAwait(false),
-            await File.ReadAllBytesAsync(keyFile, cancellationToken).ConfigureAwait(false));
-        return new EtcdConnection(endpoints, credentials, prefix);
-    }
 }

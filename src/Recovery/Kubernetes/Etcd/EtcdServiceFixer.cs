@@ -1,5 +1,4 @@
 using System.Net;
-using Recovery.Execution;
 
 namespace Recovery.Kubernetes.Etcd;
 

@@ -35,25 +35,6 @@ public sealed partial class EtcdStore
         return new ServiceScan(revision, services);
     }
 
-    /// <summary>Every Node under <c>PREFIX/minions/</c> (to build a node list when there is no inventory).</summary>
-    public async Task<IReadOnlyList<NodeObject>> ListNodesAsync(CancellationToken cancellationToken)
-    {
-        var nodes = new List<NodeObject>();
-        await foreach (var kv in RangeAsync(Keys.Nodes, 100, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                nodes.Add(StorageCodec.ReadNode(kv.Value.Memory));
-            }
-            catch (StorageFormatException e)
-            {
-                throw new EtcdStoreException($"{kv.Key.ToStringUtf8()} cannot be read as a Node: {e.Message}", e);
-            }
-        }
-
-        return nodes;
-    }
-
     /// <summary>A Service with its Endpoints and EndpointSlices, or null when the Service key does not exist.</summary>
     public async Task<ServiceObjects?> FindServiceAsync(ServiceRef service, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using Recovery.Addresses;
+
 namespace Recovery.Kubernetes.Storage;
 
 /// <summary>A v1 Node from <c>/registry/minions/</c>: its name and status.addresses.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Recovery.Addresses;
 
 namespace Recovery.Kubernetes.Storage;
 

@@ -1,6 +1,7 @@
 using System.Net;
+using Recovery.Addresses;
 using Recovery.Kubernetes;
-using Recovery.Kubernetes.Audit;
+using Recovery.Prevention.Audit;
 
 namespace Recovery.Tests.Kubernetes.Audit;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Recovery.Kubernetes;
-using Recovery.Kubernetes.Audit;
+using Recovery.Prevention.Audit;
 
 namespace Recovery.Tests.Kubernetes.Audit;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
-using Recovery.Kubernetes.Audit;
-using Recovery.Kubernetes.Guard;
+using Recovery.Addresses;
+using Recovery.Prevention.Audit;
+using Recovery.Prevention.Guard;
 using YamlDotNet.RepresentationModel;
 
 namespace Recovery.Tests.Kubernetes.Guard;

@@ -1,0 +1,132 @@
+using Recovery.Access;
+using Recovery.Facts;
+using Recovery.Inventory;
+using Recovery.Planning;
+using Recovery.State;
+
+namespace Recovery.Execution;
+
+/// <summary>
+/// One recovery, however it starts (<see cref="SessionStart"/>): finish the stage an earlier run left, survey,
+/// plan, confirm, run. Each stage keeps its plan and journal in the state directory: the whole recovery at its
+/// root, stage 1 of a local-first one in <see cref="LocalFirst.StateSubdirectory"/>, so a kill -9 at any point
+/// is finished by --resume (or by a fresh run, whose checks find what is already done).
+/// </summary>
+public sealed class Session(ISessionHost host, PlanRequest request)
+{
+    public async Task<int> RunAsync(SessionStart start, CancellationToken cancellationToken)
+    {
+        var state = (start as SessionStart.Resume)?.State;
+        IReadOnlyCollection<string>? stoppedEarlier = null;
+        if (state is not null)
+        {
+            var (scope, exit) = await ResumeStageAsync(state, cancellationToken).ConfigureAwait(false);
+            if (scope == PlanScope.Full || exit != ExitCodes.Done) return exit;
+            stoppedEarlier = Journal.ActedSteps(StageDir(state, PlanScope.LocalFirst));
+        }
+
+        var survey = await host.SurveyAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Plan plan;
+            if (start is SessionStart.Saved saved)
+            {
+                if (Drifted(saved, survey)) return ExitCodes.BadInput;
+                plan = saved.Plan;
+            }
+            else
+            {
+                plan = request.For(survey, stoppedEarlier);
+            }
+            if (Approve(plan, "nothing to do") is { } stop) return stop;
+            state ??= host.CreateState();
+
+            if (LocalFirst.Needed(survey, plan))
+            {
+                if (start is SessionStart.Fresh)
+                {
+                    (survey, plan, var exit) = await RunLocalFirstAsync(survey, plan, state, cancellationToken).ConfigureAwait(false);
+                    if (exit is not null) return exit.Value;
+                    if (Approve(plan, "nothing left to do") is { } stopAgain) return stopAgain;
+                }
+                else if (start is SessionStart.Saved file)
+                {
+                    host.Log.Information("{File} runs as saved, in one stage: a saved plan is not split into a local-first stage", file.File);
+                }
+            }
+            return await RunStageAsync(plan, state, survey.Inventory, ShellsOf(survey), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await survey.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stage 1 fixes this node, then stage 2 surveys again and plans the whole recovery from every node's facts.</summary>
+    /// <returns>The new survey and plan, or the exit code to stop with.</returns>
+    private async Task<(Survey, Plan, int?)> RunLocalFirstAsync(Survey survey, Plan plan, StateDirectory state, CancellationToken cancellationToken)
+    {
+        var local = survey.Local.Node!.Name;
+        var stage = LocalFirst.Restrict(plan, local);
+        host.Log.Information("stage 1: fixing {Node} first ({Steps} steps), so the nodes it cannot reach answer", local, stage.Steps.Count());
+        var first = await RunStageAsync(stage, state, survey.Inventory, ShellsOf(survey), cancellationToken).ConfigureAwait(false);
+        if (first != ExitCodes.Done) return (survey, plan, first);
+
+        var changed = stage.Steps.Select(s => s.Node).ToHashSet(StringComparer.Ordinal);
+        host.Log.Information("stage 2: surveying again ({Changed} and the nodes that did not answer) and planning the whole recovery", string.Join(", ", changed));
+        // The shells that answered in stage 1 carry over (no second handshake); the new survey owns them.
+        var again = await host.RetakeAsync(survey, changed, cancellationToken).ConfigureAwait(false);
+        return (again, request.For(again, Journal.ActedSteps(StageDir(state, PlanScope.LocalFirst))), null);
+    }
+
+    /// <summary>Finishes the stage a stopped run left: stage 1 when the whole recovery was not planned yet.</summary>
+    private async Task<(PlanScope, int)> ResumeStageAsync(StateDirectory state, CancellationToken cancellationToken)
+    {
+        var scope = File.Exists(state.File(Journal.PlanFileName)) ? PlanScope.Full : PlanScope.LocalFirst;
+        var dir = StageDir(state, scope);
+        using var journal = Journal.Resume(dir, host.Inventory, out var plan);
+        if (scope == PlanScope.LocalFirst) host.Log.Information("resuming stage 1 in {Dir}", dir);
+        else host.Log.Information("resuming {Dir}: {Done} steps done before, {Unfinished} started and not finished (re-checked first)", dir, journal.DoneBefore.Count, journal.UnfinishedBefore.Count);
+        return (scope, await ExecuteAsync(plan, journal, host.Inventory, host.ConnectAsync, dir, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<int> RunStageAsync(Plan plan, StateDirectory state, ClusterInventory inventory, Func<Node, CancellationToken, Task<INodeShell>> connect, CancellationToken cancellationToken)
+    {
+        var dir = StageDir(state, plan.Scope);
+        using var journal = Journal.Start(dir, plan);
+        return await ExecuteAsync(plan, journal, inventory, connect, dir, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> ExecuteAsync(Plan plan, Journal journal, ClusterInventory inventory, Func<Node, CancellationToken, Task<INodeShell>> connect, string dir, CancellationToken cancellationToken)
+    {
+        var runner = new Runner(new RunnerOptions(dir, host.Parallel), inventory, connect, host.EtcdFixer(connect));
+        var result = await runner.RunAsync(plan, journal, host.Progress, cancellationToken).ConfigureAwait(false);
+        host.Report(result, dir);
+        return result.ExitCode;
+    }
+
+    /// <summary>Shows the plan and asks. <returns>null to go on; otherwise the exit code to stop with.</returns></summary>
+    private int? Approve(Plan plan, string whenEmpty)
+    {
+        host.Show(plan);
+        if (!plan.IsEmpty) return host.Confirm();
+        host.Log.Information(whenEmpty);
+        return ExitCodes.Done;
+    }
+
+    private bool Drifted(SessionStart.Saved saved, Survey survey)
+    {
+        NodeIdentity.Require(survey.Answered);
+        var now = FactsFingerprint.Of(survey.Answered, survey.Claims.Claims, saved.Plan.Intent.Addresses);
+        if (now == saved.Plan.FactsFingerprint) return false;
+        host.Log.Error("the cluster changed since {File} was planned (facts {Then} now {Now}): plan again", saved.File, saved.Plan.FactsFingerprint[..12], now[..12]);
+        return true;
+    }
+
+    /// <summary>The survey's open shells first (no second handshake), a new connection for the others.</summary>
+    private Func<Node, CancellationToken, Task<INodeShell>> ShellsOf(Survey survey) =>
+        (node, ct) => survey.ShellOf(node.Name) is { } open ? Task.FromResult(open) : host.ConnectAsync(node, ct);
+
+    private static string StageDir(StateDirectory state, PlanScope scope) =>
+        scope == PlanScope.LocalFirst ? Path.Combine(state.Path, LocalFirst.StateSubdirectory) : state.Path;
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text;
+using Recovery.Access;
+using Recovery.Planning;
+using Recovery.State;
+
+namespace Recovery.Execution;
+
+/// <summary>
+/// One step: skipped when an earlier run finished it (journal); its start written ahead; then guard (does it
+/// apply here), check (postcondition already holds: skipped, guarantee 5), act, verify within its budget.
+/// Once a step has started it finishes: commands get no cancellation token (each runs under its timeout);
+/// only a wait stops at once.
+/// </summary>
+internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder, ServiceFixSteps fixes, CancellationToken cancel)
+{
+    private Journal Journal => recorder.Journal;
+
+    public async Task<StepOutcome> ExecuteAsync(PhaseKind phase, Step step, INodeShell? shell)
+    {
+        if (Journal.DoneBefore.Contains(step.Id))
+        {
+            return recorder.Record(phase, step, StepStatus.Skipped, TimeSpan.Zero, "done in an earlier run (journal)");
+        }
+        // Write-ahead: the start is on disk before the step does anything; if it cannot be, the step does nothing.
+        if (!recorder.TryAppend(new JournalRecord(DateTimeOffset.UtcNow, Journal.Run, JournalRecord.StepStart, phase, step.Id, step.Node,
+            Detail: Journal.UnfinishedBefore.Contains(step.Id) ? "started before but never finished: checking its postcondition first" : null)))
+        {
+            return recorder.Record(phase, step, StepStatus.NotRun, TimeSpan.Zero, $"not started: the journal could not record its start ({recorder.JournalLost})");
+        }
+        recorder.Started(phase, step);
+        var clock = Stopwatch.StartNew();
+        CommandResult? last = null;
+        try
+        {
+            if (step.Guard is { } guard && !(await HoldsAsync(shell!, guard).ConfigureAwait(false)).Holds)
+            {
+                return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"does not apply here (`{guard.Command}`)");
+            }
+            if (step.Check is { } check)
+            {
+                (var holds, last) = await HoldsAsync(shell!, check).ConfigureAwait(false);
+                if (holds) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, "already done", last);
+            }
+            var (acted, detail, result) = await ActAsync(step, shell).ConfigureAwait(false);
+            last = result ?? last;
+            if (!acted) return recorder.Record(phase, step, detail.StartsWith("interrupted", StringComparison.Ordinal) ? StepStatus.Interrupted : StepStatus.Failed, clock.Elapsed, detail, last);
+            if (step.Verify is { } verify)
+            {
+                var (verified, verifyResult) = await VerifyAsync(shell!, verify).ConfigureAwait(false);
+                last = verifyResult;
+                if (!verified)
+                {
+                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed,
+                        $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode})", last);
+                }
+            }
+            return recorder.Record(phase, step, StepStatus.Done, clock.Elapsed, detail, last);
+        }
+        catch (Exception e)
+        {
+            return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, e.Message, last);
+        }
+    }
+
+    /// <summary>Whether the step runs commands on its node (a wait or an etcd fix does not).</summary>
+    public static bool NeedsShell(Step step) => step.Action is RunCommands or SaveOutput || step.Guard is not null || step.Check is not null || step.Verify is not null;
+
+    private async Task<(bool Holds, CommandResult Result)> HoldsAsync(INodeShell shell, Probe probe)
+    {
+        var result = await shell.RunAsync(probe.Command, options.Timeout, CancellationToken.None).ConfigureAwait(false);
+        return (probe.HoldsFor(result), result);
+    }
+
+    private async Task<(bool Verified, CommandResult Last)> VerifyAsync(INodeShell shell, Verification verify)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var (holds, result) = await HoldsAsync(shell, verify.Probe).ConfigureAwait(false);
+            if (holds) return (true, result);
+            if (deadline.Elapsed + verify.Interval > verify.Budget) return (false, result);
+            await Task.Delay(verify.Interval, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(bool Acted, string Detail, CommandResult? Last)> ActAsync(Step step, INodeShell? shell)
+    {
+        switch (step.Action)
+        {
+            case RunCommands run:
+                CommandResult? last = null;
+                foreach (var command in run.Commands)
+                {
+                    last = await shell!.RunAsync(command, options.Timeout, CancellationToken.None).ConfigureAwait(false);
+                    if (!last.Succeeded) return (false, $"`{command}` failed with exit {last.ExitCode}: {FirstLine(last)}", last);
+                }
+                return (true, run.Commands.Count == 0 ? "verified" : "done", last);
+            case Wait wait:
+                try
+                {
+                    await Task.Delay(wait.Duration, cancel).ConfigureAwait(false);
+                    return (true, $"waited {wait.Duration.TotalSeconds:0} s", null);
+                }
+                catch (OperationCanceledException)
+                {
+                    return (false, "interrupted during the wait", null);
+                }
+            case SaveOutput save:
+                var output = await shell!.RunAsync(save.Command, options.Timeout, CancellationToken.None).ConfigureAwait(false);
+                if (!output.Succeeded) return (false, $"`{save.Command}` failed with exit {output.ExitCode}: {FirstLine(output)}", output);
+                var path = StateFile.WriteNew(options.StateDir, save.File, Encoding.UTF8.GetBytes(output.StdOut));
+                return (true, $"saved {path}", output with { StdOut = "" });
+            case KubectlFix fix:
+                return await fixes.ThroughKubectlAsync(fix, cancel).ConfigureAwait(false);
+            case EtcdFix fix:
+                return await fixes.ThroughEtcdAsync(fix).ConfigureAwait(false);
+            default:
+                return (false, $"unknown step kind {step.Action.GetType().Name}", null);
+        }
+    }
+
+    private static string FirstLine(CommandResult r)
+    {
+        var text = (r.StdErr.Length > 0 ? r.StdErr : r.StdOut).Trim();
+        return text.Length == 0 ? "no output" : text.Split('\n')[0];
+    }
+}

@@ -1,0 +1,103 @@
+using Recovery.Access;
+using Recovery.Kubernetes;
+
+namespace Recovery.Facts;
+
+/// <summary>The claims read through kubectl, where they came from, and why other nodes could not answer.</summary>
+public sealed record ClaimsResult(IReadOnlyList<ServiceClaim> Claims, string? Source, IReadOnlyList<string> Failures)
+{
+    /// <summary>Some API server answered; when false, <see cref="Claims"/> is empty because nothing could be asked.</summary>
+    public bool Answered => Source is not null;
+}
+
+/// <summary>
+/// Asks an API server which Services claim addresses, through kubectl on a node: the local node first, then the
+/// control-plane nodes, each only if its facts show kubectl and a kubeconfig. Read-only. kubectl 1.20 prints an empty
+/// List on stdout even when the connection is refused, so only exit 0 counts as an answer.
+/// The next candidate starts when the one before fails or has not answered within <see cref="HedgeDelay"/>: an API
+/// server cut off by the lockout hangs until the timeout (seen: 11 s of a 42 s lab recovery), while any API server
+/// that answers serves the same quorum read of etcd. The first answer wins; the others are cancelled.
+/// </summary>
+public static class ServiceClaimsLookup
+{
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
+
+    public static ShellCommand Command(string kubeconfig) =>
+        ShellCommand.Of("kubectl", "--kubeconfig", kubeconfig, "--request-timeout=5s", "get", "services", "-A", "-o", "json");
+
+    /// <summary>How long a candidate has to answer before the next one starts as well.</summary>
+    public static readonly TimeSpan HedgeDelay = TimeSpan.FromSeconds(3);
+
+    /// <param name="watched">node and protected addresses: a ClusterIP equal to one is a claim as well.</param>
+    public static async Task<ClaimsResult> ReadAsync(IReadOnlyList<(INodeShell Shell, NodeFacts Facts)> nodes, CancellationToken cancellationToken = default, IReadOnlyCollection<System.Net.IPAddress>? watched = null)
+    {
+        var failures = new List<string>();
+        var candidates = nodes
+            .Where(n => n.Facts.Kubectl is { Installed: true, KubeconfigPath: not null })
+            .OrderBy(n => n.Shell.IsLocal ? 0 : n.Shell.Node.IsControlPlane ? 1 : 2)
+            .ToList();
+        using var losers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<Task<(ClaimsResult? Answer, string? Failure)>>();
+        var next = 0;
+        try
+        {
+            while (next < candidates.Count || running.Count > 0)
+            {
+                if (running.Count == 0) running.Add(AskAsync(candidates[next++], watched ?? [], losers.Token));
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var hedge = Task.Delay(next < candidates.Count ? HedgeDelay : Timeout.InfiniteTimeSpan, tick.Token);
+                var done = await Task.WhenAny([.. running, hedge]).ConfigureAwait(false);
+                await tick.CancelAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (done == hedge)
+                {
+                    running.Add(AskAsync(candidates[next++], watched ?? [], losers.Token));
+                    continue;
+                }
+                var finished = (Task<(ClaimsResult? Answer, string? Failure)>)done;
+                running.Remove(finished);
+                var (answer, failure) = await finished.ConfigureAwait(false);
+                if (answer is not null) return answer with { Failures = failures };
+                failures.Add(failure!);
+                if (next < candidates.Count) running.Add(AskAsync(candidates[next++], watched ?? [], losers.Token));
+            }
+        }
+        finally
+        {
+            // Candidates still asking lost the race: stop them (their remote commands are ended too).
+            await losers.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(running).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        if (failures.Count == 0) failures.Add("no node has both kubectl and a kubeconfig");
+        return new ClaimsResult([], null, failures);
+    }
+
+    private static async Task<(ClaimsResult? Answer, string? Failure)> AskAsync((INodeShell Shell, NodeFacts Facts) node, IReadOnlyCollection<System.Net.IPAddress> watched, CancellationToken cancellationToken)
+    {
+        var (shell, facts) = node;
+        var source = $"kubectl on {shell.Node.Name}";
+        try
+        {
+            var result = await shell.RunAsync(Command(facts.Kubectl.KubeconfigPath!), CommandTimeout, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded) return (null, $"{source}: {(result.TimedOut ? "timed out" : FirstLine(result.StdErr) ?? $"exit {result.ExitCode}")}");
+            return (new ClaimsResult(KubectlServiceClaims.Parse(result.StdOut, source, watched), source, []), null);
+        }
+        catch (FormatException e)
+        {
+            return (null, $"{source}: {e.Message}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, $"{source}: {e.Message}");
+        }
+    }
+
+    private static string? FirstLine(string text) =>
+        text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+}

@@ -1,0 +1,43 @@
+namespace Recovery.State;
+
+/// <summary>
+/// Files in the state directory: created mode 0600, flushed to disk before returning, never overwritten
+/// (a second save of the same name gets a numbered suffix, so the first backup always survives a rerun).
+/// </summary>
+public static class StateFile
+{
+    public static readonly UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static void EnsureDirectory(string stateDir) => DurableFile.EnsureDirectory(stateDir);
+
+    /// <summary>Options for writing a state file: created 0600 where the platform has modes.</summary>
+    public static FileStreamOptions WriteOptions(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.Read };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly;
+        return options;
+    }
+
+    /// <returns>The path written.</returns>
+    public static string WriteNew(string stateDir, string fileName, ReadOnlySpan<byte> content)
+    {
+        EnsureDirectory(stateDir);
+        var stem = Path.GetFileNameWithoutExtension(fileName);
+        var extension = Path.GetExtension(fileName);
+        for (var n = 0; ; n++)
+        {
+            var path = Path.Combine(stateDir, n == 0 ? fileName : $"{stem}.{n}{extension}");
+            try
+            {
+                var stream = DurableFile.Open(path);
+                stream.Write(content);
+                DurableFile.Complete(stream, path);
+                return path;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Taken by an earlier save: try the next suffix.
+            }
+        }
+    }
+}

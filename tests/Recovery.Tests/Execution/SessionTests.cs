@@ -1,0 +1,113 @@
+using Recovery.Access;
+using Recovery.Execution;
+using Recovery.Facts;
+using Recovery.Inventory;
+using Recovery.Kubernetes;
+using Recovery.Planning;
+using Recovery.State;
+using Recovery.Tests.Planning;
+using Serilog;
+using static Recovery.Tests.Planning.Cluster;
+
+namespace Recovery.Tests.Execution;
+
+/// <summary>The one recovery loop: --resume finishes the stage that stopped before anything else.</summary>
+public sealed class SessionTests : IDisposable
+{
+    private readonly string stateDir = Path.Combine(Path.GetTempPath(), $"kr-session-{Guid.NewGuid():N}");
+    private static readonly RecoveryIntent FastIntent = Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) };
+    private static readonly PlanRequest Request = new([Node1], null, FixAction.Delete, FixPath.Kubectl, TimeSpan.FromMilliseconds(100));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+    }
+
+    private static Plan SeedPlan() => Planner.Create(Seed(), SeedFacts(), FastIntent, "node2", Created);
+
+    [Fact]
+    public async Task Resume_of_the_whole_recovery_runs_it_to_the_end_without_a_new_survey()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        Journal.Start(stateDir, SeedPlan()).Dispose();
+        var host = new Host(cluster);
+
+        var exit = await new Session(host, Request).RunAsync(new SessionStart.Resume(StateDirectory.Open(stateDir)), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Done, exit);
+        Assert.Equal(0, host.Surveys);
+        Assert.Equal([stateDir], host.Reported);
+        Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
+        Assert.All(cluster.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
+        Assert.All(cluster.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
+    }
+
+    [Fact]
+    public async Task Resume_of_stage_1_finishes_it_in_its_own_folder_then_surveys_to_plan_the_rest()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        var stageDir = Path.Combine(stateDir, LocalFirst.StateSubdirectory);
+        var stage = LocalFirst.Restrict(SeedPlan(), "node2");
+        Assert.False(stage.Complete);
+        Journal.Start(stageDir, stage).Dispose();
+        var host = new Host(cluster);
+
+        // The fake survey stops the session: what matters is that stage 1 ran first, and whole.
+        await Assert.ThrowsAsync<SurveyedException>(() => new Session(host, Request).RunAsync(new SessionStart.Resume(StateDirectory.Open(stateDir)), CancellationToken.None));
+
+        Assert.Equal(1, host.Surveys);
+        Assert.Equal([stageDir], host.Reported);
+        Assert.Equal(ExitCodes.Done, Journal.ReadAll(stageDir)[^1].ExitCode);
+        Assert.DoesNotContain(Node1, cluster.Nodes["node2"].Ipvs);
+        Assert.False(File.Exists(Path.Combine(stateDir, Journal.PlanFileName)));
+    }
+
+    [Fact]
+    public void A_local_first_plan_says_it_is_not_the_whole_recovery_and_keeps_a_full_plan_file_unchanged()
+    {
+        var plan = SeedPlan();
+        Assert.True(plan.Complete);
+        Assert.DoesNotContain("\n  \"scope\": ", PlanJson.Write(plan), StringComparison.Ordinal);
+        Assert.Contains("\n  \"scope\": \"LocalFirst\"", PlanJson.Write(LocalFirst.Restrict(plan, "node2")), StringComparison.Ordinal);
+    }
+
+    private sealed class SurveyedException() : Exception("surveyed");
+
+    private sealed class Host(FakeCluster cluster) : ISessionHost
+    {
+        public int Surveys { get; private set; }
+
+        public List<string> Reported { get; } = [];
+
+        public ClusterInventory Inventory { get; } = Seed(new KubeProxySpec(KubeProxyManager.Systemd));
+
+        public ILogger Log => Serilog.Core.Logger.None;
+
+        public int Parallel => 2;
+
+        public IProgress<StepEvent> Progress { get; } = new RunnerTests.SyncProgress([]);
+
+        public Task<Survey> SurveyAsync(CancellationToken cancellationToken)
+        {
+            Surveys++;
+            throw new SurveyedException();
+        }
+
+        public Task<Survey> RetakeAsync(Survey before, IReadOnlySet<string> changed, CancellationToken cancellationToken) => throw new SurveyedException();
+
+        public Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken) =>
+            Task.FromResult<INodeShell>(new FakeShell(cluster, node, node.Name == "node2"));
+
+        public StateDirectory CreateState() => throw new InvalidOperationException("a resumed session has its state directory");
+
+        public IEtcdServiceFixer? EtcdFixer(Func<Node, CancellationToken, Task<INodeShell>> connect) => null;
+
+        public void Show(Plan plan)
+        {
+        }
+
+        public int? Confirm() => null;
+
+        public void Report(RunResult result, string stateDir) => Reported.Add(stateDir);
+    }
+}

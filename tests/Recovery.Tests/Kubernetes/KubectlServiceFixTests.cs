@@ -1,0 +1,125 @@
+using System.Net;
+using Recovery.Execution;
+using Recovery.Inventory;
+using Recovery.Kubernetes;
+using Recovery.Planning;
+using static Recovery.Tests.Planning.Cluster;
+
+namespace Recovery.Tests.Execution;
+
+public sealed class KubectlServiceFixTests : IDisposable
+{
+    private readonly string stateDir = Path.Combine(Path.GetTempPath(), $"kr-fix-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
+    }
+
+    private static KubectlFix Fix(FixAction action, ServiceRef? service = null) =>
+        new(service, action, [Node1], [new KubectlCandidate("node2", "/etc/kubernetes/admin.conf")], TimeSpan.FromSeconds(10), false);
+
+    private Task<KubectlServiceFix.Result> RunAsync(FakeCluster cluster, KubectlFix fix) =>
+        new KubectlServiceFix(new(fix.Service, fix.Action, fix.Addresses, fix.RequestTimeout), stateDir, TimeSpan.FromSeconds(30)).RunAsync(new FakeShell(cluster, Seed().Nodes[1], true), "/etc/kubernetes/admin.conf", CancellationToken.None);
+
+    [Fact]
+    public async Task Strip_keeps_the_Service_and_its_other_addresses()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.Services[0].ExternalIPs.Add("192.0.2.20");
+        var result = await RunAsync(cluster, Fix(FixAction.Strip));
+        Assert.Equal(KubectlServiceFix.Outcome.Fixed, result.Outcome);
+        Assert.Equal(["192.0.2.20"], cluster.Services.Single(s => s.Name == "nginx-service").ExternalIPs);
+        Assert.Equal(["192.0.2.10"], cluster.Services.Single(s => s.Name == "other").ExternalIPs);
+        var patch = cluster.Log.Single(e => e.Command.Contains(" patch ", StringComparison.Ordinal)).Command;
+        Assert.Equal("kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=10s patch service -n default nginx-service --type=json -p " +
+                     "'[{\"op\":\"test\",\"path\":\"/spec/externalIPs\",\"value\":[\"10.0.0.211\",\"192.0.2.20\"]},{\"op\":\"replace\",\"path\":\"/spec/externalIPs\",\"value\":[\"192.0.2.20\"]}]'", patch);
+        Assert.True(File.Exists(Path.Combine(stateDir, "service.default.nginx-service.yaml")));
+    }
+
+    [Fact]
+    public async Task Strip_of_the_only_address_removes_the_field_and_a_second_run_finds_nothing_to_do()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        Assert.Equal(KubectlServiceFix.Outcome.Fixed, (await RunAsync(cluster, Fix(FixAction.Strip))).Outcome);
+        Assert.Empty(cluster.Services.Single(s => s.Name == "nginx-service").ExternalIPs);
+        Assert.Contains("{\"op\":\"remove\",\"path\":\"/spec/externalIPs\"}", cluster.Log.Single(e => e.Command.Contains(" patch ", StringComparison.Ordinal)).Command, StringComparison.Ordinal);
+        var again = await RunAsync(cluster, Fix(FixAction.Strip));
+        Assert.Equal(KubectlServiceFix.Outcome.AlreadyFixed, again.Outcome);
+    }
+
+    [Fact]
+    public async Task Strip_refuses_a_load_balancer_address_and_changes_nothing()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.Services.Clear();
+        cluster.Services.Add(new FakeCluster.Service("web", "front", [], IngressIP: "10.0.0.211"));
+        var result = await RunAsync(cluster, Fix(FixAction.Strip));
+        Assert.Equal(KubectlServiceFix.Outcome.Failed, result.Outcome);
+        Assert.Contains("use --action delete", result.Detail, StringComparison.Ordinal);
+        Assert.Single(cluster.Services);
+        Assert.DoesNotContain(cluster.Log, e => e.Command.Contains(" patch ", StringComparison.Ordinal) || e.Command.Contains(" delete ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delete_of_a_load_balancer_Service_found_by_its_ingress_address()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.Services.Clear();
+        cluster.Services.Add(new FakeCluster.Service("web", "front", [], IngressIP: "10.0.0.211"));
+        var result = await RunAsync(cluster, Fix(FixAction.Delete));
+        Assert.Equal(KubectlServiceFix.Outcome.Fixed, result.Outcome);
+        Assert.Empty(cluster.Services);
+        Assert.True(File.Exists(Path.Combine(stateDir, "service.web.front.yaml")));
+    }
+
+    [Fact]
+    public async Task A_named_Service_already_gone_is_already_fixed()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.Services.Clear();
+        var result = await RunAsync(cluster, Fix(FixAction.Delete, ServiceRef.Parse("default/nginx-service")));
+        Assert.Equal(KubectlServiceFix.Outcome.AlreadyFixed, result.Outcome);
+    }
+
+    [Fact]
+    public async Task An_API_that_does_not_answer_is_told_apart_from_a_failed_fix()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.ApiAnswers = _ => false;
+        var result = await RunAsync(cluster, Fix(FixAction.Delete));
+        Assert.Equal(KubectlServiceFix.Outcome.ApiDidNotAnswer, result.Outcome);
+        Assert.Contains("connection to the server", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Auto_falls_back_to_etcd_when_no_API_answers()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.ApiAnswers = _ => false;
+        var etcd = new RecordingEtcdFixer(cluster);
+        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) }, "node2", Created);
+        using var journal = Journal.Start(stateDir, plan);
+        var runner = new Runner(new RunnerOptions(stateDir), Seed(),
+            (node, _) => Task.FromResult<Recovery.Access.INodeShell>(new FakeShell(cluster, node, node.Name == "node2")), etcd);
+        var result = await runner.RunAsync(plan, journal);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal((null, FixAction.Delete, stateDir), Assert.Single(etcd.Calls));
+        Assert.Contains("through etcd", result.Outcomes.Single(o => o.Phase == PhaseKind.FixObject).Detail, StringComparison.Ordinal);
+        Assert.Empty(cluster.Violations);
+    }
+
+    /// <summary>Test double of the etcd side: removes the claiming Service from the in-memory cluster.</summary>
+    private sealed class RecordingEtcdFixer(FakeCluster cluster) : IEtcdServiceFixer
+    {
+        public List<(ServiceRef?, FixAction, string)> Calls { get; } = [];
+
+        public Task<EtcdFixResult> FixAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken)
+        {
+            Calls.Add((service, action, stateDir));
+            var claiming = cluster.Services.Where(s => s.ExternalIPs.Select(IPAddress.Parse).Any(addresses.Contains)).ToList();
+            foreach (var s in claiming) cluster.Services.Remove(s);
+            return Task.FromResult(new EtcdFixResult(true, claiming.Select(s => new ServiceRef(s.Namespace, s.Name)).ToList(), Path.Combine(stateDir, "etcd-backup.json"), $"deleted {claiming.Count}"));
+        }
+    }
+}
