@@ -34,7 +34,7 @@ public sealed class PlanOptions
         var syncPeriod = parse.GetValue(options.SyncPeriod)
             ?? answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
             ?? RecoveryIntent.DefaultSyncPeriod;
-        var intent = new RecoveryIntent(addresses, services, parse.GetValue(global.Action), parse.GetValue(global.Via), syncPeriod);
+        var intent = new RecoveryIntent(addresses, services, parse.GetValue(global.Action), parse.GetValue(global.Via), syncPeriod, ServiceClaim.PortsClaiming(claims, addresses));
         var local = localNode ?? answered.FirstOrDefault()?.NodeName
             ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
         var stillClaimed = claims.SelectMany(c => c.ExternalIPs.Concat(c.IngressIPs)).ToHashSet();

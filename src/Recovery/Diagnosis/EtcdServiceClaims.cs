@@ -22,7 +22,7 @@ public static class EtcdServiceClaims
                     new ServiceRef(s.Service!.Namespace, s.Service.Name),
                     Addresses(s.Service.ExternalIPs),
                     Addresses(s.Service.IngressIPs),
-                    etcd.Source))
+                    etcd.Source) { Ports = s.Service.Ports.Select(p => ServicePort.FromSpec(p.Protocol, p.Port)).OfType<ServicePort>().ToList() })
                 .ToList();
             var unreadable = scan.Unreadable.Select(s => $"{s.Key}: {s.Problem}").ToList();
             return new ClaimsResult(claims, etcd.Source, unreadable);

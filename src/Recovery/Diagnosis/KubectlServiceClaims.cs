@@ -52,6 +52,18 @@ public static class KubectlServiceClaims
         }
     }
 
+    private static List<ServicePort> Ports(JsonElement spec)
+    {
+        var ports = new List<ServicePort>();
+        if (spec.ValueKind != JsonValueKind.Object || !spec.TryGetProperty("ports", out var entries) || entries.ValueKind != JsonValueKind.Array) return ports;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            var protocol = entry.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            if (entry.TryGetProperty("port", out var n) && n.TryGetInt32(out var port) && ServicePort.FromSpec(protocol, port) is { } one) ports.Add(one);
+        }
+        return ports;
+    }
+
     private static ServiceClaim? ToClaim(JsonElement service, string source)
     {
         if (!service.TryGetProperty("metadata", out var metadata)) return null;
@@ -77,6 +89,6 @@ public static class KubectlServiceClaims
             }
         }
         if (external.Count == 0 && ingress.Count == 0) return null;
-        return new ServiceClaim(new ServiceRef(ns, name), external, ingress, source);
+        return new ServiceClaim(new ServiceRef(ns, name), external, ingress, source) { Ports = Ports(spec) };
     }
 }

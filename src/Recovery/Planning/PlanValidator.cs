@@ -158,7 +158,7 @@ public static partial class PlanValidator
                     "|route add local " + Address + " dev " + Iface + " table local proto kernel scope host src " + Address + ")$")]
     private static partial Regex IpArgs();
 
-    [GeneratedRegex(@"^(del|add|test) KUBE-IPVS-IPS " + Address + "$")]
+    [GeneratedRegex(@"^((del|add|test) KUBE-(6-)?[A-Z-]{1,24} " + Address + "(,(tcp|udp|sctp):[0-9]{1,5})?|list -n KUBE-(6-)?[A-Z-]{1,24})$")]
     private static partial Regex IpsetArgs();
 
     [GeneratedRegex(@"^(-D|-L -n) (-t|-u|--sctp-service) (" + Address + @"|\[" + Address + @"\]):[0-9]{1,5}$")]

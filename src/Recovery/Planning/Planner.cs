@@ -170,13 +170,22 @@ public static class Planner
                     new RunCommands([ShellCommand.Of("ip", "addr", "del", prefix, "dev", NodeFacts.IpvsInterface)]),
                     Check: absent, Verify: Verification.Within(absent, TimeSpan.FromSeconds(10)),
                     Undo: ShellCommand.Of("ip", "addr", "add", prefix, "dev", NodeFacts.IpvsInterface), Deferred: deferred);
-                yield return new Step($"unbind/{n.Name}/ipset-{a}", n.Name, $"Remove {a} from the ipset KUBE-IPVS-IPS (where ipset exists)",
-                    new RunCommands([ShellCommand.Of("ipset", "del", "KUBE-IPVS-IPS", a.ToString())]),
-                    Guard: Probes.ToolPresent("ipset"), Check: Probe.Fails(ShellCommand.Of("ipset", "test", "KUBE-IPVS-IPS", a.ToString())),
-                    Undo: ShellCommand.Of("ipset", "add", "KUBE-IPVS-IPS", a.ToString()), Deferred: deferred);
+                var bound = KubeProxyIpsets.BoundAddresses(a);
+                yield return new Step($"unbind/{n.Name}/ipset-{a}", n.Name, $"Remove {a} from the ipset {bound} (where ipset exists)",
+                    new RunCommands([ShellCommand.Of("ipset", "del", bound, a.ToString())]),
+                    Guard: Probes.ToolPresent("ipset"), Check: Probe.Fails(ShellCommand.Of("ipset", "test", bound, a.ToString())),
+                    Undo: ShellCommand.Of("ipset", "add", bound, a.ToString()), Deferred: deferred);
                 foreach (var port in intent.ServicePorts ?? [])
                 {
-                    var service = a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{a}]:{port.Port}" : $"{a}:{port.Port}";
+                    foreach (var set in KubeProxyIpsets.AddressAndPort(a))
+                    {
+                        var entry = KubeProxyIpsets.Entry(a, port);
+                        yield return new Step($"unbind/{n.Name}/ipset-{set}-{a}-{port.Protocol}-{port.Port}", n.Name, $"Remove {entry} from the ipset {set} (where it exists)",
+                            new RunCommands([ShellCommand.Of("ipset", "del", set, entry)]),
+                            Guard: Probe.Succeeds(ShellCommand.Of("ipset", "list", "-n", set)), Check: Probe.Fails(ShellCommand.Of("ipset", "test", set, entry)),
+                            Undo: ShellCommand.Of("ipset", "add", set, entry), Deferred: deferred);
+                    }
+                    var service = port.IpvsService(a);
                     yield return new Step($"unbind/{n.Name}/ipvs-{port.Protocol}-{a}-{port.Port}", n.Name, $"Remove the IPVS virtual server {port.Protocol} {service} (where ipvsadm exists)",
                         new RunCommands([ShellCommand.Of("ipvsadm", "-D", port.IpvsadmFlag, service)]),
                         Guard: Probes.ToolPresent("ipvsadm"), Check: Probe.Fails(ShellCommand.Of("ipvsadm", "-L", "-n", port.IpvsadmFlag, service)),
