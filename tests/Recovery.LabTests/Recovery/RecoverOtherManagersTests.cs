@@ -33,6 +33,7 @@ public sealed class RecoverStaticPodTests(StaticPodLab lab)
         {
             await NodeWithoutCurlRun.AssertStoppedFirstAsync(lab);
         }
+        await NodeWithoutCurlRun.AssertHealthyAfterAsync(lab);
     }
 }
 
@@ -71,6 +72,7 @@ public sealed class RecoverCustomTests(CustomLab lab)
         {
             await NodeWithoutCurlRun.AssertStoppedFirstAsync(lab);
         }
+        await NodeWithoutCurlRun.AssertHealthyAfterAsync(lab);
     }
 }
 
@@ -91,7 +93,15 @@ internal static class NodeWithoutCurlRun
         Assert.True(stopped >= 0, $"node3's kube-proxy was not stopped by the tool:\n{journal}");
         Assert.True(stopped < journal.IndexOf("\"unbind/node3/", StringComparison.Ordinal), "node3 was unbound before its kube-proxy was stopped");
 
-        // The address did not come back (a kube-proxy left running binds it again), routes leave every node, kube-proxy runs again.
+        // The address is on no kube-ipvs0 now (a kube-proxy left running would have bound it again).
+        Assert.All(lab.Env.Nodes, n => Assert.DoesNotContain(node1.ToString(), status().KubeIpvs0(n)));
+        LabStatus status() => lab.StatusAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>After curl is back (the lab's status reads /proxyMode with it): routes leave every node, kube-proxy runs, the address stays off.</summary>
+    public static async Task AssertHealthyAfterAsync(LabFixture lab)
+    {
+        var node1 = lab.Env.Address("node1");
         await RecoveredCluster.AssertHealthyAsync(lab, node1);
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
     }
