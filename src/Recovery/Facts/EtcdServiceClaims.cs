@@ -20,6 +20,7 @@ public static class EtcdServiceClaims
             var claims = scan.Services
                 .Select(s => s.Service is { } service
                     ? ServiceClaims.Of(new ServiceRef(service.Namespace, service.Name), service.AddressFields, etcd.Source, watched)
+                        is { } claim ? claim with { Ports = service.Ports.Select(p => ServicePort.FromSpec(p.Protocol, p.Port)).OfType<ServicePort>().ToList() } : null
                     : null)
                 .OfType<ServiceClaim>()
                 .ToList();

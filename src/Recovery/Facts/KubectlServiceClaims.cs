@@ -54,12 +54,26 @@ public static class KubectlServiceClaims
         }
     }
 
+    private static List<ServicePort> Ports(JsonElement spec)
+    {
+        var ports = new List<ServicePort>();
+        if (spec.ValueKind != JsonValueKind.Object || !spec.TryGetProperty("ports", out var entries) || entries.ValueKind != JsonValueKind.Array) return ports;
+        foreach (var entry in entries.EnumerateArray())
+        {
+            var protocol = entry.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            if (entry.TryGetProperty("port", out var n) && n.TryGetInt32(out var port) && ServicePort.FromSpec(protocol, port) is { } one) ports.Add(one);
+        }
+        return ports;
+    }
+
     private static ServiceClaim? ToClaim(JsonElement service, string source, IReadOnlyCollection<IPAddress> watched)
     {
         if (!service.TryGetProperty("metadata", out var metadata)) return null;
         var name = metadata.TryGetProperty("name", out var n) ? n.GetString() : null;
         var ns = metadata.TryGetProperty("namespace", out var s) ? s.GetString() : "default";
         if (name is null || ns is null) return null;
-        return ServiceClaims.Of(new ServiceRef(ns, name), ServiceAddressFields.FromJson(service), source, watched);
+        return ServiceClaims.Of(new ServiceRef(ns, name), ServiceAddressFields.FromJson(service), source, watched) is { } claim
+            ? claim with { Ports = Ports(service.TryGetProperty("spec", out var spec) ? spec : default) }
+            : null;
     }
 }

@@ -74,13 +74,8 @@ public static class ProbeCommands
 
     public static ShellCommand CrictlKubeProxy { get; } = ShellCommand.Of("crictl", "ps", "--name", "kube-proxy");
 
-    /// <summary>
-    /// kube-proxy's running mode from its metrics port. curl when installed; otherwise bash's /dev/tcp (the script
-    /// is a constant). Both are local to the node.
-    /// </summary>
-    public static ShellCommand ProxyMode { get; } = ShellCommand.Of("curl", "-s", "-m", "2", "http://127.0.0.1:10249/proxyMode")
-        .OrElse(ShellCommand.Of("timeout", "2", "bash", "-c",
-            "exec 3<>/dev/tcp/127.0.0.1/10249 && printf 'GET /proxyMode HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3"));
+    /// <summary>kube-proxy's running mode from its metrics port (<see cref="Commands.KubeProxyModeQuery"/>).</summary>
+    public static ShellCommand ProxyMode => Commands.KubeProxyModeQuery.Shell;
 
     /// <summary>`ip route get ADDR` for each address, one answer per line group; an address with no route prints only to stderr.</summary>
     public static ShellCommand RouteGet(IEnumerable<IPAddress> addresses)

@@ -10,6 +10,19 @@ namespace Recovery.Kubernetes;
 /// <param name="Source">where the claim was read, e.g. "kubectl on master2" or "etcd".</param>
 public sealed record ServiceClaim(ServiceRef Service, IReadOnlyList<AddressClaim> FieldClaims, string Source)
 {
+    /// <summary>spec.ports[] (protocol, port): the IPVS virtual servers and ipset entries kube-proxy made for each claimed address.</summary>
+    public IReadOnlyList<ServicePort> Ports { get; init; } = [];
+
+    /// <summary>
+    /// The ports of the Services claiming any of the addresses: kube-proxy made an IPVS virtual server and ipset
+    /// entries for each, which the recovery removes with the address. Null when no Service claiming them was read.
+    /// </summary>
+    public static IReadOnlyList<ServicePort>? PortsClaiming(IEnumerable<ServiceClaim> claims, IReadOnlyCollection<IPAddress> addresses)
+    {
+        var claiming = claims.Where(c => addresses.Any(c.Claims)).ToList();
+        return claiming.Count == 0 ? null : claiming.SelectMany(c => c.Ports).Distinct().ToList();
+    }
+
     public IReadOnlyList<IPAddress> ExternalIPs => In(ClaimField.ExternalIPs);
 
     public IReadOnlyList<IPAddress> IngressIPs => In(ClaimField.LoadBalancerIngress);

@@ -26,7 +26,7 @@ public sealed record PlanRequest(IReadOnlyList<IPAddress> Addresses, IReadOnlyLi
         var syncPeriod = SyncPeriod
             ?? answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
             ?? RecoveryIntent.DefaultSyncPeriod;
-        var intent = new RecoveryIntent(addresses, Services?.ToList(), Action, Via, syncPeriod);
+        var intent = new RecoveryIntent(addresses, Services?.ToList(), Action, Via, syncPeriod, ServiceClaim.PortsClaiming(claims, addresses));
         var local = localNode ?? answered.FirstOrDefault()?.NodeName
             ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
         var stillClaimed = claims.SelectMany(c => c.Addresses).ToHashSet();

@@ -116,7 +116,7 @@ public static partial class PlanValidator
             "mkdir" => a.Count == 3 && a[1] == "-p" && a[2] == KubeProxyControl.AsideDirectory,
             "mv" => a.Count == 3 && IsManifestMove(a[1], a[2]) || a.Count == 3 && IsManifestMove(a[2], a[1]),
             "test" => a.Count is 3 or 4 && TestArgs().IsMatch(rest),
-            "curl" => a.Count == 5 && rest == $"-s -m 3 {Probes.ProxyModeUrl}",
+            "curl" or "timeout" when IsProxyModeQuery(a) => true,
             "timeout" => a.Count == 5 && a[1] == "5" && a[2] == "bash" && a[3] == "-c" && TcpScript().IsMatch(a[4]),
             "command" => a.Count == 3 && a[1] == "-v" && a[2] is "ipset" or "ipvsadm",
             _ => false,
@@ -127,6 +127,10 @@ public static partial class PlanValidator
     private static bool IsManifestMove(string manifest, string aside) =>
         AbsolutePath().IsMatch(manifest) && Manifest().IsMatch(manifest) &&
         aside == $"{KubeProxyControl.AsideDirectory}/{Path.GetFileName(manifest)}";
+
+    private static bool IsProxyModeQuery(IReadOnlyList<string> a) =>
+        Commands.KubeProxyModeQuery.Shell is ShellCommand.Sequence { Left: ShellCommand.Simple curl, Right: ShellCommand.Simple devTcp }
+        && (a.SequenceEqual(curl.Argv) || a.SequenceEqual(devTcp.Argv));
 
     private static bool Same(IReadOnlyList<string> a, IReadOnlyList<string>? b) => b is not null && a.SequenceEqual(b);
 
@@ -154,7 +158,7 @@ public static partial class PlanValidator
                     "|route add local " + Address + " dev " + Iface + " table local proto kernel scope host src " + Address + ")$")]
     private static partial Regex IpArgs();
 
-    [GeneratedRegex(@"^(del|add|test) KUBE-IPVS-IPS " + Address + "$")]
+    [GeneratedRegex(@"^((del|add|test) KUBE-(6-)?[A-Z-]{1,24} " + Address + "(,(tcp|udp|sctp):[0-9]{1,5})?|list -n KUBE-(6-)?[A-Z-]{1,24})$")]
     private static partial Regex IpsetArgs();
 
     [GeneratedRegex(@"^(-D|-L -n) (-t|-u|--sctp-service) (" + Address + @"|\[" + Address + @"\]):[0-9]{1,5}$")]

@@ -8,10 +8,7 @@ public enum ProbeExpectation
     /// <summary>Exit code 0.</summary>
     Succeeds,
 
-    /// <summary>
-    /// Any exit code but 0 (e.g. `systemctl is-active` of a stopped unit), except a command that timed out or could
-    /// not be run at all (126, 127): a busy node's silence or a missing tool proves nothing.
-    /// </summary>
+    /// <summary>Any exit code but 0 (e.g. `systemctl is-active` of a stopped unit), except a command that timed out or could not be run at all.</summary>
     Fails,
 
     /// <summary>
@@ -33,12 +30,15 @@ public sealed record Probe(ShellCommand Command, ProbeExpectation Expect, string
     public bool HoldsFor(CommandResult result) => Expect switch
     {
         ProbeExpectation.Succeeds => result.ExitCode == 0,
-        ProbeExpectation.Fails => result.ExitCode != 0 && !result.TimedOut && result.ExitCode is not (126 or 127),
-        ProbeExpectation.PrintsNothing => result.StdOut.Trim().Length == 0 && !result.TimedOut && result.ExitCode is not (126 or 127),
+        // Only a command that ran and said no: 126/127 (not executable, not installed) and a timeout prove nothing.
+        ProbeExpectation.Fails => result.ExitCode != 0 && Ran(result),
+        ProbeExpectation.PrintsNothing => result.StdOut.Trim().Length == 0 && Ran(result),
         ProbeExpectation.PrintsText => result.ExitCode == 0 && result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
         ProbeExpectation.LacksText => result.ExitCode == 0 && !result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
         _ => false,
     };
+
+    private static bool Ran(CommandResult result) => !result.TimedOut && result.ExitCode is not (126 or 127);
 
     public static Probe Succeeds(ShellCommand command) => new(command, ProbeExpectation.Succeeds);
     public static Probe Fails(ShellCommand command) => new(command, ProbeExpectation.Fails);

@@ -8,8 +8,6 @@ namespace Recovery.Planning;
 /// <summary>The read-only commands the plan uses to tell whether something holds on a node.</summary>
 public static class Probes
 {
-    public const string ProxyModeUrl = "http://127.0.0.1:10249/proxyMode";
-
     /// <summary>A /32 (or /128) as `ip` writes it.</summary>
     public static string HostPrefix(IPAddress address) =>
         $"{address}/{(address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32)}";
@@ -43,5 +41,5 @@ public static class Probes
 
     public static Probe ToolPresent(string tool) => Probe.Succeeds(ShellCommand.Of("command", "-v", tool));
 
-    private static ShellCommand ProxyModeCommand() => ShellCommand.Of("curl", "-s", "-m", "3", ProxyModeUrl);
+    private static ShellCommand ProxyModeCommand() => Commands.KubeProxyModeQuery.Shell;
 }

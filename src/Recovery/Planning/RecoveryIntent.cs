@@ -17,21 +17,3 @@ public sealed record RecoveryIntent(
 {
     public static readonly TimeSpan DefaultSyncPeriod = TimeSpan.FromSeconds(30);
 }
-
-/// <summary>A Service port as IPVS sees it: protocol ("tcp", "udp" or "sctp") and port number.</summary>
-public sealed record ServicePort
-{
-    public ServicePort(string protocol, int port)
-    {
-        if (protocol is not ("tcp" or "udp" or "sctp")) throw new FormatException($"'{protocol}' is not a Service protocol: expected tcp, udp or sctp");
-        if (port is < 1 or > 65535) throw new FormatException($"{port} is not a port: expected 1..65535");
-        Protocol = protocol;
-        Port = port;
-    }
-
-    public string Protocol { get; }
-    public int Port { get; }
-
-    /// <summary>ipvsadm's option for this protocol.</summary>
-    public string IpvsadmFlag => Protocol switch { "udp" => "-u", "sctp" => "--sctp-service", _ => "-t" };
-}

@@ -22,6 +22,19 @@ public sealed class RecoverStaticPodTests(StaticPodLab lab)
         }
         await RecoveredCluster.AssertStaysOffAsync(lab, lab.Env.Address("node1"));
     }
+
+    [SkippableFact]
+    public async Task Static_pod_kube_proxy_on_a_node_without_curl_is_stopped_before_its_address_is_removed()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+        await using (await NodeWithoutCurl.HideAsync(lab, "node3"))
+        {
+            await NodeWithoutCurlRun.AssertStoppedFirstAsync(lab);
+        }
+        await NodeWithoutCurlRun.AssertHealthyAfterAsync(lab);
+    }
 }
 
 /// <summary>Custom stop/start commands from the inventory, newer kube-proxy (owner spared), LoadBalancer ingress IP.</summary>
@@ -44,6 +57,52 @@ public sealed class RecoverCustomTests(CustomLab lab)
 
         await RecoveredCluster.AssertHealthyAsync(lab, node1);
         Assert.Contains("NotFound", (await RecoveredCluster.KubectlAsync(lab, "node3", "get", "service", "nginx-service")).StdErr);
+        await RecoveredCluster.AssertStaysOffAsync(lab, node1);
+    }
+
+    [SkippableFact]
+    public async Task Custom_kube_proxy_on_a_node_without_curl_is_stopped_before_its_address_is_removed()
+    {
+        // Before the fix the stop check was curl only and took "curl cannot run" for "kube-proxy is silent":
+        // the stop was skipped on node3 and its address removed under a running kube-proxy.
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+        await using (await NodeWithoutCurl.HideAsync(lab, "node3"))
+        {
+            await NodeWithoutCurlRun.AssertStoppedFirstAsync(lab);
+        }
+        await NodeWithoutCurlRun.AssertHealthyAfterAsync(lab);
+    }
+}
+
+/// <summary>A recovery from node2 while node3 has no usable curl, and what must hold after it.</summary>
+internal static class NodeWithoutCurlRun
+{
+    public static async Task AssertStoppedFirstAsync(LabFixture lab)
+    {
+        var node1 = lab.Env.Address("node1");
+        var state = Path.Combine(lab.Env.RunDir, $"state-nocurl-{Guid.NewGuid():N}");
+        Assert.Contains(node1.ToString(), (await lab.StatusAsync()).KubeIpvs0("node3"));
+        var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
+        Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
+
+        // The stop acted on node3 and verified kube-proxy silent (through bash's /dev/tcp), before any Unbind step.
+        var journal = File.ReadAllText(Path.Combine(state, "journal.jsonl"));
+        var stopped = journal.IndexOf("\"step\":\"contain/node3/stop-kube-proxy\",\"node\":\"node3\",\"status\":\"Done\"", StringComparison.Ordinal);
+        Assert.True(stopped >= 0, $"node3's kube-proxy was not stopped by the tool:\n{journal}");
+        Assert.True(stopped < journal.IndexOf("\"unbind/node3/", StringComparison.Ordinal), "node3 was unbound before its kube-proxy was stopped");
+
+        // The address is on no kube-ipvs0 now (a kube-proxy left running would have bound it again).
+        Assert.All(lab.Env.Nodes, n => Assert.DoesNotContain(node1.ToString(), status().KubeIpvs0(n)));
+        LabStatus status() => lab.StatusAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>After curl is back (the lab's status reads /proxyMode with it): routes leave every node, kube-proxy runs, the address stays off.</summary>
+    public static async Task AssertHealthyAfterAsync(LabFixture lab)
+    {
+        var node1 = lab.Env.Address("node1");
+        await RecoveredCluster.AssertHealthyAsync(lab, node1);
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
     }
 }

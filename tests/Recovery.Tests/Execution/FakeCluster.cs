@@ -26,6 +26,13 @@ internal sealed class FakeCluster
         public bool KubeletRunning { get; set; } = true;
         public bool OwnRouteMissing { get; set; }
 
+        /// <summary>Whether curl is installed: without it `curl` exits 127 and only bash's /dev/tcp reads kube-proxy.</summary>
+        public bool HasCurl { get; set; } = true;
+
+        /// <summary>An operator's own stop and start commands for kube-proxy (custom manager), as the inventory gives them.</summary>
+        public IReadOnlyList<string>? CustomStop { get; set; }
+        public IReadOnlyList<string>? CustomStart { get; set; }
+
         /// <summary>The lines of /var/lib/kube-recover/stopped/kube-proxy (without the node's stopped-at), null when absent.</summary>
         public IReadOnlyList<string>? StopMarker { get; set; }
     }
@@ -94,7 +101,8 @@ internal sealed class FakeCluster
             var copy = new FakeCluster { clock = clock };
             foreach (var (name, n) in Nodes)
             {
-                var c = new NodeState { Name = n.Name, Address = n.Address, ProxyRunning = n.ProxyRunning, KubeletRunning = n.KubeletRunning, OwnRouteMissing = n.OwnRouteMissing, StopMarker = n.StopMarker };
+                var c = new NodeState { Name = n.Name, Address = n.Address, ProxyRunning = n.ProxyRunning, KubeletRunning = n.KubeletRunning, OwnRouteMissing = n.OwnRouteMissing, StopMarker = n.StopMarker,
+                    HasCurl = n.HasCurl, CustomStop = n.CustomStop, CustomStart = n.CustomStart };
                 c.Ipvs.UnionWith(n.Ipvs);
                 copy.Nodes[name] = c;
             }
@@ -149,6 +157,11 @@ internal sealed class FakeCluster
     private CommandResult Simple(NodeState n, IReadOnlyList<string> a)
     {
         var line = string.Join(' ', a);
+        if (n.CustomStop is { } stop && a.SequenceEqual(stop) || n.CustomStart is { } start0 && a.SequenceEqual(start0))
+        {
+            StartOrStopProxy(n, a.SequenceEqual(n.CustomStart ?? []));
+            return Exit(0);
+        }
         switch (a[0])
         {
             case "systemctl" when a[1] == "is-active":
@@ -168,8 +181,12 @@ internal sealed class FakeCluster
                 return Exit(0);
             case "test" when line == $"test ! -e {Recovery.Facts.StopMarker.FilePath}":
                 return Exit(n.StopMarker is null ? 0 : 1);
+            case "curl" when !n.HasCurl:
+                return Exit(127, "", "sh: 1: curl: not found");
             case "curl":
                 return n.ProxyRunning ? Exit(0, "ipvs") : Exit(7, "", "Failed to connect");
+            case "timeout" when a[2] == "bash" && a[4].StartsWith("exec 3<>/dev/tcp/127.0.0.1/10249 ", StringComparison.Ordinal):
+                return n.ProxyRunning ? Exit(0, "HTTP/1.0 200 OK\r\n\r\nipvs") : Exit(1, "", "bash: connect: Connection refused");
             case "command":
                 return Exit(1);
             case "ip" when line.StartsWith("ip -o addr show dev kube-ipvs0 to ", StringComparison.Ordinal):

@@ -54,6 +54,33 @@ public sealed class RunnerTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_custom_kube_proxy_on_a_node_without_curl_is_stopped_before_its_address_is_removed(bool hasCurl)
+    {
+        // Before the fix the stop check was curl only and counted "curl: not found" (127) as "kube-proxy is silent":
+        // the stop was skipped and the address removed under a running kube-proxy, which bound it again.
+        var spec = new KubeProxySpec(KubeProxyManager.Custom, ["/opt/kube/bin/proxyctl", "stop"], ["/opt/kube/bin/proxyctl", "start"]);
+        var inventory = Seed(spec);
+        var facts = SeedFacts();
+        facts[2] = FactsOf("node3", Node3, new Recovery.Facts.KubeProxyFacts(KubeProxyManager.Custom, true, "ipvs"), [Node1]);
+        var cluster = FakeCluster.Seed(inventory, Node1);
+        var node3 = cluster.Nodes["node3"];
+        (node3.HasCurl, node3.CustomStop, node3.CustomStart) = (hasCurl, spec.Stop, spec.Start);
+
+        var plan = Planner.Create(inventory, facts, FastIntent, "node2", Created);
+        using var journal = Journal.Start(stateDir, plan);
+        var runner = new Runner(new RunnerOptions(stateDir, Parallel: 2), inventory, Connect(cluster));
+        var result = await runner.RunAsync(plan, journal, null, default);
+
+        Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(StepStatus.Done, result.Outcomes.Single(o => o.StepId == "contain/node3/stop-kube-proxy").Status);
+        Assert.True(node3.ProxyRunning);
+        Assert.DoesNotContain(Node1, node3.Ipvs);
+    }
+
     [Fact]
     public async Task The_fake_detects_a_wrong_order()
     {

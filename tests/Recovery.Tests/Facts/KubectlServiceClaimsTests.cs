@@ -1,6 +1,7 @@
 using System.Net;
 using Recovery.Diagnosis;
 using Recovery.Facts;
+using Recovery.Kubernetes;
 using Recovery.Tests.Fixtures;
 
 namespace Recovery.Tests.Diagnosis;
@@ -33,6 +34,19 @@ public sealed class KubectlServiceClaimsTests
         Assert.Equal(["status.loadBalancer.ingress"], ingress.FieldsClaiming(IPAddress.Parse("10.77.0.13")));
 
         Assert.Equal([IPAddress.Parse("10.77.0.250"), IPAddress.Parse("10.77.0.12")], claims[2].ExternalIPs);
+    }
+
+    [Fact]
+    public void A_claims_ports_come_from_its_spec_and_name_the_ipvs_virtual_servers_to_remove()
+    {
+        var claims = KubectlServiceClaims.Parse(Fixture.Read("kubectl/services-list.json"), "kubectl");
+
+        Assert.Equal([new ServicePort("tcp", 80)], claims[0].Ports);
+        Assert.Equal([new ServicePort("tcp", 80), new ServicePort("tcp", 443)], claims[1].Ports);
+        // Only the Services claiming the hijacked address give ports; none claiming it read: unknown (null), not "none".
+        Assert.Equal([new ServicePort("tcp", 80), new ServicePort("tcp", 443)], ServiceClaim.PortsClaiming(claims, [IPAddress.Parse("10.77.0.13")]));
+        Assert.Equal([new ServicePort("tcp", 8443)], ServiceClaim.PortsClaiming(claims, [IPAddress.Parse("10.77.0.12")]));
+        Assert.Null(ServiceClaim.PortsClaiming(claims, [IPAddress.Parse("10.77.0.99")]));
     }
 
     [Fact]

@@ -32,13 +32,13 @@ phase_done Preflight 'Also needed on: node1, node3.'
 
 # [7] contain/node2/stop-kube-proxy
 step contain/node2/stop-kube-proxy 'Record the stop in /var/lib/kube-recover/stopped/kube-proxy, then stop the systemd unit kube-proxy.service'
-if ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; then
+if { systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; case $? in 0|124|126|127|137) false ;; esac; }; then
   echo '   already done'
 else
   sh -c 'p=$1; shift; mkdir -p "${p%/*}" && printf "%s\n" "$@" > "$p.tmp" && date -u +"stopped-at: %Y-%m-%dT%H:%M:%SZ" >> "$p.tmp" && sync && mv -f "$p.tmp" "$p" && sync' kube-recover /var/lib/kube-recover/stopped/kube-proxy 'kube-recover stopped kube-proxy on this node; a later kube-recover run starts it again' 'planned: 2026-11-25T09:00:00Z' 'manager: systemd' 'unit: kube-proxy.service' 'start: systemctl start kube-proxy.service'
   systemctl stop kube-proxy.service
   deadline=$((SECONDS + 30))
-  until ! systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; do
+  until { systemctl is-active --quiet kube-proxy.service >/dev/null 2>&1; case $? in 0|124|126|127|137) false ;; esac; }; do
     if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: contain/node2/stop-kube-proxy: did not hold within 30 s' >&2; exit 1; fi
     sleep 1
   done
@@ -50,12 +50,12 @@ phase_done Contain 'Now run phase Contain on: node1, node3.'
 
 # [10] unbind/node2/del-10.0.0.211
 step unbind/node2/del-10.0.0.211 'Remove 10.0.0.211/32 from kube-ipvs0'
-if [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; then
+if { out=$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null); case $? in 124|126|127|137) false ;; esac && [ -z "$out" ]; }; then
   echo '   already done'
 else
   ip addr del 10.0.0.211/32 dev kube-ipvs0
   deadline=$((SECONDS + 10))
-  until [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; do
+  until { out=$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null); case $? in 124|126|127|137) false ;; esac && [ -z "$out" ]; }; do
     if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: unbind/node2/del-10.0.0.211: did not hold within 10 s' >&2; exit 1; fi
     sleep 1
   done
@@ -64,7 +64,7 @@ fi
 # [11] unbind/node2/ipset-10.0.0.211
 step unbind/node2/ipset-10.0.0.211 'Remove 10.0.0.211 from the ipset KUBE-IPVS-IPS (where ipset exists)'
 if command -v ipset >/dev/null 2>&1; then
-  if ! ipset test KUBE-IPVS-IPS 10.0.0.211 >/dev/null 2>&1; then
+  if { ipset test KUBE-IPVS-IPS 10.0.0.211 >/dev/null 2>&1; case $? in 0|124|126|127|137) false ;; esac; }; then
     echo '   already done'
   else
     ipset del KUBE-IPVS-IPS 10.0.0.211
@@ -181,7 +181,7 @@ sleep 70
 # [43] verify/node2/unbound-10.0.0.211
 step verify/node2/unbound-10.0.0.211 '10.0.0.211 is not on kube-ipvs0'
 deadline=$((SECONDS + 5))
-until [ -z "$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null || true)" ]; do
+until { out=$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null); case $? in 124|126|127|137) false ;; esac && [ -z "$out" ]; }; do
   if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/unbound-10.0.0.211: did not hold within 5 s' >&2; exit 1; fi
   sleep 1
 done
@@ -237,7 +237,7 @@ done
 # [50] verify/node2/kube-proxy-running
 step verify/node2/kube-proxy-running 'kube-proxy runs again'
 deadline=$((SECONDS + 60))
-until curl -s -m 3 http://127.0.0.1:10249/proxyMode >/dev/null 2>&1; do
+until { curl -s -m 3 http://127.0.0.1:10249/proxyMode || timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10249 && printf '\''GET /proxyMode HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n'\'' >&3 && cat <&3'; } >/dev/null 2>&1; do
   if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/kube-proxy-running: did not hold within 60 s' >&2; exit 1; fi
   sleep 1
 done

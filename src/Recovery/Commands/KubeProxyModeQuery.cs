@@ -1,0 +1,24 @@
+using Recovery.Access;
+
+namespace Recovery.Commands;
+
+/// <summary>
+/// Asks kube-proxy for its mode on its metrics port (http://127.0.0.1:10249/proxyMode); exit 0 while it answers.
+/// curl where installed, else bash's /dev/tcp: a node without curl must still tell a running kube-proxy from a stopped
+/// one (a check that cannot run must never hold, and a curl-only check on such a node says "silent" at once).
+/// Used by fact collection and by the plan's stop and start checks alike, so both read kube-proxy the same way.
+/// The /dev/tcp answer carries the HTTP headers; <see cref="Facts.Parsing.KubeProxyModeSources.ParseProxyModeResponse"/> reads both.
+/// </summary>
+internal static class KubeProxyModeQuery
+{
+    public const string Url = "http://127.0.0.1:10249/proxyMode";
+
+    private const string Seconds = "3";
+
+    // A constant script: no value of the plan or the node reaches it.
+    private const string DevTcp =
+        "exec 3<>/dev/tcp/127.0.0.1/10249 && printf 'GET /proxyMode HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3";
+
+    public static ShellCommand Shell { get; } = ShellCommand.Of("curl", "-s", "-m", Seconds, Url)
+        .OrElse(ShellCommand.Of("timeout", Seconds, "bash", "-c", DevTcp));
+}

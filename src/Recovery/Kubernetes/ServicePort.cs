@@ -1,0 +1,30 @@
+namespace Recovery.Kubernetes;
+
+/// <summary>A Service port as IPVS sees it: protocol ("tcp", "udp" or "sctp") and port number.</summary>
+public sealed record ServicePort
+{
+    public ServicePort(string protocol, int port)
+    {
+        if (protocol is not ("tcp" or "udp" or "sctp")) throw new FormatException($"'{protocol}' is not a Service protocol: expected tcp, udp or sctp");
+        if (port is < 1 or > 65535) throw new FormatException($"{port} is not a port: expected 1..65535");
+        Protocol = protocol;
+        Port = port;
+    }
+
+    public string Protocol { get; }
+    public int Port { get; }
+
+    /// <summary>A Service's spec.ports[] entry: protocol as the API writes it (TCP, UDP, SCTP; empty means TCP). Null for anything else.</summary>
+    public static ServicePort? FromSpec(string? protocol, int port)
+    {
+        var p = string.IsNullOrEmpty(protocol) ? "tcp" : protocol.ToLowerInvariant();
+        return p is "tcp" or "udp" or "sctp" && port is >= 1 and <= 65535 ? new ServicePort(p, port) : null;
+    }
+
+    /// <summary>The virtual server as ipvsadm takes and lists it: `10.0.0.211:80`, `[fd00::1]:80`.</summary>
+    public string IpvsService(System.Net.IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{Port}" : $"{address}:{Port}";
+
+    /// <summary>ipvsadm's option for this protocol.</summary>
+    public string IpvsadmFlag => Protocol switch { "udp" => "-u", "sctp" => "--sctp-service", _ => "-t" };
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using Recovery.Access;
+using Recovery.Facts;
+using Recovery.Inventory;
+using Recovery.Kubernetes;
+
+namespace Recovery.Planning.Phases;
+
+/// <summary>Phase 5: fix the Service(s) claiming the addresses, through kubectl (etcd as the fallback) or etcd.</summary>
+internal static class FixObjectPhase
+{
+    public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, NodeFacts> byName, RecoveryIntent intent, string localNode, List<string> warnings)
+    {
+        var services = intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null];
+        var verb = intent.Action == FixAction.Delete ? "Delete" : "Strip the addresses from";
+        string Id(ServiceRef? svc) => svc is null ? $"fix-object/{localNode}/{intent.Action.ToString().ToLowerInvariant()}-claiming-services"
+            : $"fix-object/{localNode}/{intent.Action.ToString().ToLowerInvariant()}-{svc.Namespace}.{svc.Name}";
+        string Target(ServiceRef? svc) => svc is null ? $"every Service claiming {string.Join(", ", intent.Addresses)}" : $"the Service {svc}";
+
+        if (intent.Path == FixPath.Etcd)
+        {
+            foreach (var svc in services)
+            {
+                yield return new Step(Id(svc), localNode, $"{verb} {Target(svc)} directly in etcd (backup first)",
+                    new EtcdFix(svc, intent.Action, intent.Addresses));
+            }
+            yield break;
+        }
+        // Control-plane nodes with kubectl that answered, local first; unreachable control-plane nodes last.
+        var candidates = nodes.Where(n => n.IsControlPlane && byName.TryGetValue(n.Name, out var f) && f.Kubectl.Installed)
+            .Concat(nodes.Where(n => n.IsControlPlane && !byName.ContainsKey(n.Name)))
+            .Select(n => new KubectlCandidate(n.Name, byName.GetValueOrDefault(n.Name)?.Kubectl.KubeconfigPath)).ToList();
+        if (candidates.Count == 0)
+        {
+            warnings.Add(intent.Path == FixPath.Auto
+                ? "no control-plane node has kubectl: the Service is fixed through etcd"
+                : "no control-plane node has kubectl: the Service fix will fail; use --via etcd or auto");
+        }
+        foreach (var svc in services)
+        {
+            var step = candidates.Count == 0 && intent.Path == FixPath.Auto
+                ? new Step(Id(svc), localNode, $"{verb} {Target(svc)} directly in etcd (backup first)", new EtcdFix(svc, intent.Action, intent.Addresses))
+                : new Step(Id(svc), candidates.FirstOrDefault()?.Node ?? localNode, $"{verb} {Target(svc)} through kubectl on the first control-plane node that answers (YAML saved first)",
+                    new KubectlFix(svc, intent.Action, intent.Addresses, candidates, Planner.KubectlRequestTimeout, intent.Path == FixPath.Auto));
+            yield return step;
+        }
+    }
+}

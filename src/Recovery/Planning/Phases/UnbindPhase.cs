@@ -1,0 +1,65 @@
+using System.Net;
+using Recovery.Access;
+using Recovery.Facts;
+using Recovery.Inventory;
+using Recovery.Kubernetes;
+
+namespace Recovery.Planning.Phases;
+
+/// <summary>Phase 3: remove the hijacked addresses from kube-ipvs0, kube-proxy's ipsets and IPVS virtual servers; keep the owner's own local route.</summary>
+internal static class UnbindPhase
+{
+    public static IEnumerable<Step> Steps(Node n, NodeFacts? f, bool holds, ClusterInventory inventory, RecoveryIntent intent, List<string> notes)
+    {
+        var deferred = f is null;
+        // Every node, not only those holding the address at survey time: a kube-proxy that had not synced yet may
+        // bind it between the survey and Contain. The check skips the step where the address is absent. The owner is
+        // the exception: newer kube-proxy never binds an address a node already has, so it is unbound only if it holds it.
+        {
+            foreach (var a in intent.Addresses.Where(a => holds && f!.IpvsAddresses.Contains(a) || deferred || !n.Address.Equals(a)))
+            {
+                var prefix = Probes.HostPrefix(a);
+                var absent = Probes.NotOnIpvsInterface(a);
+                yield return new Step($"unbind/{n.Name}/del-{a}", n.Name, $"Remove {prefix} from {NodeFacts.IpvsInterface}",
+                    new RunCommands([ShellCommand.Of("ip", "addr", "del", prefix, "dev", NodeFacts.IpvsInterface)]),
+                    Check: absent, Verify: Verification.Within(absent, TimeSpan.FromSeconds(10)),
+                    Undo: ShellCommand.Of("ip", "addr", "add", prefix, "dev", NodeFacts.IpvsInterface), Deferred: deferred);
+                var bound = KubeProxyIpsets.BoundAddresses(a);
+                yield return new Step($"unbind/{n.Name}/ipset-{a}", n.Name, $"Remove {a} from the ipset {bound} (where ipset exists)",
+                    new RunCommands([ShellCommand.Of("ipset", "del", bound, a.ToString())]),
+                    Guard: Probes.ToolPresent("ipset"), Check: Probe.Fails(ShellCommand.Of("ipset", "test", bound, a.ToString())),
+                    Undo: ShellCommand.Of("ipset", "add", bound, a.ToString()), Deferred: deferred);
+                foreach (var port in intent.ServicePorts ?? [])
+                {
+                    foreach (var set in KubeProxyIpsets.AddressAndPort(a))
+                    {
+                        var entry = KubeProxyIpsets.Entry(a, port);
+                        yield return new Step($"unbind/{n.Name}/ipset-{set}-{a}-{port.Protocol}-{port.Port}", n.Name, $"Remove {entry} from the ipset {set} (where it exists)",
+                            new RunCommands([ShellCommand.Of("ipset", "del", set, entry)]),
+                            Guard: Probe.Succeeds(ShellCommand.Of("ipset", "list", "-n", set)), Check: Probe.Fails(ShellCommand.Of("ipset", "test", set, entry)),
+                            Undo: ShellCommand.Of("ipset", "add", set, entry), Deferred: deferred);
+                    }
+                    var service = port.IpvsService(a);
+                    yield return new Step($"unbind/{n.Name}/ipvs-{port.Protocol}-{a}-{port.Port}", n.Name, $"Remove the IPVS virtual server {port.Protocol} {service} (where ipvsadm exists)",
+                        new RunCommands([ShellCommand.Of("ipvsadm", "-D", port.IpvsadmFlag, service)]),
+                        Guard: Probes.ToolPresent("ipvsadm"), Check: Probe.Fails(ShellCommand.Of("ipvsadm", "-L", "-n", port.IpvsadmFlag, service)),
+                        Deferred: deferred);
+                }
+            }
+        }
+        // The owner's own local route: removing the kube-ipvs0 copy must not take the real one with it.
+        foreach (var a in intent.Addresses.Where(a => n.Address.Equals(a)))
+        {
+            var device = f?.Addresses.FirstOrDefault(x => x.Interface != NodeFacts.IpvsInterface && x.Address.Equals(a))?.Interface;
+            if (device is null)
+            {
+                notes.Add($"{n.Name} owns {a} but its interface is unknown; after the fix check at its console: ip route show table local {a}");
+                continue;
+            }
+            var route = Probes.OwnLocalRoute(a, device);
+            yield return new Step($"unbind/{n.Name}/local-route-{a}", n.Name, $"Make sure {n.Name}'s own local route for {a} on {device} is intact",
+                new RunCommands([ShellCommand.Of("ip", "route", "add", "local", a.ToString(), "dev", device, "table", "local", "proto", "kernel", "scope", "host", "src", a.ToString())]),
+                Check: route, Verify: Verification.Within(route, TimeSpan.FromSeconds(10)), Deferred: deferred);
+        }
+    }
+}
