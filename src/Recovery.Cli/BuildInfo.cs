@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Recovery.Cli;
 
 /// <summary>What this binary is: version and commit (stamped at build), runtime and architecture.</summary>
-public sealed record BuildInfo(string Version, string Commit, string Runtime, string Architecture, string Os)
+internal sealed record BuildInfo(string Version, string Commit, string Runtime, string Architecture, string Os)
 {
     public static BuildInfo Current { get; } = Read();
 

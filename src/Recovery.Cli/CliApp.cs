@@ -16,7 +16,7 @@ namespace Recovery.Cli;
 /// The kube-recover command line. Only verbs that work are registered. Parse errors exit 2 with the
 /// message naming what was wrong; exceptions that escape a verb are logged in one line (masked) and exit 1.
 /// </summary>
-public static class CliApp
+internal static class CliApp
 {
     public static RootCommand Create()
     {

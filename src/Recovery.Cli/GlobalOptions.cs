@@ -14,7 +14,7 @@ namespace Recovery.Cli;
 /// (IPAddress, ServiceRef, enums, validated paths): a bad value is a parse error, reported with what was
 /// expected, and the tool exits 2 before any node is touched.
 /// </summary>
-public sealed class GlobalOptions
+internal sealed class GlobalOptions
 {
     public Option<FileInfo?> Inventory { get; } = new("--inventory", "-i") { Description = "Inventory YAML file (nodes, SSH settings, protected addresses)", HelpName = "FILE", Recursive = true };
     public Option<string[]> Nodes { get; } = new("--node") { Description = "A node as NAME=ADDRESS[,control-plane][,etcd]; repeatable, instead of --inventory", HelpName = "NAME=ADDRESS", Recursive = true, AllowMultipleArgumentsPerToken = false };

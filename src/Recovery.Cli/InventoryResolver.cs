@@ -7,7 +7,7 @@ namespace Recovery.Cli;
 /// Turns the command line into the inventory every verb works on: the YAML file or the --node options, then the
 /// SSH options of the command line over the file's, and --protect added to the file's protected addresses.
 /// </summary>
-public static class InventoryResolver
+internal static class InventoryResolver
 {
     public static ClusterInventory Resolve(ParseResult parse, GlobalOptions global)
     {

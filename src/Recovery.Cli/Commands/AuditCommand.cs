@@ -8,7 +8,7 @@ namespace Recovery.Cli.Commands;
 /// `kube-recover audit`: read-only, on a healthy cluster, through the API alone. Exit 3 when a Service or pool claims a
 /// node or protected address, 1 when nothing was found but something could not be read, 0 when clean.
 /// </summary>
-public static class AuditCommand
+internal static class AuditCommand
 {
     public static Command Create(GlobalOptions global)
     {

@@ -8,7 +8,7 @@ using Serilog;
 namespace Recovery.Cli.Commands;
 
 /// <summary>What every cluster verb starts with: the inventory, which node this is, and a survey of all nodes.</summary>
-public static class ClusterSession
+internal static class ClusterSession
 {
     public static async Task<Survey> SurveyAsync(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace Recovery.Cli.Commands;
 
 /// <summary>recover acts only with the operator's yes: typed at a terminal, or given as --yes by a script.</summary>
-public static class Confirmation
+internal static class Confirmation
 {
     public enum Answer { Yes, No, NoTerminal }
 

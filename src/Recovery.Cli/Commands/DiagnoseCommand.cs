@@ -5,7 +5,7 @@ using Recovery.Execution;
 namespace Recovery.Cli.Commands;
 
 /// <summary>`kube-recover diagnose`: read-only; facts from every node, then findings. Exit 3 when a lockout is found.</summary>
-public static class DiagnoseCommand
+internal static class DiagnoseCommand
 {
     public static Command Create(GlobalOptions global)
     {

@@ -8,7 +8,7 @@ using Recovery.Kubernetes.Etcd;
 namespace Recovery.Cli.Commands;
 
 /// <summary>How a command reaches etcd: the --etcd-* options when given, else through a control-plane node.</summary>
-public static class EtcdAccess
+internal static class EtcdAccess
 {
     public static EtcdOpener Opener(ParseResult parse, GlobalOptions global, ClusterInventory inventory, string? localNode, Func<Node, CancellationToken, Task<INodeShell>> connect)
     {

@@ -6,7 +6,7 @@ using Recovery.Prevention.Guard;
 namespace Recovery.Cli.Commands;
 
 /// <summary>`kube-recover guard`: prints the admission policy that refuses Services claiming node or protected addresses.</summary>
-public static class GuardCommand
+internal static class GuardCommand
 {
     public static Command Create(GlobalOptions global)
     {

@@ -8,7 +8,7 @@ using Recovery.Planning;
 namespace Recovery.Cli.Commands;
 
 /// <summary>`kube-recover plan`: read-only; the ordered recovery plan as text, JSON (for `recover --plan`) or bash scripts.</summary>
-public static class PlanCommand
+internal static class PlanCommand
 {
     public static Command Create(GlobalOptions global)
     {

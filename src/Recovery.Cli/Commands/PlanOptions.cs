@@ -10,7 +10,7 @@ using Recovery.Planning;
 namespace Recovery.Cli.Commands;
 
 /// <summary>Options shared by `plan` and `recover`, and the request they make of the planner.</summary>
-public sealed class PlanOptions
+internal sealed class PlanOptions
 {
     public Option<TimeSpan?> SyncPeriod { get; } = new("--sync-period")
     {

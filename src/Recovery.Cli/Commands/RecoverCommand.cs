@@ -12,7 +12,7 @@ namespace Recovery.Cli.Commands;
 /// `--resume DIR` continues a run that stopped (crash, unreachable node, Ctrl-C). The sequence is the library's
 /// <see cref="Session"/>; this verb parses, calls and renders.
 /// </summary>
-public static class RecoverCommand
+internal static class RecoverCommand
 {
     public static Command Create(GlobalOptions global)
     {

@@ -13,7 +13,7 @@ namespace Recovery.Cli.Commands;
 /// `kube-recover restore --backup FILE`: puts the Service objects a recover changed in etcd back, byte for byte, in
 /// one transaction that refuses to overwrite a key that exists again (or was changed after the tool's strip).
 /// </summary>
-public static class RestoreCommand
+internal static class RestoreCommand
 {
     public static Command Create(GlobalOptions global)
     {

@@ -5,7 +5,7 @@ using Recovery.Execution;
 namespace Recovery.Cli.Commands;
 
 /// <summary>`kube-recover version`: the first thing to run on a node after copying the binary there.</summary>
-public static class VersionCommand
+internal static class VersionCommand
 {
     public static Command Create(GlobalOptions global)
     {
@@ -28,4 +28,4 @@ public static class VersionCommand
     }
 }
 
-public sealed record VersionDocument(string ApiVersion, string Kind, string Version, string Commit, string Runtime, string Architecture, string Os);
+internal sealed record VersionDocument(string ApiVersion, string Kind, string Version, string Commit, string Runtime, string Architecture, string Os);

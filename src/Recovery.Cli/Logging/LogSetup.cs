@@ -14,7 +14,7 @@ namespace Recovery.Cli.Logging;
 /// Human lines on stderr (one per event, colour only on a terminal) and, once a command acts, a JSON audit log
 /// in the state directory. Every sink sits behind <see cref="MaskingSink"/>, so no secret reaches either.
 /// </summary>
-public static class LogSetup
+internal static class LogSetup
 {
     private const string HumanTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {Message:lj}{NewLine}";
     private const string VerboseTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}";

@@ -3,7 +3,7 @@ using Recovery.Inventory;
 namespace Recovery.Access;
 
 /// <summary>The outcome of one node's share of a fan-out: a value, or the error that stopped it.</summary>
-public sealed record NodeResult<T>(Node Node, T? Value, Exception? Error, TimeSpan Elapsed)
+internal sealed record NodeResult<T>(Node Node, T? Value, Exception? Error, TimeSpan Elapsed)
 {
     public bool Succeeded => Error is null;
 }
@@ -13,7 +13,7 @@ public sealed record NodeResult<T>(Node Node, T? Value, Exception? Error, TimeSp
 /// so one unreachable or failing node never hides the others' results. Cancellation stops new work and is
 /// passed to the running work; it is the only exception that escapes.
 /// </summary>
-public static class Fanout
+internal static class Fanout
 {
     public const int DefaultParallel = 16;
 

@@ -8,7 +8,7 @@ namespace Recovery.Access;
 /// An SSH public host key: its type (ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa...) and its wire blob, the bytes
 /// a server presents and known_hosts stores in base64. Two keys are the same key when their blobs are equal.
 /// </summary>
-public sealed class HostKey : IEquatable<HostKey>
+internal sealed class HostKey : IEquatable<HostKey>
 {
     private readonly byte[] _blob;
 

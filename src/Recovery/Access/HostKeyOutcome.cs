@@ -1,7 +1,7 @@
 namespace Recovery.Access;
 
 /// <summary>What known_hosts says about the key a node presented.</summary>
-public enum HostKeyOutcome
+internal enum HostKeyOutcome
 {
     /// <summary>An entry for this host holds exactly this key.</summary>
     Trusted,
@@ -17,4 +17,4 @@ public enum HostKeyOutcome
 }
 
 /// <summary>The known_hosts answer for one (host, port, key): the outcome and the entries that decided it.</summary>
-public sealed record HostKeyMatch(HostKeyOutcome Outcome, IReadOnlyList<KnownHostEntry> Entries);
+internal sealed record HostKeyMatch(HostKeyOutcome Outcome, IReadOnlyList<KnownHostEntry> Entries);

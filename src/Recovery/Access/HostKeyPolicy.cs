@@ -7,7 +7,7 @@ namespace Recovery.Access;
 /// whether it is the key of another inventory node or of this machine. Such a key means the node's address is
 /// answered by that other machine (the IPVS lockout of SCENARIO.md), and it is refused even with accept-new.
 /// </summary>
-public sealed class HostKeyPolicy(
+internal sealed class HostKeyPolicy(
     KnownHosts knownHosts,
     ClusterInventory inventory,
     IReadOnlyList<HostKey> localKeys,

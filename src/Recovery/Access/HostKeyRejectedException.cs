@@ -4,7 +4,7 @@ namespace Recovery.Access;
 /// A node's SSH host key was not accepted. <see cref="Owner"/> names the inventory node (or this machine) whose
 /// key was offered instead: the address is answered by another machine, the hijacked-address case.
 /// </summary>
-public sealed class HostKeyRejectedException(
+internal sealed class HostKeyRejectedException(
     string node,
     string address,
     HostKeyOutcome outcome,

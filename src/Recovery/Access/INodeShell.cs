@@ -6,7 +6,7 @@ namespace Recovery.Access;
 /// The one way anything touches a node: the local node through a local shell, the others over SSH.
 /// Every command runs under `timeout`, so nothing outlives its limit on the node.
 /// </summary>
-public interface INodeShell : IAsyncDisposable
+internal interface INodeShell : IAsyncDisposable
 {
     Node Node { get; }
 
@@ -22,7 +22,7 @@ public interface INodeShell : IAsyncDisposable
     Task<INodeTunnel> OpenTunnelAsync(string host, int port, CancellationToken cancellationToken = default);
 }
 
-public interface INodeTunnel : IAsyncDisposable
+internal interface INodeTunnel : IAsyncDisposable
 {
     System.Net.IPEndPoint LocalEndPoint { get; }
 }

@@ -4,7 +4,7 @@ namespace Recovery.Access;
 /// Where passwords and passphrases come from: environment variables named by the operator, or a prompt on the
 /// terminal. An interface so tests need no terminal; the values are never logged or put in argv.
 /// </summary>
-public interface ISecretSource
+internal interface ISecretSource
 {
     /// <summary>The value of an environment variable, or null when it is unset or empty.</summary>
     string? FromEnvironment(string variable);
@@ -14,7 +14,7 @@ public interface ISecretSource
 }
 
 /// <summary>The real process environment and, when stdin and stderr are a terminal, a no-echo prompt on stderr.</summary>
-public sealed class ConsoleSecretSource : ISecretSource
+internal sealed class ConsoleSecretSource : ISecretSource
 {
     public string? FromEnvironment(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? Masked(value) : null;

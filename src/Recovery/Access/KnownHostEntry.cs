@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Recovery.Access;
 
-public enum KnownHostMarker
+internal enum KnownHostMarker
 {
     None,
     Revoked,
@@ -14,7 +14,7 @@ public enum KnownHostMarker
 /// One key line of an OpenSSH known_hosts file. <see cref="Hosts"/> is the first field as written: a comma list of
 /// names and patterns (`*`, `?`, `!negation`, `[host]:port`) or one hashed name `|1|salt|hmac-sha1`.
 /// </summary>
-public sealed record KnownHostEntry(KnownHostMarker Marker, string Hosts, HostKey Key, int Line)
+internal sealed record KnownHostEntry(KnownHostMarker Marker, string Hosts, HostKey Key, int Line)
 {
     private const string HashPrefix = "|1|";
 

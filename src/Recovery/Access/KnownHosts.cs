@@ -8,7 +8,7 @@ namespace Recovery.Access;
 /// refused) and `@cert-authority` (skipped: host certificates are not trusted by this tool). Lines that cannot
 /// be read are skipped and counted, as ssh does, so one bad line does not make every host unknown.
 /// </summary>
-public sealed class KnownHosts
+internal sealed class KnownHosts
 {
     private readonly Lock _appendLock = new();
     private volatile KnownHostEntry[] _entries;

@@ -9,7 +9,7 @@ namespace Recovery.Access;
 /// The node the tool runs on. Commands run as `/bin/sh -c` under the same `timeout` wrapper as remote ones, so a
 /// step behaves the same wherever it runs. Runs with the tool's own rights (root at a recovery console): no sudo.
 /// </summary>
-public sealed class LocalShell(Node node) : INodeShell
+internal sealed class LocalShell(Node node) : INodeShell
 {
     public Node Node { get; } = node;
 

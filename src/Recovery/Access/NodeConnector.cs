@@ -7,7 +7,7 @@ namespace Recovery.Access;
 /// Known hosts, this machine's own host keys and the credentials are loaded once. A node that fails to connect is
 /// a result with its error; it never hides the other nodes.
 /// </summary>
-public sealed class NodeConnector
+internal sealed class NodeConnector
 {
     /// <summary>Where this machine's sshd keeps its public host keys (to recognise its own key offered at another node's address).</summary>
     public const string DefaultLocalHostKeys = "/etc/ssh";

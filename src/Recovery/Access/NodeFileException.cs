@@ -1,7 +1,7 @@
 namespace Recovery.Access;
 
 /// <summary>A file could not be read on a node; the message names the node, the path and the node's own reason.</summary>
-public sealed class NodeFileException(string node, string path, string reason, Exception? inner = null)
+internal sealed class NodeFileException(string node, string path, string reason, Exception? inner = null)
     : IOException($"cannot read {path} on {node}: {reason}", inner)
 {
     public string Node { get; } = node;

@@ -5,7 +5,7 @@ namespace Recovery.Access;
 /// sequences join commands with `&amp;&amp;`, `||` or `;`. <see cref="Render"/> goes through <see cref="ShellQuoting"/>
 /// for every word, so what is run and what is printed in a script are the same text.
 /// </summary>
-public abstract record ShellCommand
+internal abstract record ShellCommand
 {
     public static ShellCommand Of(params string[] argv) => new Simple(argv);
 

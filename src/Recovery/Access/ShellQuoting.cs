@@ -8,7 +8,7 @@ namespace Recovery.Access;
 /// single-quoted, which makes every byte inert. Control characters (NUL, newline, escape...) are refused outright:
 /// they have no business in a node name, an address or a path, and a newline would split a printed script.
 /// </summary>
-public static class ShellQuoting
+internal static class ShellQuoting
 {
     public static string Quote(string word)
     {
@@ -60,7 +60,7 @@ public static class ShellQuoting
     }
 }
 
-public sealed class UnsafeShellWordException(string word, char offending)
+internal sealed class UnsafeShellWordException(string word, char offending)
     : ArgumentException($"refusing a command word with control character U+{(int)offending:X4}: {Printable(word)}")
 {
     public string Word { get; } = word;

@@ -10,7 +10,7 @@ namespace Recovery.Access;
 /// passphrase from the variable named by <see cref="SshSettings.PassphraseEnv"/>, else a prompt) and a password from
 /// the variable named by <see cref="SshSettings.PasswordEnv"/>. Messages name files and variables, never values.
 /// </summary>
-public sealed class SshCredentials
+internal sealed class SshCredentials
 {
     private static readonly string[] DefaultKeyNames = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
@@ -122,4 +122,4 @@ public sealed class SshCredentials
 }
 
 /// <summary>Credentials cannot be loaded; the message names the file or variable, never a secret.</summary>
-public sealed class SshCredentialException(string message) : Exception(message);
+internal sealed class SshCredentialException(string message) : Exception(message);

@@ -14,7 +14,7 @@ namespace Recovery.Access;
 /// every command goes through <see cref="TimeoutWrapper"/> (under `sudo -n` when the user is not root or sudo is
 /// asked for), so it cannot outlive its limit on the node even when this side gives up or the link drops.
 /// </summary>
-public sealed class SshShell : INodeShell
+internal sealed class SshShell : INodeShell
 {
     /// <summary>How long reading a file may take (certificates and manifests are small).</summary>
     public static readonly TimeSpan FileTimeout = TimeSpan.FromSeconds(60);

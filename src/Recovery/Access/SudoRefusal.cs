@@ -28,7 +28,7 @@ internal static class SudoRefusal
 }
 
 /// <summary>sudo on a node refused to run a command without a password (or at all).</summary>
-public sealed class SudoRefusedException(string node, string message) : Exception(message)
+internal sealed class SudoRefusedException(string node, string message) : Exception(message)
 {
     public string Node { get; } = node;
 }

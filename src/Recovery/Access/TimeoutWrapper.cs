@@ -8,7 +8,7 @@ namespace Recovery.Access;
 /// out, KILLs whatever is left of that process group. LC_ALL=C keeps tool messages (sudo, ip, systemctl) in English
 /// for the parsers, whatever the node's locale.
 /// </summary>
-public static class TimeoutWrapper
+internal static class TimeoutWrapper
 {
     public const string KillAfter = "--kill-after=2s";
 

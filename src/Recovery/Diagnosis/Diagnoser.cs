@@ -10,7 +10,7 @@ namespace Recovery.Diagnosis;
 /// Pure: from every node's facts, the inventory (with its protected addresses) and the Service claims, finds the
 /// hijacked addresses, where they are hijacked, what that cuts off, and which Services cause it.
 /// </summary>
-public static class Diagnoser
+internal static class Diagnoser
 {
     /// <summary>Diagnoses from a fan-out's results: a node whose probe failed is an unreachable node, with the error as reason.</summary>
     public static Findings Diagnose(ClusterInventory inventory, IReadOnlyList<NodeResult<NodeFacts>> results, IReadOnlyList<ServiceClaim> claims)

@@ -6,7 +6,7 @@ using Recovery.Facts;
 namespace Recovery.Diagnosis;
 
 /// <summary>`diagnose --json`: the report as a versioned document (apiVersion kube-recover/v1, kind Diagnosis).</summary>
-public static class DiagnosisJson
+internal static class DiagnosisJson
 {
     public const string ApiVersion = "kube-recover/v1";
     public const string Kind = "Diagnosis";

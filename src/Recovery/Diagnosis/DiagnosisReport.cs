@@ -4,7 +4,7 @@ using Recovery.Inventory;
 namespace Recovery.Diagnosis;
 
 /// <summary>Everything a diagnose report shows: the inventory, the facts of the nodes that answered, and the findings.</summary>
-public sealed record DiagnosisReport(ClusterInventory Inventory, IReadOnlyList<NodeFacts> Nodes, Findings Findings)
+internal sealed record DiagnosisReport(ClusterInventory Inventory, IReadOnlyList<NodeFacts> Nodes, Findings Findings)
 {
     /// <summary>Addresses that route locally on a node without being its own: every one of them is wrong.</summary>
     public static IEnumerable<RouteLookup> LocalRoutesNotOwned(NodeFacts node) =>

@@ -6,7 +6,7 @@ using Recovery.Inventory;
 namespace Recovery.Diagnosis;
 
 /// <summary>The human report of diagnose: the verdict and findings first, then one block per node.</summary>
-public static class DiagnosisText
+internal static class DiagnosisText
 {
     public static string Render(DiagnosisReport report)
     {

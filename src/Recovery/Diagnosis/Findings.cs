@@ -4,7 +4,7 @@ using Recovery.Kubernetes;
 namespace Recovery.Diagnosis;
 
 /// <summary>What diagnose concluded from every node's facts. <see cref="LockoutFound"/> drives exit code 3.</summary>
-public sealed record Findings(
+internal sealed record Findings(
     IReadOnlyList<HijackedAddress> Hijacked,
     IReadOnlyList<UnreachableNode> Unreachable,
     IReadOnlyList<Notice> Notices)
@@ -23,7 +23,7 @@ public sealed record Findings(
 /// <param name="OwnerBound">the owner has it on kube-ipvs0 as well (kube-proxy v1.20 does; newer versions skip a local address); null when there is no owner or its facts could not be read.</param>
 /// <param name="BrokenReach">the API/etcd checks towards the owner that fail, or only "succeed" by talking to the node itself; and the owner's checks towards the hijacked nodes that fail.</param>
 /// <param name="ClaimedBy">the Services whose externalIPs or LB ingress hold it, when some API answered.</param>
-public sealed record HijackedAddress(
+internal sealed record HijackedAddress(
     IPAddress Address,
     string? Owner,
     bool IsProtected,
@@ -38,14 +38,14 @@ public sealed record HijackedAddress(
 
 /// <summary>A check from one node to another's port that the hijack breaks.</summary>
 /// <param name="ToItself">the connection succeeded, but the route is local: it reached the checking node itself.</param>
-public sealed record BrokenReach(string FromNode, string ToNode, IPAddress Address, int Port, bool ToItself, string Detail);
+internal sealed record BrokenReach(string FromNode, string ToNode, IPAddress Address, int Port, bool ToItself, string Detail);
 
 /// <summary>A node whose facts could not be read.</summary>
 /// <param name="Reason">the error, as the shell reported it.</param>
 /// <param name="Hint">what the other facts suggest about it (its address hijacked on some nodes), or null.</param>
-public sealed record UnreachableNode(string Node, IPAddress Address, string Reason, string? Hint = null);
+internal sealed record UnreachableNode(string Node, IPAddress Address, string Reason, string? Hint = null);
 
-public enum NoticeKind
+internal enum NoticeKind
 {
     /// <summary>kube-proxy is not in IPVS mode on a node: this lockout cannot come from that node.</summary>
     NotIpvs,
@@ -75,4 +75,4 @@ public enum NoticeKind
     SameMachine,
 }
 
-public sealed record Notice(NoticeKind Kind, string? Node, string Message);
+internal sealed record Notice(NoticeKind Kind, string? Node, string Message);

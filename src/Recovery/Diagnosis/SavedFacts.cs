@@ -13,7 +13,7 @@ namespace Recovery.Diagnosis;
 /// air-gapped review of what the tool would do, or a plan prepared on another machine). The document is input
 /// like any other: every name and address is checked against the inventory, anything else is refused.
 /// </summary>
-public sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<UnreachableNode> Unreachable, IReadOnlyList<ServiceClaim> Claims)
+internal sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<UnreachableNode> Unreachable, IReadOnlyList<ServiceClaim> Claims)
 {
     public const long MaxFileBytes = 16 * 1024 * 1024;
 

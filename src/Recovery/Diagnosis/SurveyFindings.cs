@@ -3,7 +3,7 @@ using Recovery.Facts;
 namespace Recovery.Diagnosis;
 
 /// <summary>Findings from a survey's facts; here, not on Survey, because Facts (I/O) sits below Diagnosis (pure).</summary>
-public static class SurveyFindings
+internal static class SurveyFindings
 {
     public static Findings Diagnose(this Survey survey)
     {

@@ -1,7 +1,7 @@
 namespace Recovery.Execution;
 
 /// <summary>The exit codes are part of the contract (DESIGN.md): scripts branch on them.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Done = 0;
     public const int Failed = 1;

@@ -9,7 +9,7 @@ using Serilog;
 namespace Recovery.Execution;
 
 /// <summary>What a <see cref="Session"/> needs from its caller: the CLI supplies the surveys, the connections, the prompt and the rendering.</summary>
-public interface ISessionHost
+internal interface ISessionHost
 {
     ClusterInventory Inventory { get; }
 

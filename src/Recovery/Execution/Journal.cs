@@ -12,7 +12,7 @@ namespace Recovery.Execution;
 /// kill -9 loses at most the line being written). Resuming reads both: steps recorded done or skipped are not run
 /// again; a step that started but has no result is run again from its check, which tells whether its act happened.
 /// </summary>
-public sealed class Journal : IDisposable
+internal sealed class Journal : IDisposable
 {
     public const string JournalFileName = "journal.jsonl";
     public const string PlanFileName = "plan.json";

@@ -6,7 +6,7 @@ namespace Recovery.Execution;
 /// One line of journal.jsonl. <see cref="Event"/>: run-start, step-start, step-result, interrupted, run-end.
 /// Outputs are trimmed (<see cref="Journal.MaxOutput"/>); nothing secret is ever run or printed by a step.
 /// </summary>
-public sealed record JournalRecord(
+internal sealed record JournalRecord(
     DateTimeOffset Time,
     string Run,
     string Event,

@@ -11,7 +11,7 @@ namespace Recovery.Execution;
 /// this node's Preflight, Contain and Unbind steps (kube-proxy stopped here before the address goes, guarantee 3);
 /// then the cluster is surveyed again and the whole recovery is planned from real facts of every node.
 /// </summary>
-public static class LocalFirst
+internal static class LocalFirst
 {
     /// <summary>Sub-folder of the state directory holding stage 1's plan and journal.</summary>
     public const string StateSubdirectory = "local-first";

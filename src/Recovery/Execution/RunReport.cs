@@ -3,7 +3,7 @@ using System.Text;
 namespace Recovery.Execution;
 
 /// <summary>The final summary of a recover run: one line per step, then why it stopped and what is left by hand.</summary>
-public static class RunReport
+internal static class RunReport
 {
     public static string Render(RunResult result, string stateDir)
     {

@@ -15,7 +15,7 @@ namespace Recovery.Execution;
 /// run by hand. Deferred steps of a node that did not answer wait until it does (retried at every phase), then
 /// run in order. Ctrl-C: the step in progress finishes (a wait stops at once), the journal records it, exit 130.
 /// </summary>
-public sealed class Runner
+internal sealed class Runner
 {
     private readonly RunnerOptions options;
     private readonly ClusterInventory inventory;

@@ -12,7 +12,7 @@ namespace Recovery.Execution;
 /// root, stage 1 of a local-first one in <see cref="LocalFirst.StateSubdirectory"/>, so a kill -9 at any point
 /// is finished by --resume (or by a fresh run, whose checks find what is already done).
 /// </summary>
-public sealed class Session(ISessionHost host, PlanRequest request)
+internal sealed class Session(ISessionHost host, PlanRequest request)
 {
     public async Task<int> RunAsync(SessionStart start, CancellationToken cancellationToken)
     {

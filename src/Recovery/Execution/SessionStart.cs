@@ -4,7 +4,7 @@ using Recovery.State;
 namespace Recovery.Execution;
 
 /// <summary>How a recovery session begins.</summary>
-public abstract record SessionStart
+internal abstract record SessionStart
 {
     /// <summary>Survey, plan, confirm, run (local-first when this node is cut off from the others).</summary>
     public sealed record Fresh : SessionStart;

@@ -3,4 +3,4 @@ using Recovery.Planning;
 namespace Recovery.Execution;
 
 /// <summary>One line of the final summary.</summary>
-public sealed record StepOutcome(PhaseKind Phase, string StepId, string Node, StepStatus Status, TimeSpan Elapsed, string Detail);
+internal sealed record StepOutcome(PhaseKind Phase, string StepId, string Node, StepStatus Status, TimeSpan Elapsed, string Detail);

@@ -1,6 +1,6 @@
 namespace Recovery.Execution;
 
-public enum StepStatus
+internal enum StepStatus
 {
     /// <summary>Acted and verified.</summary>
     Done,

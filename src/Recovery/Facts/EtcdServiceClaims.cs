@@ -8,7 +8,7 @@ namespace Recovery.Facts;
 /// Service claims read straight from etcd, when no API server answers: every Service under the prefix is scanned
 /// (keys first, values decoded in batches), not guessed by name. Read-only.
 /// </summary>
-public static class EtcdServiceClaims
+internal static class EtcdServiceClaims
 {
     /// <param name="watched">node and protected addresses: a ClusterIP equal to one is a claim as well.</param>
     public static async Task<ClaimsResult> ReadAsync(EtcdOpener opener, IReadOnlyCollection<IPAddress> watched, CancellationToken cancellationToken)

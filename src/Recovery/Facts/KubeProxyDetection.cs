@@ -4,7 +4,7 @@ using Recovery.Inventory;
 namespace Recovery.Facts;
 
 /// <summary>What the probe read on a node that tells how kube-proxy runs there.</summary>
-public sealed record KubeProxyEvidence(
+internal sealed record KubeProxyEvidence(
     KubeProxySpec? Override,
     IReadOnlyList<SystemdUnit> Units,
     IReadOnlyList<ProcessRow> Processes,
@@ -27,7 +27,7 @@ public sealed record KubeProxyEvidence(
 /// `kube-proxy.service`; k3s (kube-proxy inside the k3s process); a static pod manifest; a DaemonSet container
 /// (docker, then containerd through crictl). Pure: the probe gathers the evidence. The mode is filled in later.
 /// </summary>
-public static class KubeProxyDetection
+internal static class KubeProxyDetection
 {
     private const string UnknownMode = "unknown";
 

@@ -1,7 +1,7 @@
 namespace Recovery.Facts;
 
 /// <summary>Whether the probe found how kube-proxy runs on a node, saw that nothing runs it, or could not tell.</summary>
-public enum KubeProxyDetectionState
+internal enum KubeProxyDetectionState
 {
     /// <summary>A manager (systemd, k3s, static pod, container, or the inventory's) was found.</summary>
     Found,

@@ -12,7 +12,7 @@ namespace Recovery.Facts;
 /// <param name="ContainerId">container of the DaemonSet pod (docker or containerd via crictl).</param>
 /// <param name="CustomStop">custom stop argv from the inventory.</param>
 /// <param name="CustomStart">custom start argv from the inventory.</param>
-public sealed record KubeProxyFacts(
+internal sealed record KubeProxyFacts(
     KubeProxyManager? Manager,
     bool Running,
     string Mode,

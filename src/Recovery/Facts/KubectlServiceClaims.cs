@@ -10,7 +10,7 @@ namespace Recovery.Facts;
 /// several printed one after the other (what kubectl prints for several objects given by file).
 /// Only Services that claim at least one address (by <see cref="ServiceClaimRule"/>) are returned.
 /// </summary>
-public static class KubectlServiceClaims
+internal static class KubectlServiceClaims
 {
     /// <param name="watched">node and protected addresses: a ClusterIP equal to one is a claim as well.</param>
     public static IReadOnlyList<ServiceClaim> Parse(string json, string source, IReadOnlyCollection<IPAddress>? watched = null)

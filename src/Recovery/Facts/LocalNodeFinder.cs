@@ -7,13 +7,13 @@ namespace Recovery.Facts;
 /// <summary>Which inventory node this machine is, and how that was decided (shown to the operator).</summary>
 /// <param name="Node">The node, or null when this machine holds none of the inventory addresses (a jump host).</param>
 /// <param name="HijackedHere">Other nodes whose address sits on kube-ipvs0 here: traffic to them stays on this machine.</param>
-public sealed record LocalNode(Node? Node, string Reason, IReadOnlyList<Node> HijackedHere);
+internal sealed record LocalNode(Node? Node, string Reason, IReadOnlyList<Node> HijackedHere);
 
 /// <summary>
 /// Finds this machine in the inventory by its own interface addresses. An address that is only on kube-ipvs0 does
 /// not make a node local: that is exactly the hijack (another node's address bound here by kube-proxy).
 /// </summary>
-public static class LocalNodeFinder
+internal static class LocalNodeFinder
 {
     /// <exception cref="LocalNodeException">The override names no node, or the addresses fit more than one node.</exception>
     public static LocalNode Find(ClusterInventory inventory, string? overrideName = null) =>
@@ -58,4 +58,4 @@ public static class LocalNodeFinder
 }
 
 /// <summary>The local node cannot be decided; the message says what to pass.</summary>
-public sealed class LocalNodeException(string message) : Exception(message);
+internal sealed class LocalNodeException(string message) : Exception(message);

@@ -3,7 +3,7 @@ using System.Net;
 namespace Recovery.Facts;
 
 /// <summary>Everything read from one node. Pure data: collected by probes, consumed by Diagnosis and the Planner.</summary>
-public sealed record NodeFacts(
+internal sealed record NodeFacts(
     string NodeName,
     string Hostname,
     string MachineId,
@@ -39,19 +39,19 @@ public sealed record NodeFacts(
 }
 
 /// <summary>One address on one interface (`ip -j addr show`).</summary>
-public sealed record InterfaceAddress(string Interface, IPAddress Address, int PrefixLength);
+internal sealed record InterfaceAddress(string Interface, IPAddress Address, int PrefixLength);
 
 /// <summary>`ip route get ADDR`: whether the kernel keeps traffic for ADDR on this node.</summary>
-public sealed record RouteLookup(IPAddress Destination, string Type, string? Device, IPAddress? Source)
+internal sealed record RouteLookup(IPAddress Destination, string Type, string? Device, IPAddress? Source)
 {
     public bool IsLocal => Type == "local";
 }
 
 /// <summary>Whether a TCP port of another node answers from here (6443 API, 2379 etcd).</summary>
-public sealed record ReachProbe(string TargetNode, IPAddress TargetAddress, int Port, bool Reachable, string Detail)
+internal sealed record ReachProbe(string TargetNode, IPAddress TargetAddress, int Port, bool Reachable, string Detail)
 {
     /// <summary>The check could not tell (no answer on either try, or bash could not run): not reachable, and not known to be unreachable.</summary>
     public bool Unknown { get; init; }
 }
 
-public sealed record KubectlFacts(bool Installed, string? KubeconfigPath);
+internal sealed record KubectlFacts(bool Installed, string? KubeconfigPath);

@@ -7,7 +7,7 @@ namespace Recovery.Facts;
 /// machine, so nothing is planned or run until it is resolved. The host key is checked before this, at connect
 /// (<see cref="Access.HostKeyPolicy"/>); this catches what known_hosts cannot, e.g. keys accepted with accept-new.
 /// </summary>
-public static class NodeIdentity
+internal static class NodeIdentity
 {
     /// <summary>One machine-id shared by several nodes (in inventory order as given).</summary>
     public sealed record Conflict(string MachineId, IReadOnlyList<NodeFacts> Nodes)
@@ -36,4 +36,4 @@ public static class NodeIdentity
 }
 
 /// <summary>Nodes of the inventory answered as one machine: refused before any step acts (exit 2).</summary>
-public sealed class NodeIdentityException(string message) : Exception(message);
+internal sealed class NodeIdentityException(string message) : Exception(message);

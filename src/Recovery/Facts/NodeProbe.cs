@@ -14,7 +14,7 @@ namespace Recovery.Facts;
 /// is unknown (kube-proxy detection says so), never empty; only losing the shell
 /// itself (an exception from <see cref="INodeShell.RunAsync"/>) escapes, and the caller reports that node as unreachable.
 /// </summary>
-public sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget = null)
+internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget = null)
 {
     public const int ApiPort = 6443;
     public const int EtcdPort = 2379;

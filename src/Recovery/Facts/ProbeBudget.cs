@@ -11,7 +11,7 @@ namespace Recovery.Facts;
 /// <param name="ConnectSeconds">How long a TCP check waits for a connection at first.</param>
 /// <param name="RetryConnectSeconds">How long the second try of a TCP check that got no answer waits.</param>
 /// <param name="MaxConcurrentCommands">Commands in flight on one node at once (OpenSSH's MaxSessions allows 10 channels per connection).</param>
-public sealed record ProbeBudget(TimeSpan Command, TimeSpan Retry, int ConnectSeconds, int RetryConnectSeconds, int MaxConcurrentCommands)
+internal sealed record ProbeBudget(TimeSpan Command, TimeSpan Retry, int ConnectSeconds, int RetryConnectSeconds, int MaxConcurrentCommands)
 {
     public static ProbeBudget Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), 3, 6, 4);
 }

@@ -8,7 +8,7 @@ namespace Recovery.Facts;
 /// The read-only commands <see cref="NodeProbe"/> runs on a node, built from typed values only. Each is small and
 /// fast; a missing tool shows as exit 127 and becomes a note, never an error.
 /// </summary>
-public static class ProbeCommands
+internal static class ProbeCommands
 {
     public static readonly IReadOnlyList<string> KubeProxyConfigFiles =
     [

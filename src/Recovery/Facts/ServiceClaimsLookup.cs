@@ -4,7 +4,7 @@ using Recovery.Kubernetes;
 namespace Recovery.Facts;
 
 /// <summary>The claims read through kubectl, where they came from, and why other nodes could not answer.</summary>
-public sealed record ClaimsResult(IReadOnlyList<ServiceClaim> Claims, string? Source, IReadOnlyList<string> Failures)
+internal sealed record ClaimsResult(IReadOnlyList<ServiceClaim> Claims, string? Source, IReadOnlyList<string> Failures)
 {
     /// <summary>Some API server answered; when false, <see cref="Claims"/> is empty because nothing could be asked.</summary>
     public bool Answered => Source is not null;
@@ -18,7 +18,7 @@ public sealed record ClaimsResult(IReadOnlyList<ServiceClaim> Claims, string? So
 /// server cut off by the lockout hangs until the timeout (seen: 11 s of a 42 s lab recovery), while any API server
 /// that answers serves the same quorum read of etcd. The first answer wins; the others are cancelled.
 /// </summary>
-public static class ServiceClaimsLookup
+internal static class ServiceClaimsLookup
 {
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
 

@@ -13,7 +13,7 @@ namespace Recovery.Facts;
 /// <param name="Manager">how kube-proxy was stopped.</param>
 /// <param name="KubeletStopped">kubelet was stopped first (a DaemonSet container): it is owed a start too.</param>
 /// <param name="ContainerId">the stopped container (docker, containerd): `ps` no longer lists it once stopped.</param>
-public sealed record StopMarker(string? Planned, string? StoppedAt, KubeProxyManager? Manager, bool KubeletStopped, string? Unit, string? ContainerId)
+internal sealed record StopMarker(string? Planned, string? StoppedAt, KubeProxyManager? Manager, bool KubeletStopped, string? Unit, string? ContainerId)
 {
     public const string Directory = "/var/lib/kube-recover/stopped";
     public const string FilePath = Directory + "/kube-proxy";

@@ -9,7 +9,7 @@ namespace Recovery.Facts;
 /// facts (probed in parallel), and the Services' claims: through kubectl where an API answers, else straight from
 /// etcd. diagnose reports it; plan and recover plan from it. Owns the shells it opened.
 /// </summary>
-public sealed class Survey : IAsyncDisposable
+internal sealed class Survey : IAsyncDisposable
 {
     private Survey(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, IReadOnlyList<NodeResult<NodeFacts>> facts, ClaimsResult claims)
     {

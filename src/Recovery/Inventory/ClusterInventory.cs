@@ -3,7 +3,7 @@ using System.Net;
 namespace Recovery.Inventory;
 
 /// <summary>Everything the operator told us about the cluster: nodes, how to reach them, what must never be hijacked.</summary>
-public sealed record ClusterInventory(string? Cluster, SshSettings Ssh, IReadOnlyList<IPAddress> Protect, IReadOnlyList<Node> Nodes)
+internal sealed record ClusterInventory(string? Cluster, SshSettings Ssh, IReadOnlyList<IPAddress> Protect, IReadOnlyList<Node> Nodes)
 {
     public Node? FindByAddress(IPAddress address) => Nodes.FirstOrDefault(n => n.Address.Equals(address));
     public Node? FindByName(string name) => Nodes.FirstOrDefault(n => n.Name == name);

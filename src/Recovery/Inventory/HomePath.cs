@@ -1,7 +1,7 @@
 namespace Recovery.Inventory;
 
 /// <summary>`~` and `~/...` in paths the operator gives (inventory, options, ssh settings), expanded one way everywhere.</summary>
-public static class HomePath
+internal static class HomePath
 {
     /// <summary>$HOME, else the account's home directory, else /root (the tool is run as root on a node).</summary>
     public static string Directory =>

@@ -11,7 +11,7 @@ namespace Recovery.Inventory;
 /// accepted silently: unknown fields, duplicates, malformed values and missing key files are all reported
 /// together, and the caller exits 2 before any node is touched.
 /// </summary>
-public sealed class InventoryLoader(Func<string, bool> fileExists, string homeDirectory)
+internal sealed class InventoryLoader(Func<string, bool> fileExists, string homeDirectory)
 {
     public const long MaxFileBytes = 1024 * 1024;
 

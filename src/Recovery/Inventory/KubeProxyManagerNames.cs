@@ -6,7 +6,7 @@ namespace Recovery.Inventory;
 /// The one map between <see cref="KubeProxyManager"/> and the names the inventory, the facts JSON, the stop marker
 /// and the reports use for it.
 /// </summary>
-public static class KubeProxyManagerNames
+internal static class KubeProxyManagerNames
 {
     /// <summary>For messages: every name, as an operator may write them.</summary>
     public static string Expected => string.Join(", ", Enum.GetValues<KubeProxyManager>().Select(Of).SkipLast(1)) + " or " + Of(Enum.GetValues<KubeProxyManager>()[^1]);

@@ -3,9 +3,9 @@ namespace Recovery.Inventory;
 /// <summary>How kube-proxy is run on a node, when the operator says so instead of letting diagnose find it.</summary>
 /// <param name="Stop">argv of the stop command, for <see cref="KubeProxyManager.Custom"/> only.</param>
 /// <param name="Start">argv of the start command, for <see cref="KubeProxyManager.Custom"/> only.</param>
-public sealed record KubeProxySpec(KubeProxyManager Manager, IReadOnlyList<string>? Stop = null, IReadOnlyList<string>? Start = null);
+internal sealed record KubeProxySpec(KubeProxyManager Manager, IReadOnlyList<string>? Stop = null, IReadOnlyList<string>? Start = null);
 
-public enum KubeProxyManager
+internal enum KubeProxyManager
 {
     Systemd,
     StaticPod,

@@ -7,7 +7,7 @@ namespace Recovery.Inventory;
 /// hostnames like `master1.example.com` are common node names, so subdomains, not only single labels, are accepted.
 /// Everything else (spaces, shell metacharacters, uppercase, non-ASCII) is refused.
 /// </summary>
-public static partial class NodeNames
+internal static partial class NodeNames
 {
     public static bool IsValid(string name) => name.Length <= 253 && Subdomain().IsMatch(name);
 

@@ -1,6 +1,6 @@
 namespace Recovery.Inventory;
 
-public enum NodeRole
+internal enum NodeRole
 {
     ControlPlane,
     Etcd,

@@ -1,7 +1,7 @@
 namespace Recovery.Inventory;
 
 /// <summary>How to reach the other nodes. Secrets are never held here: only the name of the variable that has them.</summary>
-public sealed record SshSettings(
+internal sealed record SshSettings(
     string User = "root",
     int Port = 22,
     string? IdentityFile = null,

@@ -5,7 +5,7 @@ namespace Recovery.Kubernetes;
 /// LB ingress IPs and ClusterIPs (`pkg/proxy/ipvs/proxier.go`); spec.loadBalancerIP is the address asked of the
 /// load-balancer controller, which copies it into the ingress: a claim waiting to happen.
 /// </summary>
-public enum ClaimField
+internal enum ClaimField
 {
     ExternalIPs,
     LoadBalancerIngress,

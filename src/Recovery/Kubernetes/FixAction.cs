@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes;
 
 /// <summary>What to do with a Service that claims a hijacked address.</summary>
-public enum FixAction
+internal enum FixAction
 {
     /// <summary>Delete the Service (and, through etcd, its Endpoints and EndpointSlices).</summary>
     Delete,
@@ -11,7 +11,7 @@ public enum FixAction
 }
 
 /// <summary>Which path fixes the Service: kubectl through an API server, or etcd directly.</summary>
-public enum FixPath
+internal enum FixPath
 {
     Auto,
     Kubectl,

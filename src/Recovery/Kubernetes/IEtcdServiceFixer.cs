@@ -7,7 +7,7 @@ namespace Recovery.Kubernetes;
 /// Implemented by the etcd side; the runner only calls it. It must back up what it changes into
 /// <c>stateDir</c> (fsync, mode 0600) before writing, and be idempotent: nothing left to fix is success.
 /// </summary>
-public interface IEtcdServiceFixer
+internal interface IEtcdServiceFixer
 {
     /// <param name="service">The Service to fix; null: every Service claiming one of the addresses.</param>
     Task<EtcdFixResult> FixAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken);
@@ -16,4 +16,4 @@ public interface IEtcdServiceFixer
 /// <param name="Fixed">Services changed (empty and Succeeded: nothing claimed the addresses any more).</param>
 /// <param name="BackupFile">Where the undo data was written, for the report and `kube-recover restore`.</param>
 /// <param name="Detail">One sentence for the report; on failure, why.</param>
-public sealed record EtcdFixResult(bool Succeeded, IReadOnlyList<ServiceRef> Fixed, string? BackupFile, string Detail);
+internal sealed record EtcdFixResult(bool Succeeded, IReadOnlyList<ServiceRef> Fixed, string? BackupFile, string Detail);

@@ -11,7 +11,7 @@ namespace Recovery.Kubernetes;
 /// (hash:ip,port, entry "IP,tcp:PORT") are listed: the source-range sets also carry a client address, which a recovery
 /// cannot know; kube-proxy's first sync after the fix drops those.
 /// </summary>
-public static class KubeProxyIpsets
+internal static class KubeProxyIpsets
 {
     /// <summary>hash:ip: every address on kube-ipvs0 (the KUBE-IPVS-FILTER chain rejects new connections to it).</summary>
     public static string BoundAddresses(IPAddress address) => Named("KUBE-IPVS-IPS", address);

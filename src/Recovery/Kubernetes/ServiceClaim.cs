@@ -8,7 +8,7 @@ namespace Recovery.Kubernetes;
 /// status.loadBalancer.ingress[].ip, spec.loadBalancerIP, and a ClusterIP equal to a node address (its own finding).
 /// </summary>
 /// <param name="Source">where the claim was read, e.g. "kubectl on master2" or "etcd".</param>
-public sealed record ServiceClaim(ServiceRef Service, IReadOnlyList<AddressClaim> FieldClaims, string Source)
+internal sealed record ServiceClaim(ServiceRef Service, IReadOnlyList<AddressClaim> FieldClaims, string Source)
 {
     /// <summary>spec.ports[] (protocol, port): the IPVS virtual servers and ipset entries kube-proxy made for each claimed address.</summary>
     public IReadOnlyList<ServicePort> Ports { get; init; } = [];

@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes;
 
 /// <summary>A Service port as IPVS sees it: protocol ("tcp", "udp" or "sctp") and port number.</summary>
-public sealed record ServicePort
+internal sealed record ServicePort
 {
     public ServicePort(string protocol, int port)
     {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Recovery.Kubernetes;
 
 /// <summary>A Service by namespace and name, both validated (DNS-1123 label for the namespace, DNS-1035 label for the name).</summary>
-public sealed partial record ServiceRef
+internal sealed partial record ServiceRef
 {
     public ServiceRef(string @namespace, string name)
     {

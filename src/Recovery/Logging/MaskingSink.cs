@@ -9,7 +9,7 @@ namespace Recovery.Logging;
 /// exception text passed through <see cref="SecretMask"/>. Wrapping the sinks (rather than trusting call sites)
 /// means a secret logged by mistake, interpolated or not, still never reaches stderr or the audit file.
 /// </summary>
-public sealed class MaskingSink(ILogEventSink inner) : ILogEventSink, IDisposable
+internal sealed class MaskingSink(ILogEventSink inner) : ILogEventSink, IDisposable
 {
     private static readonly MessageTemplateParser Parser = new();
 

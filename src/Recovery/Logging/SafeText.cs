@@ -1,7 +1,7 @@
 namespace Recovery.Logging;
 
 /// <summary>Shows an untrusted value in a message without letting it move the cursor, forge lines or flood the screen.</summary>
-public static class SafeText
+internal static class SafeText
 {
     public static string Of(string value, int max = 80)
     {

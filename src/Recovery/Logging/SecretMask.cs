@@ -9,7 +9,7 @@ namespace Recovery.Logging;
 /// `password=...`-style assignments. Masking is applied to whole strings, so a secret embedded in a message,
 /// a command's output or an exception text is caught as well.
 /// </summary>
-public static partial class SecretMask
+internal static partial class SecretMask
 {
     public const string Replacement = "***";
 

@@ -15,7 +15,7 @@ namespace Recovery.Planning;
 /// field or dropped since `plan` is drift (the fix was planned for the claims as they were).
 /// Not for --resume: a partly executed plan has changed those facts on purpose.
 /// </summary>
-public static class FactsFingerprint
+internal static class FactsFingerprint
 {
     /// <param name="claims">the Service claims read with the facts (where they were read from does not count).</param>
     /// <param name="targets">the plan's addresses: only claims on them count, the claims a saved diagnosis also keeps.</param>

@@ -1,4 +1,4 @@
 namespace Recovery.Planning;
 
 /// <summary>A plan file that cannot be executed as it is: the message names what was wrong and what was expected.</summary>
-public sealed class InvalidPlanException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class InvalidPlanException(string message, Exception? inner = null) : Exception(message, inner);

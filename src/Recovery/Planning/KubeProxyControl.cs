@@ -5,7 +5,7 @@ namespace Recovery.Planning;
 
 /// <summary>How kube-proxy is run on one node, resolved from its facts and the inventory: enough to stop it and start it again.</summary>
 /// <param name="StopKubelet">DaemonSet container: kubelet was running and would restart the container, so it is stopped first.</param>
-public sealed record KubeProxyControl(
+internal sealed record KubeProxyControl(
     KubeProxyManager Manager,
     string? Unit,
     string? ManifestPath,

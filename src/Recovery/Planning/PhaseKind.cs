@@ -1,7 +1,7 @@
 namespace Recovery.Planning;
 
 /// <summary>The seven phases of DESIGN.md, in the order they run.</summary>
-public enum PhaseKind
+internal enum PhaseKind
 {
     Preflight,
     Contain,

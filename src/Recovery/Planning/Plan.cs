@@ -7,7 +7,7 @@ namespace Recovery.Planning;
 /// <see cref="FactsFingerprint"/> is <see cref="Planning.FactsFingerprint.Of"/> of the facts it was made from:
 /// executing a saved plan first re-reads the facts and refuses when they drifted.
 /// </summary>
-public sealed record Plan(
+internal sealed record Plan(
     string ApiVersion,
     string Kind,
     DateTimeOffset Created,

@@ -8,7 +8,7 @@ namespace Recovery.Planning;
 /// every step against the inventory and the shapes of command the Planner produces (<see cref="PlanValidator"/>),
 /// so a plan file edited by hand or by an attacker is refused before any node is touched.
 /// </summary>
-public static class PlanJson
+internal static class PlanJson
 {
     // Plan files are read by people: keep ', `, <, > and & as they are (the default encoder escapes them for HTML).
     private static readonly PlanJsonContext Context = new(new JsonSerializerOptions(PlanJsonContext.Default.Options)

@@ -10,7 +10,7 @@ namespace Recovery.Planning;
 /// A command in a plan file: a simple command is its argv array, a sequence is {"left", "op", "right"}. Reading
 /// goes back through <see cref="ShellCommand"/>, so every word is validated exactly as when the Planner built it.
 /// </summary>
-public sealed class ShellCommandJsonConverter : JsonConverter<ShellCommand>
+internal sealed class ShellCommandJsonConverter : JsonConverter<ShellCommand>
 {
     public override ShellCommand Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -74,7 +74,7 @@ public sealed class ShellCommandJsonConverter : JsonConverter<ShellCommand>
     }
 }
 
-public sealed class IPAddressJsonConverter : JsonConverter<IPAddress>
+internal sealed class IPAddressJsonConverter : JsonConverter<IPAddress>
 {
     public override IPAddress Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -87,7 +87,7 @@ public sealed class IPAddressJsonConverter : JsonConverter<IPAddress>
     public override void Write(Utf8JsonWriter writer, IPAddress value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
 }
 
-public sealed class ServiceRefJsonConverter : JsonConverter<ServiceRef>
+internal sealed class ServiceRefJsonConverter : JsonConverter<ServiceRef>
 {
     public override ServiceRef Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -106,7 +106,7 @@ public sealed class ServiceRefJsonConverter : JsonConverter<ServiceRef>
 }
 
 /// <summary>A ServicePort as "tcp/80", validated on read.</summary>
-public sealed class ServicePortJsonConverter : JsonConverter<ServicePort>
+internal sealed class ServicePortJsonConverter : JsonConverter<ServicePort>
 {
     public override ServicePort Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -13,7 +13,7 @@ namespace Recovery.Planning;
 /// <param name="Addresses">The hijacked addresses; empty: found from the facts (<see cref="Targets"/>).</param>
 /// <param name="Services">Narrow the fix to these Services; null: every Service claiming the addresses.</param>
 /// <param name="SyncPeriod">null: the longest kube-proxy reported, else <see cref="RecoveryIntent.DefaultSyncPeriod"/>.</param>
-public sealed record PlanRequest(IReadOnlyList<IPAddress> Addresses, IReadOnlyList<ServiceRef>? Services, FixAction Action, FixPath Via, TimeSpan? SyncPeriod)
+internal sealed record PlanRequest(IReadOnlyList<IPAddress> Addresses, IReadOnlyList<ServiceRef>? Services, FixAction Action, FixPath Via, TimeSpan? SyncPeriod)
 {
     /// <param name="stoppedEarlier">Contain steps an earlier stage acted on: what they stopped is started again by this plan.</param>
     public Plan For(Survey survey, IReadOnlyCollection<string>? stoppedEarlier = null) =>

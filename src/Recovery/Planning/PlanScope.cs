@@ -1,7 +1,7 @@
 namespace Recovery.Planning;
 
 /// <summary>How much of the recovery a plan covers.</summary>
-public enum PlanScope
+internal enum PlanScope
 {
     /// <summary>Every phase on every node.</summary>
     Full,

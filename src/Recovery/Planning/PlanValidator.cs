@@ -11,7 +11,7 @@ namespace Recovery.Planning;
 /// (a known program with arguments of the expected form; custom kube-proxy commands only as the inventory gives them).
 /// Everything the runner would run on a node passes through here.
 /// </summary>
-public static partial class PlanValidator
+internal static partial class PlanValidator
 {
     private static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
 

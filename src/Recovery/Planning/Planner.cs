@@ -13,7 +13,7 @@ namespace Recovery.Planning;
 /// kube-proxy is stopped everywhere (Contain) before any address is removed (Unbind), and the Service is fixed
 /// (FixObject) before any kube-proxy starts (Restore); Restore starts only what Contain stopped.
 /// </summary>
-public static class Planner
+internal static class Planner
 {
     /// <summary>Slack added to two sync periods before the final verify, for a kube-proxy that has just started: a third of a period, at least a second.</summary>
     public static TimeSpan SyncMargin(TimeSpan syncPeriod) => syncPeriod / 3 > TimeSpan.FromSeconds(1) ? syncPeriod / 3 : TimeSpan.FromSeconds(1);

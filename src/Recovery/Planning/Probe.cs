@@ -3,7 +3,7 @@ using Recovery.Access;
 namespace Recovery.Planning;
 
 /// <summary>What a probe's result must look like to hold.</summary>
-public enum ProbeExpectation
+internal enum ProbeExpectation
 {
     /// <summary>Exit code 0.</summary>
     Succeeds,
@@ -25,7 +25,7 @@ public enum ProbeExpectation
 }
 
 /// <summary>A read-only command and the result that means "holds". Used for checks, verifies and guards.</summary>
-public sealed record Probe(ShellCommand Command, ProbeExpectation Expect, string? Text = null)
+internal sealed record Probe(ShellCommand Command, ProbeExpectation Expect, string? Text = null)
 {
     public bool HoldsFor(CommandResult result) => Expect switch
     {

@@ -3,7 +3,7 @@ using Recovery.Access;
 namespace Recovery.Planning;
 
 /// <summary>A probe as a bash condition, for the script renderer and the text renderer (so both say the same thing).</summary>
-public static class ProbeScript
+internal static class ProbeScript
 {
     public static string Condition(Probe probe)
     {

@@ -6,7 +6,7 @@ using Recovery.Facts;
 namespace Recovery.Planning;
 
 /// <summary>The read-only commands the plan uses to tell whether something holds on a node.</summary>
-public static class Probes
+internal static class Probes
 {
     /// <summary>A /32 (or /128) as `ip` writes it.</summary>
     public static string HostPrefix(IPAddress address) =>

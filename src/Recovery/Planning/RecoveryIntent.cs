@@ -7,7 +7,7 @@ namespace Recovery.Planning;
 /// <param name="Services">Narrows the fix to these Services; null or empty: every Service claiming an address, found at run time.</param>
 /// <param name="ServicePorts">The claiming Services' ports when known (from diagnose), for removing IPVS virtual servers; null: left to kube-proxy's next sync.</param>
 /// <param name="SyncPeriod">kube-proxy's sync period (--sync-period / syncPeriod; 30 s by default).</param>
-public sealed record RecoveryIntent(
+internal sealed record RecoveryIntent(
     IReadOnlyList<IPAddress> Addresses,
     IReadOnlyList<ServiceRef>? Services,
     FixAction Action,

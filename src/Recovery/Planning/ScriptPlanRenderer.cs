@@ -12,7 +12,7 @@ namespace Recovery.Planning;
 /// which the tool cannot reach the other nodes. The order across nodes cannot be enforced by one script: each
 /// script pauses after each phase, and the comments say what must be done on the other nodes before going on.
 /// </summary>
-public static class ScriptPlanRenderer
+internal static class ScriptPlanRenderer
 {
     /// <summary>Node name to script, in the plan's node order (local node first).</summary>
     public static IReadOnlyList<(string Node, string Script)> RenderScripts(Plan plan, ClusterInventory inventory)

@@ -11,7 +11,7 @@ namespace Recovery.Planning;
 /// <param name="Node">Name of the inventory node the step runs on.</param>
 /// <param name="What">One human sentence.</param>
 /// <param name="Deferred">The node was unreachable at preflight: run when it becomes reachable, else hand it to the console.</param>
-public sealed record Step(
+internal sealed record Step(
     string Id,
     string Node,
     string What,

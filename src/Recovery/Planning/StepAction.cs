@@ -12,16 +12,16 @@ namespace Recovery.Planning;
 [JsonDerivedType(typeof(SaveOutput), "saveOutput")]
 [JsonDerivedType(typeof(KubectlFix), "kubectlFix")]
 [JsonDerivedType(typeof(EtcdFix), "etcdFix")]
-public abstract record StepAction;
+internal abstract record StepAction;
 
 /// <summary>Runs the commands in order on the step's node; the first that fails fails the step. Empty: a verify-only step.</summary>
-public sealed record RunCommands(IReadOnlyList<ShellCommand> Commands) : StepAction;
+internal sealed record RunCommands(IReadOnlyList<ShellCommand> Commands) : StepAction;
 
 /// <summary>Waits (e.g. two kube-proxy sync periods before the final verify).</summary>
-public sealed record Wait(TimeSpan Duration) : StepAction;
+internal sealed record Wait(TimeSpan Duration) : StepAction;
 
 /// <summary>Runs a read-only command and saves its stdout as <see cref="File"/> (a plain file name) in the state directory.</summary>
-public sealed record SaveOutput(ShellCommand Command, string File) : StepAction;
+internal sealed record SaveOutput(ShellCommand Command, string File) : StepAction;
 
 /// <summary>
 /// Fixes the Service(s) claiming <see cref="Addresses"/> through kubectl on the first of <see cref="Candidates"/> whose
@@ -30,7 +30,7 @@ public sealed record SaveOutput(ShellCommand Command, string File) : StepAction;
 /// directory, then deleted, or patched with a JSON patch whose `test` operation fails if the object changed in between.
 /// <see cref="EtcdFallback"/>: when no candidate's API answers, fix through etcd instead (--via auto).
 /// </summary>
-public sealed record KubectlFix(
+internal sealed record KubectlFix(
     ServiceRef? Service,
     FixAction Action,
     IReadOnlyList<IPAddress> Addresses,
@@ -39,7 +39,7 @@ public sealed record KubectlFix(
     bool EtcdFallback) : StepAction;
 
 /// <summary>A control-plane node where kubectl is installed, and the kubeconfig it uses there (null: kubectl's default).</summary>
-public sealed record KubectlCandidate(string Node, string? Kubeconfig);
+internal sealed record KubectlCandidate(string Node, string? Kubeconfig);
 
 /// <summary>Fixes the Service(s) directly in etcd through <see cref="IEtcdServiceFixer"/> (--via etcd).</summary>
-public sealed record EtcdFix(ServiceRef? Service, FixAction Action, IReadOnlyList<IPAddress> Addresses) : StepAction;
+internal sealed record EtcdFix(ServiceRef? Service, FixAction Action, IReadOnlyList<IPAddress> Addresses) : StepAction;

@@ -8,7 +8,7 @@ namespace Recovery.Planning;
 /// file, synced, renamed over the marker, synced again; so a kill -9 or a power cut leaves either no marker or a whole
 /// one. The script is a constant; the path and the lines are positional arguments, so they are data, never code.
 /// </summary>
-public static class StopMarkerCommands
+internal static class StopMarkerCommands
 {
     /// <summary>`sh -c SCRIPT kube-recover PATH LINE...`: the node adds `stopped-at:` with its own clock.</summary>
     public const string WriteScript =

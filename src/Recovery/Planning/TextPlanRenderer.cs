@@ -3,7 +3,7 @@ using System.Text;
 namespace Recovery.Planning;
 
 /// <summary>The plan as a human reads it before saying yes: phases, numbered steps per node, the exact commands.</summary>
-public static class TextPlanRenderer
+internal static class TextPlanRenderer
 {
     public static string Render(Plan plan)
     {

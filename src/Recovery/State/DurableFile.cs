@@ -4,7 +4,7 @@ namespace Recovery.State;
 /// Files that must be on disk before the next step runs: created with mode 0600 (never wider, whatever the
 /// umask), flushed to the device, and their directory fsynced so the new name survives a crash.
 /// </summary>
-public static partial class DurableFile
+internal static partial class DurableFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

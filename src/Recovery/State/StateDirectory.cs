@@ -6,7 +6,7 @@ namespace Recovery.State;
 /// before anything is changed anywhere: a full, nearly full or read-only disk stops the tool before its first
 /// mutation, not after (a journal that cannot take the record of a step must never meet a step that already acted).
 /// </summary>
-public sealed class StateDirectory
+internal sealed class StateDirectory
 {
     public const string DefaultRoot = "/var/lib/kube-recover";
 
@@ -65,4 +65,4 @@ public sealed class StateDirectory
         : $"{bytes / 1024} KiB";
 }
 
-public sealed class StateDirectoryException(string message) : IOException(message);
+internal sealed class StateDirectoryException(string message) : IOException(message);

@@ -4,7 +4,7 @@ namespace Recovery.State;
 /// Files in the state directory: created mode 0600, flushed to disk before returning, never overwritten
 /// (a second save of the same name gets a numbered suffix, so the first backup always survives a rerun).
 /// </summary>
-public static class StateFile
+internal static class StateFile
 {
     public static readonly UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

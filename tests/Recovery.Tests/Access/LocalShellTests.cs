@@ -10,7 +10,7 @@ public sealed class LocalShellTests : ShellKillTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private static readonly LocalShell Shell = new(new Node("local", IPAddress.Loopback, new HashSet<NodeRole>()));
 
-    protected override Task<INodeShell> OpenAsync() => Task.FromResult<INodeShell>(Shell);
+    private protected override Task<INodeShell> OpenAsync() => Task.FromResult<INodeShell>(Shell);
 
     [Fact]
     public async Task Exit_code_stdout_and_stderr_pass_through()

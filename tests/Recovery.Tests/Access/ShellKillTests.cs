@@ -9,7 +9,7 @@ namespace Recovery.Tests.Access;
 /// </summary>
 public abstract class ShellKillTests
 {
-    protected abstract Task<INodeShell> OpenAsync();
+    private protected abstract Task<INodeShell> OpenAsync();
 
     /// <summary>A `sleep` long and unique enough to be found by its command line alone, also with other test classes running.</summary>
     private static string Marker() => $"{Random.Shared.Next(100_000_000, 999_999_999)}";

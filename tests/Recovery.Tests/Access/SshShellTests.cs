@@ -12,7 +12,7 @@ public sealed class SshShellTests(SshdFixture sshd) : ShellKillTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    protected override Task<INodeShell> OpenAsync() => Connect(sshd.Settings(sshd.KnownHostsTrusting()));
+    private protected override Task<INodeShell> OpenAsync() => Connect(sshd.Settings(sshd.KnownHostsTrusting()));
 
     private Task<INodeShell> Connect(SshSettings ssh, ISecretSource? secrets = null, string localHostKeys = "/nonexistent", string? local = null)
     {

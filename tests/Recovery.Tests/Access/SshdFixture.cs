@@ -81,9 +81,9 @@ public sealed class SshdFixture : IDisposable
 
     public StringBuilder Log { get; } = new();
 
-    public HostKey HostKeyEd25519 => HostKey.ReadPublicKeyFile(Path.Combine(Directory, "host_ed25519.pub"));
+    internal HostKey HostKeyEd25519 => HostKey.ReadPublicKeyFile(Path.Combine(Directory, "host_ed25519.pub"));
 
-    public HostKey HostKeyRsa => HostKey.ReadPublicKeyFile(Path.Combine(Directory, "host_rsa.pub"));
+    internal HostKey HostKeyRsa => HostKey.ReadPublicKeyFile(Path.Combine(Directory, "host_rsa.pub"));
 
     /// <summary>The fingerprint ssh-keygen prints for the sshd's ed25519 host key (the real tool, not our code).</summary>
     public string HostKeyEd25519Fingerprint =>
@@ -106,10 +106,10 @@ public sealed class SshdFixture : IDisposable
     /// <summary>A fresh known_hosts path in the fixture folder (not created).</summary>
     public string NewKnownHostsPath() => Path.Combine(Directory, $"known_hosts_{Guid.NewGuid():N}");
 
-    public string HostEntry(HostKey key) => $"[127.0.0.1]:{Port} {key.Type} {key.Base64}\n";
+    internal string HostEntry(HostKey key) => $"[127.0.0.1]:{Port} {key.Type} {key.Base64}\n";
 
     /// <summary>An inventory where node1 is this sshd (127.0.0.1) and node2/node3 are other, unreachable addresses.</summary>
-    public static ClusterInventory Inventory(SshSettings ssh) => new(
+    internal static ClusterInventory Inventory(SshSettings ssh) => new(
         "test",
         ssh,
         [],
@@ -119,7 +119,7 @@ public sealed class SshdFixture : IDisposable
             new Node("node3", IPAddress.Parse("127.0.0.3"), new HashSet<NodeRole>()),
         ]);
 
-    public SshSettings Settings(string knownHosts, string user = "root", string? identity = null) => new(
+    internal SshSettings Settings(string knownHosts, string user = "root", string? identity = null) => new(
         User: user,
         Port: Port,
         IdentityFile: identity ?? ClientKey("ed25519"),

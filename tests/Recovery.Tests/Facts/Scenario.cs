@@ -15,7 +15,7 @@ public static class Scenario
 {
     public static readonly IPAddress Protected = IPAddress.Parse("10.77.0.250");
 
-    public static ClusterInventory Inventory(IReadOnlyDictionary<string, KubeProxySpec>? overrides = null) => new(
+    internal static ClusterInventory Inventory(IReadOnlyDictionary<string, KubeProxySpec>? overrides = null) => new(
         "lab",
         new SshSettings(),
         [Protected],
@@ -38,7 +38,7 @@ public static class Scenario
         ConfigIptables,
     }
 
-    public static Dictionary<string, CommandResult> Answers(ClusterInventory inventory, string scenario, Node node, ModeAnswer mode = ModeAnswer.ProxyModeIpvs, bool oldIproute = false)
+    internal static Dictionary<string, CommandResult> Answers(ClusterInventory inventory, string scenario, Node node, ModeAnswer mode = ModeAnswer.ProxyModeIpvs, bool oldIproute = false)
     {
         var dir = $"scenarios/{scenario}/{node.Name}";
         var answers = new Dictionary<string, CommandResult>
@@ -94,7 +94,7 @@ public static class Scenario
     }
 
     /// <summary>Probes every node of a scenario through its fixture shell.</summary>
-    public static async Task<IReadOnlyList<NodeFacts>> ProbeAllAsync(ClusterInventory inventory, string scenario, Func<string, ModeAnswer>? mode = null)
+    internal static async Task<IReadOnlyList<NodeFacts>> ProbeAllAsync(ClusterInventory inventory, string scenario, Func<string, ModeAnswer>? mode = null)
     {
         var probe = new NodeProbe(inventory);
         var results = await Fanout.RunAsync(inventory.Nodes,

@@ -69,9 +69,9 @@ public sealed class EtcdFixture : IDisposable
 
     public StringBuilder Log { get; } = new();
 
-    public EtcdCredentials Credentials => new(System.IO.File.ReadAllBytes(File("ca.crt")), System.IO.File.ReadAllBytes(File("client.crt")), System.IO.File.ReadAllBytes(File("client.key")));
+    internal EtcdCredentials Credentials => new(System.IO.File.ReadAllBytes(File("ca.crt")), System.IO.File.ReadAllBytes(File("client.crt")), System.IO.File.ReadAllBytes(File("client.key")));
 
-    public EtcdConnection Connection(string prefix = "/registry") => new([Endpoint], Credentials, prefix);
+    internal EtcdConnection Connection(string prefix = "/registry") => new([Endpoint], Credentials, prefix);
 
     public string File(string name) => Path.Combine(Directory, name);
 

@@ -3,7 +3,7 @@ namespace Recovery.Diagnosis.Json;
 // The versioned JSON shape of `diagnose --json` (apiVersion kube-recover/v1, kind Diagnosis). Addresses are strings;
 // names are camelCase. These records are the wire format only: change them together with README's description.
 
-public sealed record DiagnosisDocument(
+internal sealed record DiagnosisDocument(
     string ApiVersion,
     string Kind,
     string? Cluster,
@@ -11,12 +11,12 @@ public sealed record DiagnosisDocument(
     FindingsDocument Findings,
     IReadOnlyList<NodeDocument> Nodes);
 
-public sealed record FindingsDocument(
+internal sealed record FindingsDocument(
     IReadOnlyList<HijackedAddressDocument> Hijacked,
     IReadOnlyList<UnreachableNodeDocument> UnreachableNodes,
     IReadOnlyList<NoticeDocument> Notices);
 
-public sealed record HijackedAddressDocument(
+internal sealed record HijackedAddressDocument(
     string Address,
     string? Owner,
     bool Protected,
@@ -27,15 +27,15 @@ public sealed record HijackedAddressDocument(
     IReadOnlyList<BrokenReachDocument> BrokenReach,
     IReadOnlyList<ClaimDocument> ClaimedBy);
 
-public sealed record BrokenReachDocument(string From, string To, string Address, int Port, bool ToItself, string Detail);
+internal sealed record BrokenReachDocument(string From, string To, string Address, int Port, bool ToItself, string Detail);
 
-public sealed record ClaimDocument(string Namespace, string Name, IReadOnlyList<string> Fields, string Source);
+internal sealed record ClaimDocument(string Namespace, string Name, IReadOnlyList<string> Fields, string Source);
 
-public sealed record UnreachableNodeDocument(string Node, string Address, string Reason, string? Hint);
+internal sealed record UnreachableNodeDocument(string Node, string Address, string Reason, string? Hint);
 
-public sealed record NoticeDocument(string Kind, string? Node, string Message);
+internal sealed record NoticeDocument(string Kind, string? Node, string Message);
 
-public sealed record NodeDocument(
+internal sealed record NodeDocument(
     string Name,
     string Hostname,
     string MachineId,
@@ -50,13 +50,13 @@ public sealed record NodeDocument(
     IReadOnlyList<LocalRouteDocument>? LocalRoutes = null);
 
 /// <summary>A line of `ip route show table local`: what the owner's own local route looked like.</summary>
-public sealed record LocalRouteDocument(string Type, string Destination, string Device, string? Source);
+internal sealed record LocalRouteDocument(string Type, string Destination, string Device, string? Source);
 
-public sealed record AddressDocument(string Interface, string Address, int PrefixLength);
+internal sealed record AddressDocument(string Interface, string Address, int PrefixLength);
 
-public sealed record RouteDocument(string Destination, string Type, string? Device, string? Source, bool Wrong);
+internal sealed record RouteDocument(string Destination, string Type, string? Device, string? Source, bool Wrong);
 
-public sealed record KubeProxyDocument(
+internal sealed record KubeProxyDocument(
     string Manager,
     string Mode,
     string? ModeSource,
@@ -71,8 +71,8 @@ public sealed record KubeProxyDocument(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Unknown = null);
 
 /// <summary>The node's record that an earlier kube-recover run stopped its kube-proxy (/var/lib/kube-recover/stopped/kube-proxy).</summary>
-public sealed record StopMarkerDocument(string? Planned, string? StoppedAt, string? Manager, bool KubeletStopped, string? Unit, string? ContainerId);
+internal sealed record StopMarkerDocument(string? Planned, string? StoppedAt, string? Manager, bool KubeletStopped, string? Unit, string? ContainerId);
 
-public sealed record ReachDocument(string Node, string Address, int Port, bool Reachable, string Detail);
+internal sealed record ReachDocument(string Node, string Address, int Port, bool Reachable, string Detail);
 
-public sealed record KubectlDocument(bool Installed, string? Kubeconfig);
+internal sealed record KubectlDocument(bool Installed, string? Kubeconfig);

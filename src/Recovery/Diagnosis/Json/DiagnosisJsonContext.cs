@@ -8,4 +8,4 @@ namespace Recovery.Diagnosis.Json;
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(DiagnosisDocument))]
-public sealed partial class DiagnosisJsonContext : JsonSerializerContext;
+internal sealed partial class DiagnosisJsonContext : JsonSerializerContext;

@@ -3,14 +3,14 @@ using System.Text.RegularExpressions;
 namespace Recovery.Facts.Parsing;
 
 /// <summary>A container from `docker ps` or `crictl ps`.</summary>
-public sealed record ContainerRow(string Id, string Name, string? State);
+internal sealed record ContainerRow(string Id, string Name, string? State);
 
 /// <summary>
 /// The default tables of `docker ps` and `crictl ps`. Columns are separated by two or more spaces; a value never
 /// holds two spaces in a row (CREATED is "3 days ago"). docker's PORTS column is often empty, so for docker the
 /// name is the last column and the ID the first; crictl's NAME and STATE columns are found by their header.
 /// </summary>
-public static partial class ContainerTable
+internal static partial class ContainerTable
 {
     public static IReadOnlyList<ContainerRow> ParseDocker(string output)
     {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Recovery.Facts.Parsing;
 
 /// <summary>Go's time.Duration text ("30s", "1m0s", "500ms", "1h2m3.5s"), as Kubernetes configs and flags write it.</summary>
-public static partial class GoDuration
+internal static partial class GoDuration
 {
     public static TimeSpan? TryParse(string text)
     {

@@ -8,7 +8,7 @@ namespace Recovery.Facts.Parsing;
 /// `ip -o addr show` (one line per address: `2: eth0    inet 10.0.0.1/24 ... scope global eth0\ ...`).
 /// The form is recognised from the first character, so the probe can run `ip -j addr show || ip -o addr show`.
 /// </summary>
-public static class IpAddrOutput
+internal static class IpAddrOutput
 {
     public static IReadOnlyList<InterfaceAddress> Parse(string output)
     {

@@ -9,7 +9,7 @@ namespace Recovery.Facts.Parsing;
 /// Text forms: `local 10.77.0.11 dev lo src 10.77.0.11 uid 0` (the hijack, or the node's own address),
 /// `10.77.0.13 dev eth0 src 10.77.0.12 uid 0` (unicast, the type word is omitted), `10.0.0.9 via 10.0.0.1 dev eth0 ...`.
 /// </summary>
-public static class IpRouteGetOutput
+internal static class IpRouteGetOutput
 {
     private static readonly HashSet<string> TypeWords = ["local", "unicast", "broadcast", "multicast", "unreachable", "prohibit", "blackhole", "throw", "nat", "anycast"];
 

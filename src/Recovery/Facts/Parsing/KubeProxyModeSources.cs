@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace Recovery.Facts.Parsing;
 
 /// <summary>The places kube-proxy's mode can be read from: its /proxyMode endpoint, its flags, its config file.</summary>
-public static class KubeProxyModeSources
+internal static class KubeProxyModeSources
 {
     /// <summary>kube-proxy's default on Linux when `mode` is empty or absent.</summary>
     public const string DefaultMode = "iptables";

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Recovery.Facts.Parsing;
 
 /// <summary>One route of `ip route show table local`: `local 10.77.0.11 dev kube-ipvs0 proto kernel scope host src 10.77.0.11`.</summary>
-public sealed record LocalRoute(string Type, string Destination, string Device, IPAddress? Source)
+internal sealed record LocalRoute(string Type, string Destination, string Device, IPAddress? Source)
 {
     /// <summary>The route's single address, when the destination is a host route (no prefix or a full one).</summary>
     public IPAddress? HostAddress =>
@@ -14,7 +14,7 @@ public sealed record LocalRoute(string Type, string Destination, string Device, 
 }
 
 /// <summary>`ip route show table local`, text or `-j`: which device each local address is routed to.</summary>
-public static class LocalRouteTable
+internal static class LocalRouteTable
 {
     public static IReadOnlyList<LocalRoute> Parse(string output)
     {

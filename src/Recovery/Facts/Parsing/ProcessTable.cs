@@ -1,14 +1,14 @@
 namespace Recovery.Facts.Parsing;
 
 /// <summary>One process from `ps -e -o pid= -o args=`.</summary>
-public sealed record ProcessRow(int Pid, IReadOnlyList<string> Argv)
+internal sealed record ProcessRow(int Pid, IReadOnlyList<string> Argv)
 {
     /// <summary>The program's file name (`/usr/local/bin/kube-proxy` -> `kube-proxy`).</summary>
     public string Program => Argv.Count == 0 ? "" : Path.GetFileName(Argv[0]);
 }
 
 /// <summary>`ps -e -o pid= -o args=`: a pid, then the command line joined by spaces (POSIX ps, busybox included).</summary>
-public static class ProcessTable
+internal static class ProcessTable
 {
     public static IReadOnlyList<ProcessRow> Parse(string output)
     {

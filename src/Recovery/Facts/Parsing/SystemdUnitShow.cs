@@ -1,7 +1,7 @@
 namespace Recovery.Facts.Parsing;
 
 /// <summary>A unit as `systemctl show UNIT... -p Id,LoadState,ActiveState,SubState,MainPID,FragmentPath,ExecStart,Restart,UnitFileState` prints it.</summary>
-public sealed record SystemdUnit(
+internal sealed record SystemdUnit(
     string Id,
     string LoadState,
     string ActiveState,
@@ -22,7 +22,7 @@ public sealed record SystemdUnit(
 /// Parses `systemctl show` Key=Value output. Several units print as blocks separated by an empty line.
 /// ExecStart looks like `{ path=/usr/bin/x ; argv[]=/usr/bin/x --flag=1 ; ignore_errors=no ; start_time=[...] ; ... }`.
 /// </summary>
-public static class SystemdUnitShow
+internal static class SystemdUnitShow
 {
     public static IReadOnlyList<SystemdUnit> Parse(string output)
     {

@@ -4,7 +4,7 @@ namespace Recovery.Kubernetes.Discovery;
 /// Reads the etcd flags from kube-apiserver's argument list with pflag's rules: <c>--name=value</c> or
 /// <c>--name value</c>, the last occurrence wins, names match exactly (<c>--etcd-servers-overrides</c> is another flag).
 /// </summary>
-public static class ApiServerFlags
+internal static class ApiServerFlags
 {
     public const string DefaultPrefix = "/registry";
 

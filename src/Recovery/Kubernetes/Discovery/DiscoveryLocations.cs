@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Discovery;
 
 /// <summary>Where kube-apiserver's definition is looked for on a node, in this order: running process, static pod manifests, systemd units.</summary>
-public sealed record DiscoveryLocations(string ProcessPattern, IReadOnlyList<string> Manifests, IReadOnlyList<string> Units)
+internal sealed record DiscoveryLocations(string ProcessPattern, IReadOnlyList<string> Manifests, IReadOnlyList<string> Units)
 {
     /// <summary>kubeadm and RKE2 static pods; binary installs (kubeasz and most guides) under /etc/systemd or /usr/lib/systemd.</summary>
     public static DiscoveryLocations Default { get; } = new(

@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Discovery;
 
 /// <summary>What kubeadm gives every control-plane kube-apiserver for etcd (kubeadm's constants).</summary>
-public static class KubeadmDefaults
+internal static class KubeadmDefaults
 {
     public static readonly Uri Endpoint = new("https://127.0.0.1:2379");
     public const string CaFile = "/etc/kubernetes/pki/etcd/ca.crt";

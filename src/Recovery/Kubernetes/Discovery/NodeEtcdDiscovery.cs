@@ -6,7 +6,7 @@ namespace Recovery.Kubernetes.Discovery;
 /// Finds kube-apiserver's etcd settings on one node: the running process's arguments first (what is in effect),
 /// then its static pod manifest, then its systemd unit. Read-only; every command runs under the shell's timeout.
 /// </summary>
-public static class NodeEtcdDiscovery
+internal static class NodeEtcdDiscovery
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
 

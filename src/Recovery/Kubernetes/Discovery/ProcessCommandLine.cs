@@ -3,7 +3,7 @@ using System.Text;
 namespace Recovery.Kubernetes.Discovery;
 
 /// <summary>kube-apiserver's running process: /proc/PID/cmdline, arguments separated (and ended) by NUL bytes.</summary>
-public static class ProcessCommandLine
+internal static class ProcessCommandLine
 {
     /// <summary>/proc cmdline is at most a few hundred KiB; more is not a command line.</summary>
     public const int MaxBytes = 4 * 1024 * 1024;

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace Recovery.Kubernetes.Discovery;
 
 /// <summary>kube-apiserver as a static pod (kubeadm's /etc/kubernetes/manifests/kube-apiserver.yaml): command + args of its container.</summary>
-public static class StaticPodManifest
+internal static class StaticPodManifest
 {
     public static EtcdSettings Read(string yaml, string source)
     {

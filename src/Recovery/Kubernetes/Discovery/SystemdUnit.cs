@@ -7,7 +7,7 @@ namespace Recovery.Kubernetes.Discovery;
 /// systemd's rules: a trailing backslash continues the line, comment lines inside a continuation are skipped,
 /// words split on whitespace with "double" and 'single' quotes and backslash escapes; the last ExecStart wins.
 /// </summary>
-public static class SystemdUnit
+internal static class SystemdUnit
 {
     public static EtcdSettings Read(string unit, string source)
     {

@@ -6,7 +6,7 @@ namespace Recovery.Kubernetes.Etcd;
 /// Everything needed to undo one etcd change, written before the change (kube-recover/v1 Backup).
 /// Values are base64 of the exact bytes read; revisions are those the guarded transaction compared.
 /// </summary>
-public sealed record Backup
+internal sealed record Backup
 {
     public const string CurrentApiVersion = "kube-recover/v1";
     public const string BackupKind = "Backup";
@@ -45,7 +45,7 @@ public sealed record Backup
 }
 
 /// <summary>One key as it was before the change.</summary>
-public sealed record BackupKey(string Key, string Value, long CreateRevision, long ModRevision);
+internal sealed record BackupKey(string Key, string Value, long CreateRevision, long ModRevision);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Backup))]

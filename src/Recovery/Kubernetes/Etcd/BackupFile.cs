@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Recovery.Kubernetes.Etcd;
 
 /// <summary>Writes backups durably and reads them back with every field checked (a backup may come from anywhere).</summary>
-public static class BackupFile
+internal static class BackupFile
 {
     /// <summary>Larger files are refused before they are read.</summary>
     public const long MaxFileBytes = 64L * 1024 * 1024;

@@ -4,7 +4,7 @@ namespace Recovery.Kubernetes.Etcd;
 /// A guarded transaction did not run because keys changed since they were read (or, for a restore, exist
 /// again): nothing was written. <see cref="Keys"/> says which keys and how.
 /// </summary>
-public sealed class EtcdConflictException : EtcdStoreException
+internal sealed class EtcdConflictException : EtcdStoreException
 {
     public EtcdConflictException(string what, IReadOnlyList<KeyConflict> keys)
         : base($"{what}: nothing was written because {string.Join("; ", keys.Select(k => k.ToString()))}")
@@ -16,7 +16,7 @@ public sealed class EtcdConflictException : EtcdStoreException
 }
 
 /// <summary>One key whose state differs from what a transaction required.</summary>
-public sealed record KeyConflict(string Key, string Expected, string Found)
+internal sealed record KeyConflict(string Key, string Expected, string Found)
 {
     public override string ToString() => $"{Key}: expected {Expected}, found {Found}";
 }

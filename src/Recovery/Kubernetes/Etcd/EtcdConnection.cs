@@ -4,7 +4,7 @@ namespace Recovery.Kubernetes.Etcd;
 /// Where etcd answers and how to authenticate. The PEM bytes stay in memory (they may have been read over SFTP
 /// from a control-plane node): they are never written to local disk, logged or put on a command line.
 /// </summary>
-public sealed record EtcdConnection(IReadOnlyList<Uri> Endpoints, EtcdCredentials? Credentials, string Prefix = EtcdConnection.DefaultPrefix)
+internal sealed record EtcdConnection(IReadOnlyList<Uri> Endpoints, EtcdCredentials? Credentials, string Prefix = EtcdConnection.DefaultPrefix)
 {
     public const string DefaultPrefix = "/registry";
 
@@ -13,7 +13,7 @@ public sealed record EtcdConnection(IReadOnlyList<Uri> Endpoints, EtcdCredential
 }
 
 /// <summary>mTLS material as PEM: the CA that signed etcd's serving certificate, the client certificate and its key.</summary>
-public sealed record EtcdCredentials(ReadOnlyMemory<byte> CaPem, ReadOnlyMemory<byte> CertificatePem, ReadOnlyMemory<byte> KeyPem)
+internal sealed record EtcdCredentials(ReadOnlyMemory<byte> CaPem, ReadOnlyMemory<byte> CertificatePem, ReadOnlyMemory<byte> KeyPem)
 {
     /// <summary>The client key; masked in every log from the moment it is read (however it was read: file, node, discovery).</summary>
     public ReadOnlyMemory<byte> KeyPem { get; init; } = Masked(KeyPem);

@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Etcd;
 
 /// <summary>An open <see cref="EtcdStore"/>, how it was reached (for the report), and what to close with it.</summary>
-public sealed class EtcdHandle(EtcdStore store, string source, Func<ValueTask> close) : IAsyncDisposable
+internal sealed class EtcdHandle(EtcdStore store, string source, Func<ValueTask> close) : IAsyncDisposable
 {
     public EtcdStore Store { get; } = store;
 

@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Etcd;
 
 /// <summary>What every endpoint said about itself. Writes need <see cref="HasLeader"/>.</summary>
-public sealed record EtcdHealth(IReadOnlyList<EndpointStatus> Endpoints)
+internal sealed record EtcdHealth(IReadOnlyList<EndpointStatus> Endpoints)
 {
     public bool HasLeader => Endpoints.Any(e => e.Healthy && e.LeaderId != 0);
 
@@ -12,7 +12,7 @@ public sealed record EtcdHealth(IReadOnlyList<EndpointStatus> Endpoints)
 }
 
 /// <summary>One endpoint's status (ids as etcd reports them; <see cref="Error"/> set when it did not answer).</summary>
-public sealed record EndpointStatus(Uri Endpoint, bool Healthy, ulong ClusterId, ulong MemberId, ulong LeaderId, string Version, long RaftIndex, string? Error)
+internal sealed record EndpointStatus(Uri Endpoint, bool Healthy, ulong ClusterId, ulong MemberId, ulong LeaderId, string Version, long RaftIndex, string? Error)
 {
     public bool IsLeader => Healthy && MemberId != 0 && MemberId == LeaderId;
 

@@ -10,7 +10,7 @@ namespace Recovery.Kubernetes.Etcd;
 /// there, its certificate files read into memory and every endpoint reached through that node (a tunnel). Nodes
 /// are tried in order (this node first) until one yields an etcd with a leader.
 /// </summary>
-public sealed class EtcdOpener(
+internal sealed class EtcdOpener(
     EtcdConnection? given,
     IReadOnlyList<Node> candidates,
     Func<Node, CancellationToken, Task<INodeShell>> connect,

@@ -7,7 +7,7 @@ namespace Recovery.Kubernetes.Etcd;
 /// finds them by scanning every Service, then for each, a backup on disk first and one transaction guarded by
 /// the mod revisions read. Nothing left to fix is success (a resumed or repeated run).
 /// </summary>
-public sealed class EtcdServiceFixer(EtcdOpener opener, string toolVersion, string? snapshotPath = null) : IEtcdServiceFixer
+internal sealed class EtcdServiceFixer(EtcdOpener opener, string toolVersion, string? snapshotPath = null) : IEtcdServiceFixer
 {
     /// <summary>What the API server repairs by itself after a direct etcd delete (DESIGN.md).</summary>
     public const string RepairNote =

@@ -8,7 +8,7 @@ namespace Recovery.Kubernetes.Etcd;
 /// local forward, or the address itself on the local node), the CA, client certificate and key read from the node
 /// into memory only. Disposing closes the store, then the tunnels.
 /// </summary>
-public sealed class EtcdSession : IAsyncDisposable
+internal sealed class EtcdSession : IAsyncDisposable
 {
     private readonly IReadOnlyList<INodeTunnel> _tunnels;
 

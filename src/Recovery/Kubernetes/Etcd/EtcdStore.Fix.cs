@@ -5,7 +5,7 @@ using Recovery.Kubernetes.Storage;
 
 namespace Recovery.Kubernetes.Etcd;
 
-public sealed partial class EtcdStore
+internal sealed partial class EtcdStore
 {
     /// <summary>
     /// Deletes the Service, its Endpoints and its EndpointSlices as read in <paramref name="target"/>: leader check,

@@ -3,7 +3,7 @@ using Recovery.Kubernetes.Storage;
 
 namespace Recovery.Kubernetes.Etcd;
 
-public sealed partial class EtcdStore
+internal sealed partial class EtcdStore
 {
     /// <summary>
     /// Every Service under <c>PREFIX/services/specs/</c>: keys-only pages first (cheap, bounded responses), then

@@ -3,7 +3,7 @@ using Google.Protobuf;
 
 namespace Recovery.Kubernetes.Etcd;
 
-public sealed partial class EtcdStore
+internal sealed partial class EtcdStore
 {
     /// <summary>
     /// Puts back the exact bytes saved in a backup, in one transaction. Without <paramref name="force"/>: a delete

@@ -4,7 +4,7 @@ using Grpc.Core;
 
 namespace Recovery.Kubernetes.Etcd;
 
-public sealed partial class EtcdStore
+internal sealed partial class EtcdStore
 {
     /// <summary>How long a full snapshot may take.</summary>
     private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromMinutes(10);

@@ -9,7 +9,7 @@ namespace Recovery.Kubernetes.Etcd;
 /// The one way kube-recover touches etcd: kube-apiserver's objects under a prefix, read in pages, changed only
 /// in guarded transactions after a durable backup. Thread-safe for sequential use by one recovery.
 /// </summary>
-public sealed partial class EtcdStore : IDisposable
+internal sealed partial class EtcdStore : IDisposable
 {
     private readonly EtcdConnection _connection;
     private readonly EtcdClient _client;

@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Etcd;
 
 /// <summary>etcd could not be used as asked: unreachable, no leader, bad credentials, a refused write. Nothing was changed unless the message says so.</summary>
-public class EtcdStoreException : Exception
+internal class EtcdStoreException : Exception
 {
     public EtcdStoreException(string message) : base(message)
     {

@@ -1,4 +1,4 @@
 namespace Recovery.Kubernetes.Etcd;
 
 /// <summary>Page sizes of a Service scan: keys per keys-only page, values per batch (bounded gRPC responses).</summary>
-public sealed record ScanPaging(int KeysPerPage = 2000, int ValuesPerBatch = 500);
+internal sealed record ScanPaging(int KeysPerPage = 2000, int ValuesPerBatch = 500);

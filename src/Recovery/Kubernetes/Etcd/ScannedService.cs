@@ -4,10 +4,10 @@ using Recovery.Kubernetes.Storage;
 namespace Recovery.Kubernetes.Etcd;
 
 /// <summary>One Service key found by a scan: decoded, or the reason it could not be (encrypted, malformed).</summary>
-public sealed record ScannedService(string Key, long ModRevision, ServiceObject? Service, string? Problem);
+internal sealed record ScannedService(string Key, long ModRevision, ServiceObject? Service, string? Problem);
 
 /// <summary>A scan of every Service at one etcd revision.</summary>
-public sealed record ServiceScan(long Revision, IReadOnlyList<ScannedService> Services)
+internal sealed record ServiceScan(long Revision, IReadOnlyList<ScannedService> Services)
 {
     /// <summary>Decoded Services that claim <paramref name="address"/> by <see cref="ServiceClaimRule"/>, ClusterIPs included.</summary>
     public IEnumerable<ScannedService> Claiming(IPAddress address) => Claiming([address]);

@@ -1,4 +1,4 @@
 namespace Recovery.Kubernetes.Etcd;
 
 /// <summary>One etcd key with its value and revisions, as read.</summary>
-public sealed record StoredKey(string Key, byte[] Value, long CreateRevision, long ModRevision);
+internal sealed record StoredKey(string Key, byte[] Value, long CreateRevision, long ModRevision);

@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Storage;
 
 /// <summary>A discovery/v1 EndpointSlice: which Service it belongs to (label and owner uid).</summary>
-public sealed record EndpointSliceObject(ObjectMeta Metadata)
+internal sealed record EndpointSliceObject(ObjectMeta Metadata)
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
@@ -11,4 +11,4 @@ public sealed record EndpointSliceObject(ObjectMeta Metadata)
 }
 
 /// <summary>A v1 Endpoints object (same key name as its Service).</summary>
-public sealed record EndpointsObject(ObjectMeta Metadata);
+internal sealed record EndpointsObject(ObjectMeta Metadata);

@@ -3,7 +3,7 @@ using Recovery.Addresses;
 namespace Recovery.Kubernetes.Storage;
 
 /// <summary>A v1 Node from <c>/registry/minions/</c>: its name and status.addresses.</summary>
-public sealed record NodeObject(ObjectMeta Metadata, IReadOnlyList<NodeAddress> Addresses)
+internal sealed record NodeObject(ObjectMeta Metadata, IReadOnlyList<NodeAddress> Addresses)
 {
     public string Name => Metadata.Name;
 
@@ -13,4 +13,4 @@ public sealed record NodeObject(ObjectMeta Metadata, IReadOnlyList<NodeAddress> 
 }
 
 /// <summary>status.addresses[]: type is InternalIP, ExternalIP, Hostname, ...</summary>
-public sealed record NodeAddress(string Type, string Address);
+internal sealed record NodeAddress(string Type, string Address);

@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Storage;
 
 /// <summary>The parts of a stored object's metadata kube-recover needs.</summary>
-public sealed record ObjectMeta(
+internal sealed record ObjectMeta(
     string Name,
     string Namespace,
     string Uid,
@@ -10,4 +10,4 @@ public sealed record ObjectMeta(
     IReadOnlyList<OwnerReference> OwnerReferences);
 
 /// <summary>metadata.ownerReferences[]: who owns the object (EndpointSlices point at their Service's uid).</summary>
-public sealed record OwnerReference(string ApiVersion, string Kind, string Name, string Uid, bool Controller, bool BlockOwnerDeletion);
+internal sealed record OwnerReference(string ApiVersion, string Kind, string Name, string Uid, bool Controller, bool BlockOwnerDeletion);

@@ -4,7 +4,7 @@ using Recovery.Addresses;
 namespace Recovery.Kubernetes.Storage;
 
 /// <summary>A v1 Service as stored in etcd: what decides whether it claims a node's address.</summary>
-public sealed record ServiceObject(
+internal sealed record ServiceObject(
     ObjectMeta Metadata,
     string Type,
     string ClusterIP,
@@ -32,4 +32,4 @@ public sealed record ServiceObject(
 }
 
 /// <summary>spec.ports[]; targetPort is a number or a port name, kept as text.</summary>
-public sealed record ServicePort(string Name, string Protocol, int Port, string TargetPort, int NodePort);
+internal sealed record ServicePort(string Name, string Protocol, int Port, string TargetPort, int NodePort);

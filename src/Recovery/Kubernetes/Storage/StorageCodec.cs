@@ -7,7 +7,7 @@ namespace Recovery.Kubernetes.Storage;
 /// Pure: no I/O. Bad input of any kind gives a <see cref="StorageFormatException"/>; encrypted values an
 /// <see cref="EncryptedValueException"/> when their content is needed.
 /// </summary>
-public static class StorageCodec
+internal static class StorageCodec
 {
     /// <summary>Recognises the encoding and reads the envelope.</summary>
     public static StoredValue Decode(ReadOnlyMemory<byte> value) => StorageEnvelope.Decode(value);

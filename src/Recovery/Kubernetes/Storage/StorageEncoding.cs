@@ -1,7 +1,7 @@
 namespace Recovery.Kubernetes.Storage;
 
 /// <summary>How kube-apiserver stored a value in etcd.</summary>
-public enum StorageEncoding
+internal enum StorageEncoding
 {
     /// <summary><c>k8s\0</c> followed by a runtime.Unknown envelope holding the protobuf object.</summary>
     Protobuf,

@@ -4,7 +4,7 @@ namespace Recovery.Kubernetes.Storage;
 /// An etcd value that is not what kube-apiserver writes: truncated, corrupt, of another kind or encoding.
 /// The only exception the storage codec throws for bad input; the message names the offset and what was expected.
 /// </summary>
-public class StorageFormatException : Exception
+internal class StorageFormatException : Exception
 {
     public StorageFormatException(string message) : base(message)
     {

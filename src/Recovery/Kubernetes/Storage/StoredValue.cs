@@ -7,7 +7,7 @@ namespace Recovery.Kubernetes.Storage;
 /// For JSON: apiVersion and kind from the object, <see cref="Raw"/> is the whole value.
 /// For encrypted values only <see cref="EncryptionProvider"/> is known.
 /// </summary>
-public sealed record StoredValue(
+internal sealed record StoredValue(
     StorageEncoding Encoding,
     string ApiVersion,
     string Kind,

@@ -5,10 +5,10 @@ using Recovery.Inventory;
 namespace Recovery.Prevention.Audit;
 
 /// <summary>What `kube-recover audit` prints and how it ends: found claims, nothing found but not everything read, or clean.</summary>
-public sealed record AuditOutcome(string Output, bool Found, bool Incomplete);
+internal sealed record AuditOutcome(string Output, bool Found, bool Incomplete);
 
 /// <summary>`kube-recover audit`: read-only, through the API alone, on this machine (the CLI's entry point).</summary>
-public static class ClusterAudit
+internal static class ClusterAudit
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 

@@ -5,10 +5,10 @@ using Recovery.Prevention.Audit;
 namespace Recovery.Prevention.Guard;
 
 /// <summary>What `kube-recover guard` prints, or why it could not (<see cref="Error"/>: nothing to guard was read).</summary>
-public sealed record GuardOutcome(string Output, string? Error);
+internal sealed record GuardOutcome(string Output, string? Error);
 
 /// <summary>`kube-recover guard`: the admission policy, filled from the cluster (or from --cidr) and --protect.</summary>
-public static class ServiceGuard
+internal static class ServiceGuard
 {
     public static async Task<GuardOutcome> RenderAsync(string? kubeconfig, IReadOnlyList<string> cidrs, IReadOnlyList<IPAddress> protect, CancellationToken cancellationToken)
     {
