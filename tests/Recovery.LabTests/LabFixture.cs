@@ -11,12 +11,18 @@ namespace Recovery.LabTests;
 /// (not root, or the packages of tests/lab/install.sh absent), with the reason; with KUBE_RECOVER_LAB=required
 /// (CI) those become failures. A lab that should come up but does not is a failure, with lab.sh's output.
 /// Derive from this class to bring up a different lab (other node count, proxy manager).
+/// At most <see cref="Slots"/> labs are up at once (AssemblyInfo.cs): a fixture waits for a slot before `up` and frees
+/// it after `down`, whatever order xunit creates the collections' fixtures in.
 /// </summary>
 public partial class LabFixture : IAsyncLifetime
 {
     private static readonly string[] RequiredTools =
         ["unshare", "nsenter", "ip", "etcd", "etcdctl", "sshd", "ssh", "ssh-keyscan", "openssl", "curl", "dotnet"];
 
+    private static readonly SemaphoreSlim Slots = new(2);
+    private static readonly Lazy<Task> AbandonedLabsTakenDown = new(TakeDownAbandonedLabsAsync);
+
+    private bool _holdsSlot;
     private string? _skipReason;
     private string? _upFailure;
     private LabEnvironment? _environment;
@@ -39,7 +45,9 @@ public partial class LabFixture : IAsyncLifetime
         {
             return;
         }
-        await TakeDownAbandonedLabsAsync();
+        await AbandonedLabsTakenDown.Value;
+        await Slots.WaitAsync();
+        _holdsSlot = true;
         var up = await Script.RunAsync(["up", .. UpArguments], TimeSpan.FromMinutes(10));
         if (!up.Succeeded)
         {
@@ -52,9 +60,20 @@ public partial class LabFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        if (_skipReason is null)
+        try
         {
-            await Script.RunAsync("down");
+            if (_skipReason is null)
+            {
+                await Script.RunAsync("down");
+            }
+        }
+        finally
+        {
+            if (_holdsSlot)
+            {
+                _holdsSlot = false;
+                Slots.Release();
+            }
         }
     }
 

@@ -9,8 +9,8 @@ namespace Recovery.LabTests.Drills;
 /// between read and write is covered against real etcd by tests/Recovery.Tests/Kubernetes/EtcdStoreTests
 /// (AChangeBetweenReadAndWriteAbortsTheDeleteWithNothingWritten, ...AbortsTheStrip).
 /// </summary>
-[Collection(DrillsLabCollection.Name)]
-public sealed class EtcdDrills(DrillsLab lab)
+[Collection(KillDrillsLabCollection.Name)]
+public sealed class EtcdDrills(KillDrillsLab lab)
 {
     [SkippableFact]
     public async Task One_member_down_with_the_api_down_recovers_through_the_remaining_quorum()

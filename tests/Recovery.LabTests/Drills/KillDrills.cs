@@ -6,8 +6,8 @@ namespace Recovery.LabTests.Drills;
 /// kill -9 of kube-recover in each phase (Recovery/RecoverSystemdTests covers Unbind), then `--resume`, or a second
 /// full `recover`: the cluster ends healthy and the Service was saved before it was deleted.
 /// </summary>
-[Collection(DrillsLabCollection.Name)]
-public sealed class KillDrills(DrillsLab lab)
+[Collection(KillDrillsLabCollection.Name)]
+public sealed class KillDrills(KillDrillsLab lab)
 {
     [SkippableTheory]
     [InlineData("Contain")]

@@ -18,7 +18,7 @@ public sealed class SshDrills(DrillsLab lab)
     public async Task Ssh_refusal_names_the_node_and_changes_nothing(string fault, string node, string reason)
     {
         lab.EnsureReady();
-        await Drill.BreakAsync(lab);
+        await Drill.BrokenUntouchedAsync(lab);
         var dir = Path.Combine(lab.Env.RunDir, "ssh-drill-" + fault);
         Directory.CreateDirectory(dir);
         var knownHosts = File.ReadAllLines(lab.Env.KnownHosts);
@@ -53,7 +53,7 @@ public sealed class SshDrills(DrillsLab lab)
         Assert.True(plan.ExitCode == 0, Drill.Report(plan));
         Assert.Contains($"{node} did not answer", plan.StdOut);
         (await DrillSnapshot.TakeAsync(lab)).AssertUnchangedSince(before, $"diagnose and plan with {fault}");
-        await RecoveredCluster.HealAsync(lab);
+        Drill.LeftUntouched(lab);
     }
 
     /// <summary>A fresh ed25519 key pair in DIR (id_ed25519); returns the public key as "TYPE BASE64".</summary>

@@ -24,7 +24,7 @@ public sealed class StateDirDrills(DrillsLab lab)
     public async Task Unwritable_state_directory_stops_before_any_mutation(string name, string setup, string stateDir)
     {
         lab.EnsureReady();
-        await Drill.BreakAsync(lab);
+        await Drill.BrokenUntouchedAsync(lab);
         var before = await DrillSnapshot.TakeAsync(lab);
         var mount = $"/var/lib/kr-drill-{name}";
         var run = await lab.BashAsync("node2",
@@ -35,6 +35,6 @@ public sealed class StateDirDrills(DrillsLab lab)
         Assert.Contains("cannot be written", run.StdErr + run.StdOut);
         if (name == "room-for-the-probe-only") Assert.Contains($"state directory '{stateDir.Replace("$M", mount)}' cannot be written: 12 KiB free on its filesystem, at least 16 MiB needed", run.StdErr + run.StdOut);
         (await DrillSnapshot.TakeAsync(lab)).AssertUnchangedSince(before, $"recover with an unwritable state directory ({name})");
-        await RecoveredCluster.HealAsync(lab);
+        Drill.LeftUntouched(lab);
     }
 }

@@ -8,21 +8,25 @@
 #   node2.kube_proxy=running                kube-proxy process present in the node: running|stopped
 #   node2.proxy_mode=ipvs                   http://127.0.0.1:10249/proxyMode: ipvs|iptables|none
 
+# The probes of one node run side by side (each its own file, printed in a fixed order): on a broken lab kubectl and
+# the etcd health checks each wait out their timeouts, and tests poll status until a fact settles.
 node_status() {
-  local node=$1 n out=() v
-  v=$(node_exec "$node" ip -o -4 addr show dev kube-ipvs0 | awk '{print $4}' | paste -sd, -) || v=unknown
-  out+=("kube_ipvs0=${v:--}")
-  for n in $(lab_nodes); do
-    v=$(node_exec "$node" ip route get "$(node_addr "$n")" 2>/dev/null | awk 'NR==1{print ($1=="local")?"local":"unicast"}') || v=none
-    out+=("route.$n=${v:-none}")
-  done
-  out+=("ssh.node1=$(host_key_owner "$node" "$(node_addr node1)")")
-  if lab_ssh "$node" "$(node_addr node1)" true >/dev/null 2>&1; then out+=("ssh_login.node1=ok"); else out+=("ssh_login.node1=fail"); fi
-  out+=("kubectl=$(kubectl_answer "$node")")
-  while IFS= read -r v; do out+=("etcd.$v"); done < <(etcd_member_health "$node")
-  if node_exec "$node" pgrep -x kube-proxy >/dev/null; then out+=("kube_proxy=running"); else out+=("kube_proxy=stopped"); fi
-  v=$(proxy_mode_of "$node"); out+=("proxy_mode=${v:-none}")
-  printf "$node.%s\n" "${out[@]}"
+  local node=$1 n d; d=$(mktemp -d)
+  { local v; v=$(node_exec "$node" ip -o -4 addr show dev kube-ipvs0 | awk '{print $4}' | paste -sd, -) || v=unknown
+    echo "kube_ipvs0=${v:--}"; } > "$d/1" &
+  { for n in $(lab_nodes); do
+      local v; v=$(node_exec "$node" ip route get "$(node_addr "$n")" 2>/dev/null | awk 'NR==1{print ($1=="local")?"local":"unicast"}') || v=none
+      echo "route.$n=${v:-none}"
+    done; } > "$d/2" &
+  echo "ssh.node1=$(host_key_owner "$node" "$(node_addr node1)")" > "$d/3" &
+  { if lab_ssh "$node" "$(node_addr node1)" true >/dev/null 2>&1; then echo "ssh_login.node1=ok"; else echo "ssh_login.node1=fail"; fi; } > "$d/4" &
+  echo "kubectl=$(kubectl_answer "$node")" > "$d/5" &
+  etcd_member_health "$node" | sed 's/^/etcd./' > "$d/6" &
+  { if node_exec "$node" pgrep -x kube-proxy >/dev/null; then echo "kube_proxy=running"; else echo "kube_proxy=stopped"; fi; } > "$d/7" &
+  { local v; v=$(proxy_mode_of "$node"); echo "proxy_mode=${v:-none}"; } > "$d/8" &
+  wait
+  cat "$d"/[1-8] | sed "s/^/$node./"
+  rm -rf "$d"
 }
 
 # ok | timeout | error: `kubectl get nodes` with the node's own /root/.kube/config.
