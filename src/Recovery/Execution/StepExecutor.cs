@@ -68,7 +68,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
 
     private async Task<(bool Holds, CommandResult Result)> HoldsAsync(INodeShell shell, Probe probe)
     {
-        var result = await shell.RunAsync(probe.Command, options.Timeout, CancellationToken.None).ConfigureAwait(false);
+        var result = await shell.RunAsync(probe.Command.ToShell(), options.Timeout, CancellationToken.None).ConfigureAwait(false);
         return (probe.HoldsFor(result), result);
     }
 
@@ -92,7 +92,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
                 CommandResult? last = null;
                 foreach (var command in run.Commands)
                 {
-                    last = await shell!.RunAsync(command, options.Timeout, CancellationToken.None).ConfigureAwait(false);
+                    last = await shell!.RunAsync(command.ToShell(), options.Timeout, CancellationToken.None).ConfigureAwait(false);
                     if (!last.Succeeded) return (false, $"`{command}` failed with exit {last.ExitCode}: {FirstLine(last)}", last);
                 }
                 return (true, run.Commands.Count == 0 ? "verified" : "done", last);
@@ -107,7 +107,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
                     return (false, "interrupted during the wait", null);
                 }
             case SaveOutput save:
-                var output = await shell!.RunAsync(save.Command, options.Timeout, CancellationToken.None).ConfigureAwait(false);
+                var output = await shell!.RunAsync(save.Command.ToShell(), options.Timeout, CancellationToken.None).ConfigureAwait(false);
                 if (!output.Succeeded) return (false, $"`{save.Command}` failed with exit {output.ExitCode}: {FirstLine(output)}", output);
                 var path = StateFile.WriteNew(options.StateDir, save.File, Encoding.UTF8.GetBytes(output.StdOut));
                 return (true, $"saved {path}", output with { StdOut = "" });

@@ -14,7 +14,7 @@ internal sealed record NodeFacts(
     IReadOnlyList<ReachProbe> Reach,
     KubectlFacts Kubectl)
 {
-    public const string IpvsInterface = "kube-ipvs0";
+    public const string IpvsInterface = Commands.IpvsInterface.Name;
 
     /// <summary>The addresses bound to kube-ipvs0 on this node.</summary>
     public IEnumerable<IPAddress> IpvsAddresses => Addresses.Where(a => a.Interface == IpvsInterface).Select(a => a.Address);

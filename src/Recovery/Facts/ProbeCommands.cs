@@ -49,7 +49,7 @@ internal static class ProbeCommands
 
     /// <summary>Which of the well-known files exist (`ls -1d` prints the ones that do; the others go to stderr).</summary>
     /// <summary>Where kube-recover moves a static pod manifest while kube-proxy must stay stopped (outside every manifest folder).</summary>
-    public const string AsideDirectory = "/var/lib/kube-recover/aside";
+    public const string AsideDirectory = Commands.AsideDirectory.Path;
 
     /// <summary>The manifests as kube-recover set them aside: a kube-proxy it stopped and owes a start.</summary>
     public static IReadOnlyList<string> AsideManifests { get; } = StaticPodManifests.Select(m => $"{AsideDirectory}/{Path.GetFileName(m)}").Distinct().ToList();
@@ -74,8 +74,8 @@ internal static class ProbeCommands
 
     public static ShellCommand CrictlKubeProxy { get; } = ShellCommand.Of("crictl", "ps", "--name", "kube-proxy");
 
-    /// <summary>kube-proxy's running mode from its metrics port (<see cref="Commands.KubeProxyModeQuery"/>).</summary>
-    public static ShellCommand ProxyMode => Commands.KubeProxyModeQuery.Shell;
+    /// <summary>kube-proxy's running mode from its metrics port (<see cref="Commands.ProxyModeQuery"/>).</summary>
+    public static ShellCommand ProxyMode => Commands.ProxyModeQuery.Shell;
 
     /// <summary>`ip route get ADDR` for each address, one answer per line group; an address with no route prints only to stderr.</summary>
     public static ShellCommand RouteGet(IEnumerable<IPAddress> addresses)

@@ -15,9 +15,9 @@ namespace Recovery.Facts;
 /// <param name="ContainerId">the stopped container (docker, containerd): `ps` no longer lists it once stopped.</param>
 internal sealed record StopMarker(string? Planned, string? StoppedAt, KubeProxyManager? Manager, bool KubeletStopped, string? Unit, string? ContainerId)
 {
-    public const string Directory = "/var/lib/kube-recover/stopped";
-    public const string FilePath = Directory + "/kube-proxy";
-    public const string Header = "kube-recover stopped kube-proxy on this node; a later kube-recover run starts it again";
+    public const string Directory = Commands.StopMarkerFile.Directory;
+    public const string FilePath = Commands.StopMarkerFile.Path;
+    public const string Header = Commands.StopMarkerFile.Header;
 
     /// <summary>The lines the Contain step writes (the node appends `stopped-at: TIME` itself).</summary>
     public static IReadOnlyList<string> Lines(DateTimeOffset planned, KubeProxyManager manager, bool kubeletStopped, string? unit, string? containerId, string start)

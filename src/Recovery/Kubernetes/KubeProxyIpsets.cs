@@ -21,9 +21,6 @@ internal static class KubeProxyIpsets
         [.. new[] { "KUBE-EXTERNAL-IP", "KUBE-EXTERNAL-IP-LOCAL", "KUBE-LOAD-BALANCER", "KUBE-LOAD-BALANCER-LOCAL", "KUBE-LOAD-BALANCER-FW" }
             .Select(name => Named(name, address))];
 
-    /// <summary>An entry of a hash:ip,port set as ipset lists it: `10.0.0.211,tcp:80` (an IPv6 address without brackets).</summary>
-    public static string Entry(IPAddress address, ServicePort port) => $"{address},{port.Protocol}:{port.Port}";
-
     private static string Named(string name, IPAddress address)
     {
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return name;

@@ -20,11 +20,4 @@ internal sealed record ServicePort
         var p = string.IsNullOrEmpty(protocol) ? "tcp" : protocol.ToLowerInvariant();
         return p is "tcp" or "udp" or "sctp" && port is >= 1 and <= 65535 ? new ServicePort(p, port) : null;
     }
-
-    /// <summary>The virtual server as ipvsadm takes and lists it: `10.0.0.211:80`, `[fd00::1]:80`.</summary>
-    public string IpvsService(System.Net.IPAddress address) =>
-        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{Port}" : $"{address}:{Port}";
-
-    /// <summary>ipvsadm's option for this protocol.</summary>
-    public string IpvsadmFlag => Protocol switch { "udp" => "-u", "sctp" => "--sctp-service", _ => "-t" };
 }

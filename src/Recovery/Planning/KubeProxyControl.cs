@@ -1,4 +1,4 @@
-using Recovery.Access;
+using Recovery.Commands;
 using Recovery.Inventory;
 
 namespace Recovery.Planning;
@@ -14,10 +14,7 @@ internal sealed record KubeProxyControl(
     IReadOnlyList<string>? CustomStart,
     bool StopKubelet)
 {
-    /// <summary>Where a static pod manifest is moved while kube-proxy must stay stopped: outside every manifest folder.</summary>
-    public const string AsideDirectory = Facts.ProbeCommands.AsideDirectory;
-
-    public string AsidePath => $"{AsideDirectory}/{Path.GetFileName(ManifestPath)}";
+    private string AsidePath => AsideDirectory.For(ManifestPath!);
 
     /// <summary>
     /// Resolves how to stop and start kube-proxy on a node from its facts (null: unreachable) and the inventory.
@@ -74,49 +71,44 @@ internal sealed record KubeProxyControl(
     {
         var id = $"contain/{node}";
         var budget = TimeSpan.FromSeconds(30);
-        var mark = StopMarkerCommands.Write(Facts.StopMarker.Lines(planned, Manager, StopKubelet, Unit, ContainerId, StartCommand().Render()));
-        var unmark = StopMarkerCommands.Remove();
+        var mark = new StopMarkerWrite(Facts.StopMarker.Lines(planned, Manager, StopKubelet, Unit, ContainerId, StartCommand().ToString()));
+        var unmark = new StopMarkerRemove();
         if (StopKubelet)
         {
-            yield return new Step($"{id}/stop-kubelet", node, $"Record the stop in {Facts.StopMarker.FilePath}, then stop kubelet, so it does not restart the kube-proxy container",
-                new RunCommands([mark, ShellCommand.Of("systemctl", "stop", "kubelet")]),
+            yield return new Step($"{id}/stop-kubelet", node, $"Record the stop in {StopMarkerFile.Path}, then stop kubelet, so it does not restart the kube-proxy container",
+                new RunCommands([mark, new UnitStop("kubelet")]),
                 Check: Probes.UnitInactive("kubelet"), Verify: Verification.Within(Probes.UnitInactive("kubelet"), budget),
-                Undo: ShellCommand.Of("systemctl", "start", "kubelet"), Deferred: deferred);
+                Undo: new UnitStart("kubelet"), Deferred: deferred);
         }
-        var record = $"Record the stop in {Facts.StopMarker.FilePath}, then ";
+        var record = $"Record the stop in {StopMarkerFile.Path}, then ";
         yield return Manager switch
         {
             KubeProxyManager.Systemd or KubeProxyManager.K3s => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the systemd unit {Unit}",
-                new RunCommands([mark, ShellCommand.Of("systemctl", "stop", Unit!)]),
+                new RunCommands([mark, new UnitStop(Unit!)]),
                 Check: Probes.UnitInactive(Unit!), Verify: Verification.Within(Probes.UnitInactive(Unit!), budget),
-                Undo: ShellCommand.Of("systemctl", "start", Unit!).AndThen(unmark), Deferred: deferred),
+                Undo: new UnitStart(Unit!).AndThen(unmark), Deferred: deferred),
             KubeProxyManager.StaticPod => new Step($"{id}/stop-kube-proxy", node, $"{record}move the static pod manifest {ManifestPath} aside to {AsidePath}, so kubelet stops kube-proxy",
-                new RunCommands([mark, ShellCommand.Of("mkdir", "-p", AsideDirectory), ShellCommand.Of("mv", ManifestPath!, AsidePath)]),
-                Check: ManifestAside(), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(90)),
-                Undo: ShellCommand.Of("mv", AsidePath, ManifestPath!).AndThen(unmark), Deferred: deferred),
-            KubeProxyManager.Docker => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the kube-proxy container {Short(ContainerId!)} (docker)",
-                new RunCommands([mark, ShellCommand.Of("docker", "stop", ContainerId!)]),
+                new RunCommands([mark, new AsideDirectoryCreate(), new ManifestMoveAside(ManifestPath!)]),
+                Check: Probe.Succeeds(new ManifestIsAside(ManifestPath!)), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(90)),
+                Undo: new ManifestMoveBack(ManifestPath!).AndThen(unmark), Deferred: deferred),
+            KubeProxyManager.Docker or KubeProxyManager.Containerd => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the kube-proxy container {Short(ContainerId!)} ({ContainerStop.Program(Client)})",
+                new RunCommands([mark, new ContainerStop(Client, ContainerId!)]),
                 Check: ContainerStopped(), Verify: Verification.Within(ContainerStopped(), budget),
-                Undo: ShellCommand.Of("docker", "start", ContainerId!).AndThen(unmark), Deferred: deferred),
-            KubeProxyManager.Containerd => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the kube-proxy container {Short(ContainerId!)} (crictl)",
-                new RunCommands([mark, ShellCommand.Of("crictl", "stop", ContainerId!)]),
-                Check: ContainerStopped(), Verify: Verification.Within(ContainerStopped(), budget),
-                Undo: ShellCommand.Of("crictl", "start", ContainerId!).AndThen(unmark), Deferred: deferred),
+                Undo: new ContainerStart(Client, ContainerId!).AndThen(unmark), Deferred: deferred),
             _ => new Step($"{id}/stop-kube-proxy", node, $"{record}stop kube-proxy with the inventory's stop command",
-                new RunCommands([mark, ShellCommand.Of(CustomStop!)]),
+                new RunCommands([mark, new CustomCommand(CustomStop!)]),
                 Check: Probes.ProxySilent(), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(60)),
-                Undo: ShellCommand.Of(CustomStart!).AndThen(unmark), Deferred: deferred),
+                Undo: new CustomCommand(CustomStart!).AndThen(unmark), Deferred: deferred),
         };
     }
 
     /// <summary>What starts kube-proxy again (kubelet, for a DaemonSet container whose kubelet was stopped).</summary>
-    private ShellCommand StartCommand() => StopKubelet ? ShellCommand.Of("systemctl", "start", "kubelet") : Manager switch
+    private NodeCommand StartCommand() => StopKubelet ? new UnitStart("kubelet") : Manager switch
     {
-        KubeProxyManager.Systemd or KubeProxyManager.K3s => ShellCommand.Of("systemctl", "start", Unit!),
-        KubeProxyManager.StaticPod => ShellCommand.Of("mv", AsidePath, ManifestPath!),
-        KubeProxyManager.Docker => ShellCommand.Of("docker", "start", ContainerId!),
-        KubeProxyManager.Containerd => ShellCommand.Of("crictl", "start", ContainerId!),
-        _ => ShellCommand.Of(CustomStart!),
+        KubeProxyManager.Systemd or KubeProxyManager.K3s => new UnitStart(Unit!),
+        KubeProxyManager.StaticPod => new ManifestMoveBack(ManifestPath!),
+        KubeProxyManager.Docker or KubeProxyManager.Containerd => new ContainerStart(Client, ContainerId!),
+        _ => new CustomCommand(CustomStart!),
     };
 
     /// <summary>
@@ -126,8 +118,8 @@ internal sealed record KubeProxyControl(
     public IEnumerable<Step> RestoreSteps(string node, bool deferred)
     {
         yield return StartStep(node, deferred);
-        yield return new Step($"restore/{node}/clear-stop-marker", node, $"Remove {Facts.StopMarker.FilePath}: kube-proxy runs again",
-            new RunCommands([StopMarkerCommands.Remove()]), Check: StopMarkerCommands.Absent(), Deferred: deferred);
+        yield return new Step($"restore/{node}/clear-stop-marker", node, $"Remove {StopMarkerFile.Path}: kube-proxy runs again",
+            new RunCommands([new StopMarkerRemove()]), Check: Probe.Succeeds(new StopMarkerAbsent()), Deferred: deferred);
     }
 
     private Step StartStep(string node, bool deferred)
@@ -138,46 +130,38 @@ internal sealed record KubeProxyControl(
         {
             // kubelet finds the pod's container stopped and starts a new one: that is what restores kube-proxy.
             return new Step($"{id}/start-kubelet", node, "Start kubelet again; it restarts the kube-proxy pod",
-                new RunCommands([ShellCommand.Of("systemctl", "start", "kubelet")]),
+                new RunCommands([new UnitStart("kubelet")]),
                 Check: Probes.UnitActive("kubelet"), Verify: Verification.Within(Probes.ProxyAnswers(), slow),
-                Undo: ShellCommand.Of("systemctl", "stop", "kubelet"), Deferred: deferred);
+                Undo: new UnitStop("kubelet"), Deferred: deferred);
         }
         return Manager switch
         {
             KubeProxyManager.Systemd or KubeProxyManager.K3s => new Step($"{id}/start-kube-proxy", node, $"Start the systemd unit {Unit}",
-                new RunCommands([ShellCommand.Of("systemctl", "start", Unit!)]),
+                new RunCommands([new UnitStart(Unit!)]),
                 Check: Probes.UnitActive(Unit!), Verify: Verification.Within(Probes.UnitActive(Unit!), TimeSpan.FromSeconds(60)),
-                Undo: ShellCommand.Of("systemctl", "stop", Unit!), Deferred: deferred),
+                Undo: new UnitStop(Unit!), Deferred: deferred),
             KubeProxyManager.StaticPod => new Step($"{id}/start-kube-proxy", node, $"Move the static pod manifest back to {ManifestPath}",
-                new RunCommands([ShellCommand.Of("mv", AsidePath, ManifestPath!)]),
-                Check: ManifestInPlace(), Verify: Verification.Within(Probes.ProxyAnswers(), slow),
-                Undo: ShellCommand.Of("mv", ManifestPath!, AsidePath), Deferred: deferred),
-            KubeProxyManager.Docker => new Step($"{id}/start-kube-proxy", node, $"Start the kube-proxy container {Short(ContainerId!)} (docker)",
-                new RunCommands([ShellCommand.Of("docker", "start", ContainerId!)]),
+                new RunCommands([new ManifestMoveBack(ManifestPath!)]),
+                Check: Probe.Succeeds(new ManifestInPlace(ManifestPath!)), Verify: Verification.Within(Probes.ProxyAnswers(), slow),
+                Undo: new ManifestMoveAside(ManifestPath!), Deferred: deferred),
+            KubeProxyManager.Docker or KubeProxyManager.Containerd => new Step($"{id}/start-kube-proxy", node, $"Start the kube-proxy container {Short(ContainerId!)} ({ContainerStop.Program(Client)})",
+                new RunCommands([new ContainerStart(Client, ContainerId!)]),
                 Check: Probes.ProxyAnswers(), Verify: Verification.Within(Probes.ProxyAnswers(), TimeSpan.FromSeconds(60)),
-                Undo: ShellCommand.Of("docker", "stop", ContainerId!), Deferred: deferred),
-            KubeProxyManager.Containerd => new Step($"{id}/start-kube-proxy", node, $"Start the kube-proxy container {Short(ContainerId!)} (crictl)",
-                new RunCommands([ShellCommand.Of("crictl", "start", ContainerId!)]),
-                Check: Probes.ProxyAnswers(), Verify: Verification.Within(Probes.ProxyAnswers(), TimeSpan.FromSeconds(60)),
-                Undo: ShellCommand.Of("crictl", "stop", ContainerId!), Deferred: deferred),
+                Undo: new ContainerStop(Client, ContainerId!), Deferred: deferred),
             _ => new Step($"{id}/start-kube-proxy", node, "Start kube-proxy with the inventory's start command",
-                new RunCommands([ShellCommand.Of(CustomStart!)]),
+                new RunCommands([new CustomCommand(CustomStart!)]),
                 Check: Probes.ProxyAnswers(), Verify: Verification.Within(Probes.ProxyAnswers(), TimeSpan.FromSeconds(60)),
-                Undo: ShellCommand.Of(CustomStop!), Deferred: deferred),
+                Undo: new CustomCommand(CustomStop!), Deferred: deferred),
         };
     }
 
     /// <summary>The probe that says kube-proxy runs on the node again (final verify).</summary>
     public Probe Running() => Manager == KubeProxyManager.K3s ? Probes.UnitActive(Unit!) : Probes.ProxyAnswers();
 
-    private Probe ManifestAside() => Probe.Succeeds(ShellCommand.Of("test", "!", "-e", ManifestPath!).AndThen(ShellCommand.Of("test", "-e", AsidePath)));
-
-    private Probe ManifestInPlace() => Probe.Succeeds(ShellCommand.Of("test", "-e", ManifestPath!).AndThen(ShellCommand.Of("test", "!", "-e", AsidePath)));
+    private ContainerClient Client => Manager == KubeProxyManager.Docker ? ContainerClient.Docker : ContainerClient.Crictl;
 
     // Stopped or gone: `ps` lists running containers only.
-    private Probe ContainerStopped() => Probe.PrintsNothing(Manager == KubeProxyManager.Docker
-        ? ShellCommand.Of("docker", "ps", "-q", "--no-trunc", "--filter", $"id={ContainerId}")
-        : ShellCommand.Of("crictl", "ps", "-q", "--id", ContainerId!));
+    private Probe ContainerStopped() => Probe.PrintsNothing(new ContainerRunning(Client, ContainerId!));
 
     private static string Short(string id) => id.Length > 12 ? id[..12] : id;
 }

@@ -18,7 +18,8 @@ internal sealed record Plan(
     IReadOnlyList<string> Notes,
     IReadOnlyList<string> Warnings)
 {
-    public const string CurrentApiVersion = "kube-recover/v1";
+    // v2: node commands are typed records ({"type": "unitStop", "unit": ...}), no longer argv arrays.
+    public const string CurrentApiVersion = "kube-recover/v2";
     public const string PlanKind = "Plan";
 
     /// <summary>The whole recovery, or stage 1 of a local-first one; written only when not the whole.</summary>

@@ -22,6 +22,7 @@ internal static class PlanJson
     /// <exception cref="InvalidPlanException">the text is not a valid plan for this inventory.</exception>
     public static Plan Read(string json, ClusterInventory inventory)
     {
+        RefuseOtherVersion(json);
         Plan? plan;
         try
         {
@@ -32,6 +33,11 @@ internal static class PlanJson
             var where = e.Path is null ? "" : $" at {e.Path}";
             throw new InvalidPlanException($"not a valid kube-recover plan{where}: {Inner(e).Message}", e);
         }
+        catch (NotSupportedException e)
+        {
+            // A command without its "type" (System.Text.Json cannot pick the record).
+            throw new InvalidPlanException($"not a valid kube-recover plan: {FirstLine(e.Message)} (each command names its \"type\")", e);
+        }
         catch (ArgumentException e)
         {
             // ShellCommand refuses unsafe words (control characters) with ArgumentException.
@@ -41,6 +47,28 @@ internal static class PlanJson
         PlanValidator.Validate(plan, inventory);
         return plan;
     }
+
+    /// <summary>A plan written by another version of kube-recover is named as such, not as a parse error deep inside it.</summary>
+    private static void RefuseOtherVersion(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("apiVersion", out var version)
+                && version.ValueKind == JsonValueKind.String
+                && version.GetString() != Plan.CurrentApiVersion)
+            {
+                throw new InvalidPlanException($"invalid plan: apiVersion is '{version.GetString()}': expected '{Plan.CurrentApiVersion}' (make the plan again with this kube-recover: kube-recover plan -o FILE)");
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all: the full read below says where.
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0];
 
     private static Exception Inner(Exception e) => e.InnerException is ArgumentException or FormatException ? e.InnerException : e;
 }

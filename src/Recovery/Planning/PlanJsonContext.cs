@@ -10,6 +10,6 @@ namespace Recovery.Planning;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    Converters = [typeof(ShellCommandJsonConverter), typeof(IPAddressJsonConverter), typeof(ServiceRefJsonConverter), typeof(ServicePortJsonConverter)])]
+    Converters = [typeof(IPAddressJsonConverter), typeof(ServiceRefJsonConverter), typeof(ServicePortJsonConverter)])]
 [JsonSerializable(typeof(Plan))]
 internal sealed partial class PlanJsonContext : JsonSerializerContext;

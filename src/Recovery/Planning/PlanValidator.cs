@@ -1,15 +1,14 @@
 using System.Text.RegularExpressions;
-using Recovery.Access;
-using Recovery.Facts;
+using Recovery.Commands;
 using Recovery.Inventory;
 
 namespace Recovery.Planning;
 
 /// <summary>
 /// Checks a plan read from a file before it is executed: version, nodes known to the inventory, unique step ids,
-/// sane durations, plain state file names, and every shell command in a shape the Planner itself produces
-/// (a known program with arguments of the expected form; custom kube-proxy commands only as the inventory gives them).
-/// Everything the runner would run on a node passes through here.
+/// sane durations, plain state file names, and custom kube-proxy commands only as the inventory gives them. Every
+/// other command is a typed <see cref="NodeCommand"/>, checked when the plan was read. Everything the runner would run
+/// on a node passes through here.
 /// </summary>
 internal static partial class PlanValidator
 {
@@ -74,7 +73,7 @@ internal static partial class PlanValidator
                 foreach (var c in fix.Candidates)
                 {
                     if (inventory.FindByName(c.Node) is not { IsControlPlane: true }) Fail($"{where}: kubectl candidate '{c.Node}' is not a control-plane node of the inventory");
-                    if (c.Kubeconfig is { } k && !AbsolutePath().IsMatch(k)) Fail($"{where}: kubeconfig '{k}' is not a plain absolute path");
+                    if (c.Kubeconfig is { } k && !CommandWords.IsPlainAbsolutePath(k)) Fail($"{where}: kubeconfig '{k}' is not a plain absolute path");
                 }
                 break;
             case EtcdFix etcd when etcd.Addresses.Count == 0:
@@ -83,54 +82,23 @@ internal static partial class PlanValidator
         }
     }
 
-    /// <summary>Each simple command must be one the Planner produces; sequences are checked part by part.</summary>
-    private static void ValidateCommand(ShellCommand command, Node node, string where)
+    /// <summary>
+    /// Every other command was validated when it was read (each record checks its values as it is built); a custom
+    /// kube-proxy command is accepted only where it is exactly the node's inventory stop or start command.
+    /// </summary>
+    private static void ValidateCommand(NodeCommand command, Node node, string where)
     {
         switch (command)
         {
-            case ShellCommand.Sequence s:
-                ValidateCommand(s.Left, node, where);
-                ValidateCommand(s.Right, node, where);
+            case Chain chain:
+                ValidateCommand(chain.First, node, where);
+                ValidateCommand(chain.Then, node, where);
                 return;
-            case ShellCommand.Simple simple:
-                if (!IsKnownShape(simple.Argv, node))
-                {
-                    Fail($"{where}: refusing the command `{simple.Render()}`: not a command kube-recover plans for node {node.Name}");
-                }
+            case CustomCommand custom when !(node.KubeProxy is { Manager: KubeProxyManager.Custom } spec && (Same(custom.Argv, spec.Stop) || Same(custom.Argv, spec.Start))):
+                Fail($"{where}: refusing the command `{custom}`: not the inventory's kubeProxy stop or start command for node {node.Name}");
                 return;
         }
     }
-
-    private static bool IsKnownShape(IReadOnlyList<string> a, Node node)
-    {
-        if (node.KubeProxy is { Manager: KubeProxyManager.Custom } spec && (Same(a, spec.Stop) || Same(a, spec.Start))) return true;
-        if (StopMarkerCommands.IsWrite(a) || StopMarkerCommands.IsRemove(a)) return true;
-        var rest = string.Join(' ', a.Skip(1));
-        return a[0] switch
-        {
-            "ip" => IpArgs().IsMatch(rest),
-            "ipset" => IpsetArgs().IsMatch(rest),
-            "ipvsadm" => IpvsadmArgs().IsMatch(rest),
-            "systemctl" => SystemctlArgs().IsMatch(rest),
-            "docker" or "crictl" => ContainerArgs().IsMatch(rest),
-            "mkdir" => a.Count == 3 && a[1] == "-p" && a[2] == KubeProxyControl.AsideDirectory,
-            "mv" => a.Count == 3 && IsManifestMove(a[1], a[2]) || a.Count == 3 && IsManifestMove(a[2], a[1]),
-            "test" => a.Count is 3 or 4 && TestArgs().IsMatch(rest),
-            "curl" or "timeout" when IsProxyModeQuery(a) => true,
-            "timeout" => a.Count == 5 && a[1] == "5" && a[2] == "bash" && a[3] == "-c" && TcpScript().IsMatch(a[4]),
-            "command" => a.Count == 3 && a[1] == "-v" && a[2] is "ipset" or "ipvsadm",
-            _ => false,
-        };
-    }
-
-    /// <summary>A kube-proxy manifest moved to or from the aside folder, keeping its file name.</summary>
-    private static bool IsManifestMove(string manifest, string aside) =>
-        AbsolutePath().IsMatch(manifest) && Manifest().IsMatch(manifest) &&
-        aside == $"{KubeProxyControl.AsideDirectory}/{Path.GetFileName(manifest)}";
-
-    private static bool IsProxyModeQuery(IReadOnlyList<string> a) =>
-        Commands.KubeProxyModeQuery.Shell is ShellCommand.Sequence { Left: ShellCommand.Simple curl, Right: ShellCommand.Simple devTcp }
-        && (a.SequenceEqual(curl.Argv) || a.SequenceEqual(devTcp.Argv));
 
     private static bool Same(IReadOnlyList<string> a, IReadOnlyList<string>? b) => b is not null && a.SequenceEqual(b);
 
@@ -138,41 +106,9 @@ internal static partial class PlanValidator
 
     private static InvalidPlanException Error(string message) => new($"invalid plan: {message}");
 
-    private const string Address = @"[0-9a-fA-F.:]+";
-    private const string Iface = @"[A-Za-z0-9._@-]{1,15}";
-
     [GeneratedRegex(@"^(preflight|contain|unbind|reach|fix-object|restore|verify)/[A-Za-z0-9._-]+/[A-Za-z0-9._:-]+$")]
     private static partial Regex StepId();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._-]*$")]
     private static partial Regex FileName();
-
-    [GeneratedRegex(@"^(/[A-Za-z0-9._-]+)+$")]
-    private static partial Regex AbsolutePath();
-
-    [GeneratedRegex(@"kube-proxy[A-Za-z0-9._-]*\.(yaml|yml|json|manifest)$")]
-    private static partial Regex Manifest();
-
-    [GeneratedRegex(@"^(addr (del|add) " + Address + "/(32|128) dev " + NodeFacts.IpvsInterface + "|addr show|-o addr show dev " + NodeFacts.IpvsInterface + " to " + Address + "/(32|128)" +
-                    "|route get " + Address + "|route show table local( " + Address + " dev " + Iface + ")?" +
-                    "|route add local " + Address + " dev " + Iface + " table local proto kernel scope host src " + Address + ")$")]
-    private static partial Regex IpArgs();
-
-    [GeneratedRegex(@"^((del|add|test) KUBE-(6-)?[A-Z-]{1,24} " + Address + "(,(tcp|udp|sctp):[0-9]{1,5})?|list -n KUBE-(6-)?[A-Z-]{1,24})$")]
-    private static partial Regex IpsetArgs();
-
-    [GeneratedRegex(@"^(-D|-L -n) (-t|-u|--sctp-service) (" + Address + @"|\[" + Address + @"\]):[0-9]{1,5}$")]
-    private static partial Regex IpvsadmArgs();
-
-    [GeneratedRegex(@"^(stop|start|is-active --quiet) [A-Za-z0-9@._-]*(kube|k3s|rke2)[A-Za-z0-9@._-]*$")]
-    private static partial Regex SystemctlArgs();
-
-    [GeneratedRegex(@"^(stop [0-9a-f]{6,64}|start [0-9a-f]{6,64}|ps -q --no-trunc --filter id=[0-9a-f]{6,64}|ps -q --id [0-9a-f]{6,64})$")]
-    private static partial Regex ContainerArgs();
-
-    [GeneratedRegex(@"^(! )?-e (/[A-Za-z0-9._-]+)+$")]
-    private static partial Regex TestArgs();
-
-    [GeneratedRegex(@"^exec 3<>/dev/tcp/" + Address + "/[0-9]{1,5}$")]
-    private static partial Regex TcpScript();
 }

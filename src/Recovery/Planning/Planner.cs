@@ -77,7 +77,7 @@ internal static class Planner
             }
             foreach (var n in nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.KubeProxy.StoppedBy is not null))
             {
-                notes.Add($"{n.Name} keeps {StopMarker.FilePath} from an earlier run, but its kube-proxy runs: the marker is stale; remove it with: {StopMarkerCommands.Remove().Render()}");
+                notes.Add($"{n.Name} keeps {StopMarker.FilePath} from an earlier run, but its kube-proxy runs: the marker is stale; remove it with: {new Commands.StopMarkerRemove()}");
             }
             return new Plan(Plan.CurrentApiVersion, Plan.PlanKind, created, localNode, intent, fingerprint, [], notes, warnings);
         }
@@ -117,7 +117,7 @@ internal static class Planner
                 blocked.Add(n.Name);
                 warnings.Add($"kube-proxy on {n.Name} cannot be stopped by the tool: {reason}. Its addresses are not removed by the tool " +
                              $"(a running kube-proxy binds them again); at its console stop kube-proxy, then run: " +
-                             string.Join("; ", intent.Addresses.Select(a => ShellCommand.Of("ip", "addr", "del", Probes.HostPrefix(a), "dev", NodeFacts.IpvsInterface).Render())));
+                             string.Join("; ", intent.Addresses.Select(a => new Commands.IpvsAddressDel(a).ToString())));
             }
         }
         foreach (var (name, control) in controls)

@@ -1,4 +1,5 @@
 using Recovery.Access;
+using Recovery.Commands;
 
 namespace Recovery.Planning;
 
@@ -25,7 +26,7 @@ internal enum ProbeExpectation
 }
 
 /// <summary>A read-only command and the result that means "holds". Used for checks, verifies and guards.</summary>
-internal sealed record Probe(ShellCommand Command, ProbeExpectation Expect, string? Text = null)
+internal sealed record Probe(NodeCommand Command, ProbeExpectation Expect, string? Text = null)
 {
     public bool HoldsFor(CommandResult result) => Expect switch
     {
@@ -40,9 +41,9 @@ internal sealed record Probe(ShellCommand Command, ProbeExpectation Expect, stri
 
     private static bool Ran(CommandResult result) => !result.TimedOut && result.ExitCode is not (126 or 127);
 
-    public static Probe Succeeds(ShellCommand command) => new(command, ProbeExpectation.Succeeds);
-    public static Probe Fails(ShellCommand command) => new(command, ProbeExpectation.Fails);
-    public static Probe PrintsNothing(ShellCommand command) => new(command, ProbeExpectation.PrintsNothing);
-    public static Probe Prints(ShellCommand command, string text) => new(command, ProbeExpectation.PrintsText, text);
-    public static Probe Lacks(ShellCommand command, string text) => new(command, ProbeExpectation.LacksText, text);
+    public static Probe Succeeds(NodeCommand command) => new(command, ProbeExpectation.Succeeds);
+    public static Probe Fails(NodeCommand command) => new(command, ProbeExpectation.Fails);
+    public static Probe PrintsNothing(NodeCommand command) => new(command, ProbeExpectation.PrintsNothing);
+    public static Probe Prints(NodeCommand command, string text) => new(command, ProbeExpectation.PrintsText, text);
+    public static Probe Lacks(NodeCommand command, string text) => new(command, ProbeExpectation.LacksText, text);
 }

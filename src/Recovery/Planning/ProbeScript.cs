@@ -7,7 +7,7 @@ internal static class ProbeScript
 {
     public static string Condition(Probe probe)
     {
-        var command = Group(probe.Command);
+        var command = Group(probe.Command.ToShell());
         var text = ShellQuoting.Quote(probe.Text ?? "");
         return probe.Expect switch
         {

@@ -1,4 +1,4 @@
-using Recovery.Access;
+using Recovery.Commands;
 
 namespace Recovery.Planning;
 
@@ -19,5 +19,5 @@ internal sealed record Step(
     Probe? Guard = null,
     Probe? Check = null,
     Verification? Verify = null,
-    ShellCommand? Undo = null,
+    NodeCommand? Undo = null,
     bool Deferred = false);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Serialization;
-using Recovery.Access;
+using Recovery.Commands;
 using Recovery.Kubernetes;
 
 namespace Recovery.Planning;
@@ -15,13 +15,13 @@ namespace Recovery.Planning;
 internal abstract record StepAction;
 
 /// <summary>Runs the commands in order on the step's node; the first that fails fails the step. Empty: a verify-only step.</summary>
-internal sealed record RunCommands(IReadOnlyList<ShellCommand> Commands) : StepAction;
+internal sealed record RunCommands(IReadOnlyList<NodeCommand> Commands) : StepAction;
 
 /// <summary>Waits (e.g. two kube-proxy sync periods before the final verify).</summary>
 internal sealed record Wait(TimeSpan Duration) : StepAction;
 
 /// <summary>Runs a read-only command and saves its stdout as <see cref="File"/> (a plain file name) in the state directory.</summary>
-internal sealed record SaveOutput(ShellCommand Command, string File) : StepAction;
+internal sealed record SaveOutput(NodeCommand Command, string File) : StepAction;
 
 /// <summary>
 /// Fixes the Service(s) claiming <see cref="Addresses"/> through kubectl on the first of <see cref="Candidates"/> whose

@@ -1,4 +1,4 @@
-using Recovery.Access;
+using Recovery.Commands;
 using Recovery.Facts;
 using Recovery.Inventory;
 
@@ -20,7 +20,7 @@ internal static class UnknownKubeProxyHold
         $"again, until that is settled: once {node.Name} answers, run recover again (a new survey reads it, and starts again what " +
         $"this run stopped, after the fix); or set kubeProxy.manager for {node.Name} in the inventory and run recover again; " +
         $"or at {node.Name}'s console stop kube-proxy, run " +
-        string.Join("; ", addresses.Select(a => Unbind(a).Render())) + ", then continue with --resume STATE_DIR";
+        string.Join("; ", addresses.Select(a => new IpvsAddressDel(a))) + ", then continue with --resume STATE_DIR";
 
     /// <param name="addresses">The addresses of the intent this node may hold (the planner's own-address rule applied).</param>
     public static IEnumerable<Step> Steps(Node node, string why, IEnumerable<System.Net.IPAddress> addresses)
@@ -33,11 +33,8 @@ internal static class UnknownKubeProxyHold
         {
             var absent = Probes.NotOnIpvsInterface(a);
             yield return new Step($"reach/{node.Name}/unbound-{a}", node.Name,
-                $"{a} is off {NodeFacts.IpvsInterface} on {node.Name} (removed at its console: {Unbind(a).Render()})",
+                $"{a} is off {NodeFacts.IpvsInterface} on {node.Name} (removed at its console: {new IpvsAddressDel(a)})",
                 new RunCommands([]), Check: absent, Verify: Verification.Within(absent, Budget));
         }
     }
-
-    private static ShellCommand Unbind(System.Net.IPAddress address) =>
-        ShellCommand.Of("ip", "addr", "del", Probes.HostPrefix(address), "dev", NodeFacts.IpvsInterface);
 }

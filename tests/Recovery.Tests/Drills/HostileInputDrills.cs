@@ -116,11 +116,11 @@ public sealed class HostileInputDrills : IDisposable
         async Task Refused(string expected, string file) => await AssertRefused(expected, "recover", "-i", inventory, "--plan", file, "--yes", "--state-dir", State);
 
         var plan = TrapPlan();
-        Step(plan, "Contain")["action"]!["commands"]![0]![2] = M("kube-proxy.service;touch {M}");
-        await Refused("contain/node2/stop-kube-proxy", trap.Write("command.json", plan.ToJsonString()));
+        Step(plan, "Contain")["action"]!["commands"]![1]!["unit"] = M("kube-proxy.service;touch {M}");
+        await Refused("is not a kube-proxy, kubelet, k3s or rke2 systemd unit name", trap.Write("command.json", plan.ToJsonString()));
 
         plan = TrapPlan();
-        Step(plan, "Contain")["action"]!["commands"]!.AsArray().Add(new JsonArray("sh", "-c", M("touch {M}")));
+        Step(plan, "Contain")["action"]!["commands"]!.AsArray().Add(new JsonObject { ["type"] = "custom", ["argv"] = new JsonArray("sh", "-c", M("touch {M}")) });
         await Refused("contain/node2/stop-kube-proxy", trap.Write("extra-command.json", plan.ToJsonString()));
 
         plan = TrapPlan();

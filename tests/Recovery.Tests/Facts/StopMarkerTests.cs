@@ -25,7 +25,7 @@ public sealed class StopMarkerTests : IDisposable
         var path = Path.Combine(dir, "stopped", "kube-proxy");
         var lines = StopMarker.Lines(Planned, KubeProxyManager.Docker, kubeletStopped: true, unit: null, containerId: "0123456789abcdef", "systemctl start kubelet");
         // The product's command with the path swapped for a temporary one (the script takes it as its first argument).
-        var argv = ((ShellCommand.Simple)StopMarkerCommands.Write(lines)).Argv.ToArray();
+        var argv = ((ShellCommand.Simple)new Recovery.Commands.StopMarkerWrite(lines).ToShell()).Argv.ToArray();
         argv[4] = path;
         var start = new ProcessStartInfo(argv[0], argv[1..]) { RedirectStandardError = true };
         using (var p = Process.Start(start)!)

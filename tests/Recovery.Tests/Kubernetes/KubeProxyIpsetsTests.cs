@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Recovery.Commands;
 using Recovery.Kubernetes;
 using Recovery.Planning;
 using Recovery.Tests.Fixtures;
@@ -44,9 +45,9 @@ public sealed partial class KubeProxyIpsetsTests
     {
         // Real hash:ip,port members: KUBE-CLUSTER-IP holds the ClusterIP Services' address,proto:port.
         var members = Sets()["KUBE-CLUSTER-IP"].Members;
-        Assert.Contains(KubeProxyIpsets.Entry(IPAddress.Parse("10.100.108.207"), new ServicePort("tcp", 80)), members);
-        Assert.Contains(KubeProxyIpsets.Entry(IPAddress.Parse("10.96.0.10"), new ServicePort("udp", 53)), members);
-        Assert.Contains(KubeProxyIpsets.Entry(IPAddress.Parse("10.96.0.1"), ServicePort.FromSpec("TCP", 443)!), members);
+        Assert.Contains(new IpsetEntry(IPAddress.Parse("10.100.108.207"), "tcp", 80).ToString(), members);
+        Assert.Contains(new IpsetEntry(IPAddress.Parse("10.96.0.10"), "udp", 53).ToString(), members);
+        Assert.Contains(new IpsetEntry(IPAddress.Parse("10.96.0.1"), ServicePort.FromSpec("TCP", 443)!.Protocol, 443).ToString(), members);
         Assert.Contains("10.100.108.207", Sets()[KubeProxyIpsets.BoundAddresses(IPAddress.Parse("10.100.108.207"))].Members);
     }
 
@@ -58,8 +59,9 @@ public sealed partial class KubeProxyIpsetsTests
         foreach (var m in services)
         {
             var port = ServicePort.FromSpec(m.Groups["prot"].Value, int.Parse(m.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture))!;
-            Assert.Equal($"{m.Groups["addr"].Value}:{m.Groups["port"].Value}", port.IpvsService(IPAddress.Parse(m.Groups["addr"].Value)));
-            Assert.Equal(m.Groups["prot"].Value == "TCP" ? "-t" : "-u", port.IpvsadmFlag);
+            var service = new IpvsService(port.Protocol, IPAddress.Parse(m.Groups["addr"].Value), port.Port);
+            Assert.Equal($"{m.Groups["addr"].Value}:{m.Groups["port"].Value}", service.ToString());
+            Assert.Equal(m.Groups["prot"].Value == "TCP" ? "-t" : "-u", service.Option);
         }
     }
 

@@ -65,7 +65,7 @@ internal static class Cluster
     public static IEnumerable<string> StopCommands(this Step step)
     {
         var all = step.Commands().ToList();
-        Assert.StartsWith($"sh -c {ShellQuoting.Quote(StopMarkerCommands.WriteScript)} kube-recover /var/lib/kube-recover/stopped/kube-proxy ", all[0], StringComparison.Ordinal);
+        Assert.StartsWith($"sh -c {ShellQuoting.Quote(Recovery.Commands.StopMarkerWrite.Script)} kube-recover /var/lib/kube-recover/stopped/kube-proxy ", all[0], StringComparison.Ordinal);
         return all.Skip(1);
     }
 

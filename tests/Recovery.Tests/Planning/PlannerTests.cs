@@ -26,7 +26,7 @@ public sealed class PlannerTests
         var plan = SeedPlan();
         Assert.Equal([PhaseKind.Preflight, PhaseKind.Contain, PhaseKind.Unbind, PhaseKind.VerifyReach, PhaseKind.FixObject, PhaseKind.Restore, PhaseKind.Verify],
             plan.Phases.Select(p => p.Kind));
-        Assert.Equal("kube-recover/v1", plan.ApiVersion);
+        Assert.Equal("kube-recover/v2", plan.ApiVersion);
         Assert.Equal("Plan", plan.Kind);
         Assert.False(plan.IsEmpty);
     }

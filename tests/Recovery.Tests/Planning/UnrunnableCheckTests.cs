@@ -37,7 +37,7 @@ public sealed class UnrunnableCheckTests
         Assert.StartsWith("curl -s -m 3 http://127.0.0.1:10249/proxyMode || timeout 3 bash -c ", rendered, StringComparison.Ordinal);
         Assert.Contains("/dev/tcp/127.0.0.1/10249", rendered, StringComparison.Ordinal);
         // Fact collection reads kube-proxy with the very same command.
-        Assert.Equal(Recovery.Facts.ProbeCommands.ProxyMode, Probes.ProxyAnswers().Command);
+        Assert.Equal(Recovery.Facts.ProbeCommands.ProxyMode, Probes.ProxyAnswers().Command.ToShell());
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class UnrunnableCheckTests
     public void The_script_form_of_a_fails_check_agrees(string body, bool holds)
     {
         // The same rule in the printed script: run the condition in bash and read its verdict.
-        var probe = Probe.Fails(ShellCommand.Of("sh", "-c", body));
+        var probe = Probe.Fails(new Recovery.Commands.CustomCommand(["sh", "-c", body]));
         var result = Recovery.Tests.Access.Processes.Run("bash", "-c", $"if {ProbeScript.Condition(probe)}; then echo holds; else echo open; fi").StdOut;
         Assert.Equal(holds ? "holds" : "open", result.Trim());
     }
@@ -60,7 +60,7 @@ public sealed class UnrunnableCheckTests
     [InlineData("echo 10.0.0.211", false)]
     public void The_script_form_of_a_prints_nothing_check_agrees(string body, bool holds)
     {
-        var probe = Probe.PrintsNothing(ShellCommand.Of("sh", "-c", body));
+        var probe = Probe.PrintsNothing(new Recovery.Commands.CustomCommand(["sh", "-c", body]));
         var result = Recovery.Tests.Access.Processes.Run("bash", "-c", $"if {ProbeScript.Condition(probe)}; then echo holds; else echo open; fi").StdOut;
         Assert.Equal(holds ? "holds" : "open", result.Trim());
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using Recovery.Access;
+using Recovery.Commands;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
@@ -12,8 +12,8 @@ internal static class PreflightPhase
     public static IEnumerable<Step> Steps(Node n)
     {
         yield return new Step($"preflight/{n.Name}/save-addresses", n.Name, "Save `ip addr show` into the state directory",
-            new SaveOutput(ShellCommand.Of("ip", "addr", "show"), $"{n.Name}.addresses.before.txt"));
+            new SaveOutput(new AddressList(), $"{n.Name}.addresses.before.txt"));
         yield return new Step($"preflight/{n.Name}/save-local-routes", n.Name, "Save `ip route show table local` into the state directory",
-            new SaveOutput(ShellCommand.Of("ip", "route", "show", "table", "local"), $"{n.Name}.local-routes.before.txt"));
+            new SaveOutput(new LocalRouteList(), $"{n.Name}.local-routes.before.txt"));
     }
 }

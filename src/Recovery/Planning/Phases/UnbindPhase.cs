@@ -1,5 +1,5 @@
 using System.Net;
-using Recovery.Access;
+using Recovery.Commands;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
@@ -18,31 +18,31 @@ internal static class UnbindPhase
         {
             foreach (var a in intent.Addresses.Where(a => holds && f!.IpvsAddresses.Contains(a) || deferred || !n.Address.Equals(a)))
             {
-                var prefix = Probes.HostPrefix(a);
                 var absent = Probes.NotOnIpvsInterface(a);
-                yield return new Step($"unbind/{n.Name}/del-{a}", n.Name, $"Remove {prefix} from {NodeFacts.IpvsInterface}",
-                    new RunCommands([ShellCommand.Of("ip", "addr", "del", prefix, "dev", NodeFacts.IpvsInterface)]),
+                yield return new Step($"unbind/{n.Name}/del-{a}", n.Name, $"Remove {IpvsInterface.HostPrefix(a)} from {IpvsInterface.Name}",
+                    new RunCommands([new IpvsAddressDel(a)]),
                     Check: absent, Verify: Verification.Within(absent, TimeSpan.FromSeconds(10)),
-                    Undo: ShellCommand.Of("ip", "addr", "add", prefix, "dev", NodeFacts.IpvsInterface), Deferred: deferred);
+                    Undo: new IpvsAddressAdd(a), Deferred: deferred);
                 var bound = KubeProxyIpsets.BoundAddresses(a);
+                var alone = new IpsetEntry(a);
                 yield return new Step($"unbind/{n.Name}/ipset-{a}", n.Name, $"Remove {a} from the ipset {bound} (where ipset exists)",
-                    new RunCommands([ShellCommand.Of("ipset", "del", bound, a.ToString())]),
-                    Guard: Probes.ToolPresent("ipset"), Check: Probe.Fails(ShellCommand.Of("ipset", "test", bound, a.ToString())),
-                    Undo: ShellCommand.Of("ipset", "add", bound, a.ToString()), Deferred: deferred);
+                    new RunCommands([new IpsetDel(bound, alone)]),
+                    Guard: Probes.ToolPresent("ipset"), Check: Probe.Fails(new IpsetTest(bound, alone)),
+                    Undo: new IpsetAdd(bound, alone), Deferred: deferred);
                 foreach (var port in intent.ServicePorts ?? [])
                 {
                     foreach (var set in KubeProxyIpsets.AddressAndPort(a))
                     {
-                        var entry = KubeProxyIpsets.Entry(a, port);
+                        var entry = new IpsetEntry(a, port.Protocol, port.Port);
                         yield return new Step($"unbind/{n.Name}/ipset-{set}-{a}-{port.Protocol}-{port.Port}", n.Name, $"Remove {entry} from the ipset {set} (where it exists)",
-                            new RunCommands([ShellCommand.Of("ipset", "del", set, entry)]),
-                            Guard: Probe.Succeeds(ShellCommand.Of("ipset", "list", "-n", set)), Check: Probe.Fails(ShellCommand.Of("ipset", "test", set, entry)),
-                            Undo: ShellCommand.Of("ipset", "add", set, entry), Deferred: deferred);
+                            new RunCommands([new IpsetDel(set, entry)]),
+                            Guard: Probe.Succeeds(new IpsetList(set)), Check: Probe.Fails(new IpsetTest(set, entry)),
+                            Undo: new IpsetAdd(set, entry), Deferred: deferred);
                     }
-                    var service = port.IpvsService(a);
+                    var service = new IpvsService(port.Protocol, a, port.Port);
                     yield return new Step($"unbind/{n.Name}/ipvs-{port.Protocol}-{a}-{port.Port}", n.Name, $"Remove the IPVS virtual server {port.Protocol} {service} (where ipvsadm exists)",
-                        new RunCommands([ShellCommand.Of("ipvsadm", "-D", port.IpvsadmFlag, service)]),
-                        Guard: Probes.ToolPresent("ipvsadm"), Check: Probe.Fails(ShellCommand.Of("ipvsadm", "-L", "-n", port.IpvsadmFlag, service)),
+                        new RunCommands([new IpvsServiceDel(service)]),
+                        Guard: Probes.ToolPresent("ipvsadm"), Check: Probe.Fails(new IpvsServiceList(service)),
                         Deferred: deferred);
                 }
             }
@@ -58,7 +58,7 @@ internal static class UnbindPhase
             }
             var route = Probes.OwnLocalRoute(a, device);
             yield return new Step($"unbind/{n.Name}/local-route-{a}", n.Name, $"Make sure {n.Name}'s own local route for {a} on {device} is intact",
-                new RunCommands([ShellCommand.Of("ip", "route", "add", "local", a.ToString(), "dev", device, "table", "local", "proto", "kernel", "scope", "host", "src", a.ToString())]),
+                new RunCommands([new LocalRouteAdd(a, device)]),
                 Check: route, Verify: Verification.Within(route, TimeSpan.FromSeconds(10)), Deferred: deferred);
         }
     }

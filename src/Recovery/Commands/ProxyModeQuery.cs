@@ -9,7 +9,7 @@ namespace Recovery.Commands;
 /// Used by fact collection and by the plan's stop and start checks alike, so both read kube-proxy the same way.
 /// The /dev/tcp answer carries the HTTP headers; <see cref="Facts.Parsing.KubeProxyModeSources.ParseProxyModeResponse"/> reads both.
 /// </summary>
-internal static class KubeProxyModeQuery
+internal sealed record ProxyModeQuery : NodeCommand
 {
     public const string Url = "http://127.0.0.1:10249/proxyMode";
 
@@ -21,4 +21,6 @@ internal static class KubeProxyModeQuery
 
     public static ShellCommand Shell { get; } = ShellCommand.Of("curl", "-s", "-m", Seconds, Url)
         .OrElse(ShellCommand.Of("timeout", Seconds, "bash", "-c", DevTcp));
+
+    public override ShellCommand ToShell() => Shell;
 }
