@@ -13,16 +13,18 @@ namespace Recovery.Diagnosis;
 internal static class Diagnoser
 {
     /// <summary>Diagnoses from a fan-out's results: a node whose probe failed is an unreachable node, with the error as reason.</summary>
-    public static Findings Diagnose(ClusterInventory inventory, IReadOnlyList<NodeResult<NodeFacts>> results, IReadOnlyList<ServiceClaim> claims)
+    public static Findings Diagnose(ClusterInventory inventory, IReadOnlyList<NodeResult<NodeFacts>> results, IReadOnlyList<ServiceClaim> claims, string? console = null)
     {
         var facts = results.Where(r => r.Succeeded && r.Value is not null).Select(r => r.Value!).ToList();
         var unreachable = results.Where(r => !r.Succeeded)
             .Select(r => new UnreachableNode(r.Node.Name, r.Node.Address, r.Error?.Message ?? "unknown error"))
             .ToList();
-        return Diagnose(inventory, facts, unreachable, claims);
+        return Diagnose(inventory, facts, unreachable, claims, console);
     }
 
-    public static Findings Diagnose(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, IReadOnlyList<UnreachableNode> unreachable, IReadOnlyList<ServiceClaim> claims)
+    /// <param name="console">the node this runs on, when known: at its own address's owner, silent nodes are presumed hijacked.</param>
+    public static Findings Diagnose(
+        ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, IReadOnlyList<UnreachableNode> unreachable, IReadOnlyList<ServiceClaim> claims, string? console = null)
     {
         var notices = new List<Notice>();
         var ordered = facts.OrderBy(f => NodeOrder(inventory, f.NodeName)).ToList();
@@ -33,10 +35,12 @@ internal static class Diagnoser
         {
             var boundOn = ordered.Where(f => f.IpvsAddresses.Contains(address)).Select(f => f.NodeName).ToList();
             var owner = OwnerOf(inventory, ordered, address);
+            var claimedBy = claims.Where(c => c.Claims(address)).ToList();
             var localElsewhere = ordered
                 .Where(f => f.NodeName != owner && !f.OwnAddresses.Contains(address) && RoutesLocally(f, address))
                 .Select(f => f.NodeName).ToList();
-            if (boundOn.Count == 0)
+            var presumedOn = owner is not null && owner == console ? PresumedOn(ordered, unreachable, owner, boundOn, claimedBy, localElsewhere) : [];
+            if (boundOn.Count == 0 && presumedOn.Count == 0)
             {
                 foreach (var node in localElsewhere)
                 {
@@ -56,10 +60,13 @@ internal static class Diagnoser
                 hijackedOn,
                 boundOn,
                 owner is null || ordered.All(f => f.NodeName != owner) ? null : boundOn.Contains(owner),
-                BrokenReach(ordered, hijackedOn, address, owner),
-                claims.Where(c => c.Claims(address)).ToList());
+                BrokenReach(ordered, [.. hijackedOn, .. presumedOn], address, owner),
+                claimedBy)
+            {
+                PresumedOn = presumedOn,
+            };
             hijacked.Add(finding);
-            if (!finding.LocksOut)
+            if (!finding.LocksOut && boundOn.Count > 0)
             {
                 notices.Add(new Notice(NoticeKind.OwnerOnly, owner,
                     $"{Describe(inventory, address, owner)} is on {NodeFacts.IpvsInterface} of its owner only: no lockout now, but while a Service claims it, every other node's kube-proxy in IPVS mode binds it at its next sync"));
@@ -121,6 +128,23 @@ internal static class Diagnoser
     }
 
     /// <summary>
+    /// At the owner's console the hijacked nodes cannot be read: every connection from here leaves with the owner's
+    /// address, and their replies to it stay on them. So where this console (read) holds its own address on kube-ipvs0,
+    /// or a Service claims it, every node that did not answer is presumed to hold it too: the lockout is reported
+    /// (exit 3), marked as not seen, never "no lockout". Not where a node that was read does not hold it: a claim
+    /// kube-proxy acts on is bound on every node.
+    /// </summary>
+    private static List<string> PresumedOn(
+        IReadOnlyList<NodeFacts> facts, IReadOnlyList<UnreachableNode> unreachable, string owner, IReadOnlyList<string> boundOn,
+        IReadOnlyList<ServiceClaim> claimedBy, IReadOnlyList<string> localElsewhere)
+    {
+        if (facts.All(f => f.NodeName != owner)) return [];
+        if (facts.Any(f => f.NodeName != owner && !boundOn.Contains(f.NodeName) && !localElsewhere.Contains(f.NodeName))) return [];
+        if (!boundOn.Contains(owner) && claimedBy.Count == 0) return [];
+        return [.. unreachable.Where(u => u.Node != owner).Select(u => u.Node)];
+    }
+
+    /// <summary>
     /// Towards the owner from each hijacked node; and from the owner towards the hijacked nodes, whose replies to the
     /// owner's address never leave them (the owner is cut off from the others).
     /// </summary>
@@ -150,9 +174,13 @@ internal static class Diagnoser
 
     private static string? HintFor(UnreachableNode node, IReadOnlyList<HijackedAddress> hijacked)
     {
-        var h = hijacked.FirstOrDefault(x => x.Address.Equals(node.Address) && x.LocksOut);
-        return h is null ? null
-            : $"its address is on {NodeFacts.IpvsInterface} of {string.Join(", ", h.HijackedOn)}: from there, connections to it stay on the node itself";
+        if (hijacked.FirstOrDefault(x => x.Address.Equals(node.Address) && x.HijackedOn.Count > 0) is { } seen)
+        {
+            return $"its address is on {NodeFacts.IpvsInterface} of {string.Join(", ", seen.HijackedOn)}: from there, connections to it stay on the node itself";
+        }
+        var presumed = hijacked.Where(x => x.PresumedOn.Contains(node.Node)).Select(x => x.Address.ToString()).ToList();
+        return presumed.Count == 0 ? null
+            : $"presumed to hold {string.Join(", ", presumed)} on its {NodeFacts.IpvsInterface}: its replies to {(presumed.Count == 1 ? "that address" : "those addresses")} would stay on it, which is why it does not answer (not seen: it could not be read)";
     }
 
     /// <summary>The inventory node with that address, else a node holding it on a real interface (a VIP, for example).</summary>

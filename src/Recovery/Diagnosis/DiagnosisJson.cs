@@ -44,11 +44,13 @@ internal static class DiagnosisJson
                 f.Hijacked.Select(h => new HijackedAddressDocument(
                     h.Address.ToString(), h.Owner, h.IsProtected, h.LocksOut, h.HijackedOn, h.BoundOn, h.OwnerBound,
                     h.BrokenReach.Select(b => new BrokenReachDocument(b.FromNode, b.ToNode, b.Address.ToString(), b.Port, b.ToItself, b.Detail)).ToList(),
-                    h.ClaimedBy.Select(c => new ClaimDocument(c.Service.Namespace, c.Service.Name, c.FieldsClaiming(h.Address), c.Source)).ToList()))
+                    h.ClaimedBy.Select(c => new ClaimDocument(c.Service.Namespace, c.Service.Name, c.FieldsClaiming(h.Address), c.Source)).ToList(),
+                    h.PresumedOn))
                 .ToList(),
                 f.Unreachable.Select(u => new UnreachableNodeDocument(u.Node, u.Address.ToString(), u.Reason, u.Hint)).ToList(),
                 f.Notices.Select(n => new NoticeDocument(KindName(n.Kind), n.Node, n.Message)).ToList()),
-            report.Nodes.Select(Node).ToList());
+            report.Nodes.Select(Node).ToList(),
+            f.SeenWhole);
     }
 
     private static NodeDocument Node(NodeFacts n) => new(

@@ -12,10 +12,7 @@ internal static class DiagnosisText
     {
         var f = report.Findings;
         var o = new StringBuilder();
-        var locking = f.Hijacked.Count(h => h.LocksOut);
-        o.AppendLine(f.LockoutFound
-            ? $"LOCKOUT FOUND: {locking} hijacked address{(locking == 1 ? "" : "es")}"
-            : "No lockout found");
+        o.AppendLine(Verdict(f));
         o.AppendLine();
 
         o.AppendLine("Findings");
@@ -38,12 +35,35 @@ internal static class DiagnosisText
         return o.ToString();
     }
 
+    /// <summary>The first line. It never says "no lockout" about nodes it could not read (DESIGN.md guarantee 8).</summary>
+    private static string Verdict(Findings f)
+    {
+        var locking = f.Hijacked.Count(h => h.LocksOut);
+        var addresses = $"{locking} hijacked address{(locking == 1 ? "" : "es")}";
+        var unread = string.Join(", ", f.Unreachable.Select(u => u.Node));
+        if (f.LockoutFound && f.Hijacked.Any(h => h.PresumedOn.Count > 0))
+        {
+            return $"LOCKOUT FOUND, NOT SEEN WHOLE: {addresses}; {unread} could not be read and {(f.Unreachable.Count == 1 ? "is" : "are")} presumed to hold it";
+        }
+        if (f.LockoutFound) return f.SeenWhole ? $"LOCKOUT FOUND: {addresses}" : $"LOCKOUT FOUND: {addresses}; NOT SEEN WHOLE: {unread} could not be read";
+        return f.SeenWhole ? "No lockout found" : $"NO LOCKOUT SEEN, BUT NOT SEEN WHOLE: {unread} could not be read";
+    }
+
     private static void Hijacked(StringBuilder o, DiagnosisReport report, HijackedAddress h)
     {
         var what = Diagnoser.Describe(report.Inventory, h.Address, h.Owner);
-        o.AppendLine(h.LocksOut
-            ? $"  ! {what} is hijacked on {string.Join(", ", h.HijackedOn)}: it is on their {NodeFacts.IpvsInterface}, so traffic to it stays on each of them"
-            : $"  ! {what} is on {NodeFacts.IpvsInterface} of its owner only: no lockout now, but while a Service claims it, every other node's kube-proxy in IPVS mode binds it at its next sync");
+        if (h.HijackedOn.Count > 0)
+        {
+            o.AppendLine(CultureInfo.InvariantCulture, $"  ! {what} is hijacked on {string.Join(", ", h.HijackedOn)}: it is on their {NodeFacts.IpvsInterface}, so traffic to it stays on each of them");
+        }
+        if (h.PresumedOn.Count > 0)
+        {
+            o.AppendLine(CultureInfo.InvariantCulture, $"  ! {what} is presumed hijacked on {string.Join(", ", h.PresumedOn)} (not seen: they could not be read; they stop answering {h.Owner} exactly as this lockout makes them)");
+        }
+        if (!h.LocksOut)
+        {
+            o.AppendLine(CultureInfo.InvariantCulture, $"  ! {what} is on {NodeFacts.IpvsInterface} of its owner only: no lockout now, but while a Service claims it, every other node's kube-proxy in IPVS mode binds it at its next sync");
+        }
         if (h.Owner is not null)
         {
             o.AppendLine(h.OwnerBound switch

@@ -9,8 +9,11 @@ internal sealed record Findings(
     IReadOnlyList<UnreachableNode> Unreachable,
     IReadOnlyList<Notice> Notices)
 {
-    /// <summary>Some node keeps traffic for another node's (or a protected) address to itself.</summary>
+    /// <summary>Some node keeps traffic for another node's (or a protected) address to itself, seen or presumed.</summary>
     public bool LockoutFound => Hijacked.Any(h => h.LocksOut);
+
+    /// <summary>Some node could not be read: whatever the verdict, it was not seen whole.</summary>
+    public bool SeenWhole => Unreachable.Count == 0;
 }
 
 /// <summary>
@@ -33,7 +36,11 @@ internal sealed record HijackedAddress(
     IReadOnlyList<BrokenReach> BrokenReach,
     IReadOnlyList<ServiceClaim> ClaimedBy)
 {
-    public bool LocksOut => HijackedOn.Count > 0;
+    /// <summary>Nodes that could not be read and are presumed to hold the address: at the owner's console, the owner
+    /// holds it (or a Service claims it) and the others do not answer, as the lockout makes them.</summary>
+    public IReadOnlyList<string> PresumedOn { get; init; } = [];
+
+    public bool LocksOut => HijackedOn.Count > 0 || PresumedOn.Count > 0;
 }
 
 /// <summary>A check from one node to another's port that the hijack breaks.</summary>

@@ -7,7 +7,7 @@ internal static class SurveyFindings
 {
     public static Findings Diagnose(this Survey survey)
     {
-        var findings = Diagnoser.Diagnose(survey.Inventory, survey.Facts, survey.Claims.Claims);
+        var findings = Diagnoser.Diagnose(survey.Inventory, survey.Facts, survey.Claims.Claims, survey.Local.Node?.Name);
         return survey.Claims.Answered ? findings : findings with
         {
             Notices = [.. findings.Notices, new Notice(NoticeKind.ClaimsUnknown, null,

@@ -129,4 +129,66 @@ public sealed class DiagnoserTests
         Assert.Null(u.Hint); // node3's address is not hijacked
         Assert.Equal(["node2"], Assert.Single(f.Hijacked).HijackedOn);
     }
+
+    [Fact]
+    public async Task At_the_owners_console_the_silent_others_are_presumed_hijacked_never_no_lockout()
+    {
+        // node1's console in the seed: its own address on its kube-ipvs0 (v1.20), node2 and node3 silent.
+        const string silent = "no SSH answer from node2 at 10.77.0.12 within 10 s";
+        var report = await DiagnosisScenarios.RunAsync("seed", [], unreachableNodes: ["node2", "node3"], unreachableReason: silent, console: "node1");
+        var f = report.Findings;
+
+        Assert.True(f.LockoutFound);
+        Assert.False(f.SeenWhole);
+        var h = Assert.Single(f.Hijacked);
+        Assert.Equal((Node1, "node1", true), (h.Address, h.Owner, h.OwnerBound));
+        Assert.Empty(h.HijackedOn);
+        Assert.Equal(["node2", "node3"], h.PresumedOn);
+        // What node1 saw for itself: its checks towards the silent nodes fail.
+        Assert.Contains(h.BrokenReach, b => b.FromNode == "node1" && b.ToNode == "node2" && !b.ToItself);
+        Assert.All(f.Unreachable, u => Assert.Contains("presumed to hold 10.77.0.11", u.Hint));
+        Assert.DoesNotContain(f.Notices, n => n.Kind == NoticeKind.OwnerOnly);
+
+        var text = DiagnosisText.Render(report);
+        Assert.StartsWith("LOCKOUT FOUND, NOT SEEN WHOLE: 1 hijacked address; node2, node3 could not be read", text, StringComparison.Ordinal);
+        Assert.Contains("10.77.0.11 (node1's address) is presumed hijacked on node2, node3", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("No lockout", text, StringComparison.OrdinalIgnoreCase);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(DiagnosisJson.Render(report))!;
+        Assert.Equal(["node2", "node3"], json["findings"]!["hijacked"]![0]!["presumedOn"]!.AsArray().Select(n => (string?)n));
+        Assert.False((bool)json["seenWhole"]!);
+    }
+
+    [Fact]
+    public async Task Silent_nodes_without_a_sign_of_the_claim_are_not_seen_and_never_no_lockout()
+    {
+        // A newer kube-proxy spares its owner, and no API answered: nothing here points at the lockout, but two nodes are unseen.
+        var report = await DiagnosisScenarios.RunAsync("newer", [], unreachableNodes: ["node2", "node3"], console: "node1");
+
+        Assert.False(report.Findings.LockoutFound);
+        Assert.Empty(report.Findings.Hijacked);
+        Assert.StartsWith("NO LOCKOUT SEEN, BUT NOT SEEN WHOLE: node2, node3 could not be read", DiagnosisText.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silent_nodes_seen_from_another_console_are_not_presumed()
+    {
+        // From node2's console node3's silence says nothing about node1's address: reported unseen, not presumed.
+        var f = (await DiagnosisScenarios.RunAsync("seed", ["default/nginx-service"], unreachableNodes: ["node3"], console: "node2")).Findings;
+
+        var h = Assert.Single(f.Hijacked);
+        Assert.Equal(["node2"], h.HijackedOn);
+        Assert.Empty(h.PresumedOn);
+        Assert.False(f.SeenWhole);
+    }
+
+    [Fact]
+    public async Task A_readable_claim_makes_the_silent_nodes_presumed_even_where_the_owner_is_spared()
+    {
+        var f = (await DiagnosisScenarios.RunAsync("newer", ["default/nginx-service"], unreachableNodes: ["node2", "node3"], console: "node1")).Findings;
+
+        var h = Assert.Single(f.Hijacked);
+        Assert.False(h.OwnerBound);
+        Assert.Equal(["node2", "node3"], h.PresumedOn);
+        Assert.True(f.LockoutFound);
+    }
 }

@@ -12,20 +12,21 @@ namespace Recovery.Tests.Diagnosis;
 internal static class DiagnosisScenarios
 {
     public static async Task<DiagnosisReport> RunAsync(
-        string scenario, string[] claimedServices, Func<string, Scenario.ModeAnswer>? mode = null, string? unreachableNode = null, string? unreachableReason = null)
+        string scenario, string[] claimedServices, Func<string, Scenario.ModeAnswer>? mode = null, string? unreachableNode = null, string? unreachableReason = null,
+        string[]? unreachableNodes = null, string? console = null)
     {
         var inventory = Scenario.Inventory();
         var facts = await Scenario.ProbeAllAsync(inventory, scenario, mode);
         var claims = KubectlServiceClaims.Parse(Fixture.Read("kubectl/services-list.json"), "kubectl on node2")
             .Where(c => claimedServices.Contains(c.Service.ToString())).ToList();
         var unreachable = new List<UnreachableNode>();
-        if (unreachableNode is not null)
+        foreach (var name in unreachableNodes ?? (unreachableNode is null ? [] : [unreachableNode]))
         {
-            var node = inventory.FindByName(unreachableNode)!;
-            facts = [.. facts.Where(f => f.NodeName != unreachableNode)];
+            var node = inventory.FindByName(name)!;
+            facts = [.. facts.Where(f => f.NodeName != name)];
             unreachable.Add(new UnreachableNode(node.Name, node.Address, unreachableReason ?? "unreachable"));
         }
-        return new DiagnosisReport(inventory, facts, Diagnoser.Diagnose(inventory, facts, unreachable, claims));
+        return new DiagnosisReport(inventory, facts, Diagnoser.Diagnose(inventory, facts, unreachable, claims, console));
     }
 
     /// <summary>The message .NET gives for a refused TCP connection, produced for real on loopback.</summary>

@@ -9,7 +9,8 @@ internal sealed record DiagnosisDocument(
     string? Cluster,
     bool LockoutFound,
     FindingsDocument Findings,
-    IReadOnlyList<NodeDocument> Nodes);
+    IReadOnlyList<NodeDocument> Nodes,
+    bool SeenWhole = true);
 
 internal sealed record FindingsDocument(
     IReadOnlyList<HijackedAddressDocument> Hijacked,
@@ -25,7 +26,8 @@ internal sealed record HijackedAddressDocument(
     IReadOnlyList<string> BoundOn,
     bool? OwnerBound,
     IReadOnlyList<BrokenReachDocument> BrokenReach,
-    IReadOnlyList<ClaimDocument> ClaimedBy);
+    IReadOnlyList<ClaimDocument> ClaimedBy,
+    IReadOnlyList<string>? PresumedOn = null);
 
 internal sealed record BrokenReachDocument(string From, string To, string Address, int Port, bool ToItself, string Detail);
 
