@@ -2,7 +2,8 @@
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
 #   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
-#   lab.sh break [--ip ADDR] [--service NS/NAME] [--lb-ingress]
+#             [--ipv6 on|off]
+#   lab.sh break [--ip ADDR]... [--all-nodes] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
 #   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node)
 #   lab.sh api down|up
@@ -17,7 +18,7 @@ for f in common namespaces pki sshd etcd kube proxy standins inventory cluster s
   source "$LAB_HOME/lib/$f.sh"
 done
 
-usage() { sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 need_root() { [[ $EUID == 0 ]] || die "must run as root (namespaces, mounts)"; }
 need_lab() { [[ -f $LAB_RUN_DIR/prefix ]] || die "no lab in $LAB_RUN_DIR (run: lab.sh up)"; }
 
@@ -48,21 +49,23 @@ proxy_ready() { wait_for 120 "kube-proxy on $1" proxy_mode_on "$1"; }
 
 cmd_up() {
   need_root
-  local nodes=3 manager=systemd owner=yes mode=ipvs
+  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on
   while (($#)); do
     case $1 in
       --nodes) nodes=$2; shift ;;
       --proxy-manager) manager=$2; shift ;;
       --bind-owner) owner=$2; shift ;;
       --proxy-mode) mode=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables)" ;;
+      --ipv6) ipv6=$2; shift ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
   [[ $manager =~ ^(systemd|static-pod|custom)$ ]] || die "--proxy-manager: expected systemd|static-pod|custom, got '$manager'"
   [[ $owner =~ ^(yes|no)$ ]] || die "--bind-owner: expected yes|no, got '$owner'"
   [[ $mode =~ ^(ipvs|iptables)$ ]] || die "--proxy-mode: expected ipvs|iptables, got '$mode'"
-  local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"
+  [[ $ipv6 =~ ^(on|off)$ ]] || die "--ipv6: expected on|off, got '$ipv6'"
+  local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"$'\n'"ipv6=$ipv6"
   if [[ -z ${LAB_UP_TOKEN:-} ]]; then
     if lab_alive && [[ $(cat "$LAB_RUN_DIR/options") == "$options" ]]; then log "already up ($(lab_prefix))"; return 0; fi
     [[ -e $LAB_RUN_DIR ]] && { log "replacing the previous lab in $LAB_RUN_DIR"; lab_down; }
@@ -71,13 +74,13 @@ cmd_up() {
     echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
     # Every process of this `up` (and of the nodes) carries the prefix in its environment from here on, so
     # `down` finds them even when `up` was killed halfway.
-    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode"
+    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6"
   fi
 
   local t0=$SECONDS
   echo "$options" > "$LAB_RUN_DIR/options"
   seq 1 "$nodes" | sed 's/^/node/' > "$LAB_RUN_DIR/nodes.list"
-  log "up: $nodes nodes, prefix $(lab_prefix), kube-proxy by $manager in $mode mode, bind-owner $owner, in $LAB_RUN_DIR"
+  log "up: $nodes nodes, prefix $(lab_prefix), kube-proxy by $manager in $mode mode, bind-owner $owner, IPv6 $ipv6, in $LAB_RUN_DIR"
 
   publish_standins
   mkdir -p "$LAB_RUN_DIR/sbin"
@@ -107,18 +110,22 @@ _wait_ssh() { wait_for 60 "sshd on $1" ssh_ready "$1"; }
 
 cmd_break() {
   need_root; need_lab
-  local ip ns=default name=nginx-service lb=no
-  ip=$(node_addr node1)
+  local ips=() ns=default name=nginx-service lb=no all=no ip n
   while (($#)); do
     case $1 in
-      --ip) ip=$2; shift ;;
+      --ip) [[ $2 =~ ^([0-9]{1,3}\.){3}[0-9]{1,3}$ ]] || die "--ip: expected an IPv4 address, got '$2'"; ips+=("$2"); shift ;;
+      --all-nodes) all=yes ;;
       --service) [[ $2 =~ ^[a-z0-9-]+/[a-z0-9-]+$ ]] || die "--service: expected NAMESPACE/NAME, got '$2'"; ns=${2%/*}; name=${2#*/}; shift ;;
       --lb-ingress) lb=yes ;;
-      *) die "break: unknown option '$1' (expected --ip ADDR, --service NS/NAME, --lb-ingress)" ;;
+      *) die "break: unknown option '$1' (expected --ip ADDR (more than once), --all-nodes, --service NS/NAME, --lb-ingress)" ;;
     esac; shift
   done
-  [[ $ip =~ ^([0-9]{1,3}\.){3}[0-9]{1,3}$ ]] || die "--ip: expected an IPv4 address, got '$ip'"
-  lab_break "$ip" "$ns" "$name" "$lb"
+  if [[ $all == yes ]]; then
+    ((${#ips[@]} == 0)) || die "break: --all-nodes claims every node address; give it without --ip"
+    for n in $(lab_nodes); do ips+=("$(node_addr "$n")"); done
+  fi
+  ((${#ips[@]})) || ips=("$(node_addr node1)")
+  lab_break "$ns" "$name" "$lb" "${ips[@]}"
 }
 
 cmd_console() {

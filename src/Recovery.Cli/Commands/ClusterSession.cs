@@ -52,6 +52,10 @@ internal static class ClusterSession
         {
             Log.Warning("{Node}: {Error}", failed.Node.Name, failed.Error!.Message);
         }
+        foreach (var around in survey.Answered.Where(f => f.Way.StartsWith("IPv6 link-local", StringComparison.Ordinal)))
+        {
+            Log.Information("{Node}: its address does not answer here; reached over {Way}", around.NodeName, around.Way);
+        }
         Log.Information("facts from {Answered} of {Total} nodes in {Seconds:0.0} s; Services: {Source}",
             survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source ?? "unknown: " + string.Join("; ", survey.Claims.Failures));
     }

@@ -71,6 +71,45 @@ internal sealed class HostKeyPolicy(
         KeyAccepted?.Invoke($"accepted new host key of {node.Name} at {where}: {presented}, added to {FileName}");
     }
 
+    /// <summary>
+    /// Which inventory node offered this key at an address that names no node (a neighbour found over IPv6 link-local):
+    /// the one node whose known_hosts entries (by name or inventory address) trust it. Never accepts a new key: an
+    /// address found on the wire proves nothing, so a key known_hosts does not hold is refused, named, even with
+    /// accept-new. This machine's own key is refused too (its own address answered).
+    /// </summary>
+    /// <exception cref="HostKeyRejectedException">No candidate, or more than one, trusts the key; or it is revoked.</exception>
+    public Node Identify(IReadOnlyList<Node> candidates, string where, int port, HostKey presented)
+    {
+        lock (_decide)
+        {
+            if (localKeys.Contains(presented))
+            {
+                throw Reject(null, where, HostKeyOutcome.Unknown, presented, localNodeName ?? "this machine", true,
+                    $"the neighbour at {where} offered this machine's own host key ({presented}): it is this node, not another");
+            }
+            var matches = inventory.Nodes.Select(n => (Node: n, Match: KnownHosts.Check([n.Address.ToString(), n.Name], port, presented))).ToList();
+            if (matches.FirstOrDefault(m => m.Match.Outcome == HostKeyOutcome.Revoked) is { Node: not null } revoked)
+            {
+                throw Reject(revoked.Node, where, HostKeyOutcome.Revoked, presented, null, false,
+                    $"the neighbour at {where} offered {presented}, marked @revoked in {FileName} for {revoked.Node.Name}: refusing to connect.");
+            }
+            var trusted = matches.Where(m => m.Match.Outcome == HostKeyOutcome.Trusted).Select(m => m.Node).ToList();
+            return trusted switch
+            {
+                [var node] when candidates.Contains(node) => node,
+                [var node] => throw Reject(node, where, HostKeyOutcome.Trusted, presented, node.Name, false,
+                    $"the neighbour at {where} is {node.Name} by its host key, which this run already reaches another way"),
+                [] => throw Reject(null, where, HostKeyOutcome.Unknown, presented, null, false,
+                    $"the neighbour at {where} offered a host key no inventory node has in {FileName} ({presented}): refusing it, whatever it claims to be. "
+                    + "A node found on the wire is identified by the key known_hosts holds for it, never by its address; add the node's key "
+                    + "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console) if this is one of yours."),
+                _ => throw Reject(null, where, HostKeyOutcome.Trusted, presented, null, false,
+                    $"the neighbour at {where} offered {presented}, which {FileName} trusts for {string.Join(", ", trusted.Select(n => n.Name))} at once: "
+                    + "cannot tell which node it is; refusing."),
+            };
+        }
+    }
+
     /// <summary>The key types known_hosts holds for a node, so the connection asks for one of those first.</summary>
     public IReadOnlySet<string> KnownKeyTypes(Node node, int port) =>
         KnownHosts.KeysFor(node.Address.ToString(), port).Concat(KnownHosts.KeysFor(node.Name, port)).Select(k => k.Type).ToHashSet();
@@ -97,6 +136,6 @@ internal sealed class HostKeyPolicy(
           + $"the hijacked-address lockout, or a duplicate address. Fix {owner.Name} first (its kube-ipvs0 may hold {node.Address}), then retry.";
 
     private static HostKeyRejectedException Reject(
-        Node node, string where, HostKeyOutcome outcome, HostKey presented, string? owner, bool ownerIsLocal, string message) =>
-        new(node.Name, where, outcome, presented.Type, presented.Fingerprint, owner, ownerIsLocal, message);
+        Node? node, string where, HostKeyOutcome outcome, HostKey presented, string? owner, bool ownerIsLocal, string message) =>
+        new(node?.Name ?? "(unidentified neighbour)", where, outcome, presented.Type, presented.Fingerprint, owner, ownerIsLocal, message);
 }

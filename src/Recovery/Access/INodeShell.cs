@@ -13,6 +13,10 @@ internal interface INodeShell : IAsyncDisposable
     /// <summary>True when this is the node the tool runs on.</summary>
     bool IsLocal { get; }
 
+    /// <summary>How the node is reached, for the report and the journal: this console, IPv4 at its address, or IPv6
+    /// link-local around the hijack (with the host key that identified it).</summary>
+    string Way { get; }
+
     Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a whole file into memory (certificates, manifests); never written to local disk.</summary>

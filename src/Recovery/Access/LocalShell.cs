@@ -15,6 +15,8 @@ internal sealed class LocalShell(Node node) : INodeShell
 
     public bool IsLocal => true;
 
+    public string Way => "this console";
+
     public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var (exit, stdout, stderr, elapsed) = await RunProcessAsync(TimeoutWrapper.Argv(command, timeout, sudo: false), timeout, cancellationToken)

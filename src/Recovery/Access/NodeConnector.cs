@@ -55,11 +55,18 @@ internal sealed class NodeConnector
         ? HomePath.Expand(file)
         : Path.Combine(HomePath.Directory, ".ssh", "known_hosts");
 
-    /// <summary>Connects to every inventory node, at most <paramref name="parallel"/> at a time, local node first in the list.</summary>
-    public Task<IReadOnlyList<NodeResult<INodeShell>>> ConnectAllAsync(int parallel = Fanout.DefaultParallel, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Connects to every inventory node, at most <paramref name="parallel"/> at a time, local node first in the list.
+    /// Nodes that do not answer at their address are then looked for around the hijack (<see cref="ReachAroundAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<NodeResult<INodeShell>>> ConnectAllAsync(int parallel = Fanout.DefaultParallel, CancellationToken cancellationToken = default)
     {
         var ordered = _inventory.Nodes.OrderBy(n => n.Name == _localNodeName ? 0 : 1).ToList();
-        return Fanout.RunAsync(ordered, ConnectAsync, parallel, cancellationToken);
+        var results = await Fanout.RunAsync(ordered, ConnectAsync, parallel, cancellationToken).ConfigureAwait(false);
+        var missing = results.Where(r => !r.Succeeded && IsCutOff(r.Error)).ToList();
+        if (missing.Count == 0) return results;
+        var around = await ReachAroundAsync(missing, cancellationToken).ConfigureAwait(false);
+        return [.. results.Select(r => around.FirstOrDefault(a => a.Node.Name == r.Node.Name) ?? r)];
     }
 
     /// <exception cref="HostKeyRejectedException">See <see cref="SshShell.ConnectAsync"/>.</exception>
@@ -69,8 +76,86 @@ internal sealed class NodeConnector
     public async Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken = default)
     {
         if (node.Name == _localNodeName) return new LocalShell(node);
+        // A node found around the hijack once is reached the same way again (a later stage, a resumed step).
+        if (_around.TryGetValue(node.Name, out var neighbour))
+        {
+            return await SshShell.ConnectAroundAsync(neighbour.Address, neighbour.Interface, [node], _ssh, _credentials.Value, _hostKeys.Value, cancellationToken)
+                .ConfigureAwait(false);
+        }
         return await SshShell.ConnectAsync(node, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Reaches nodes the hijack cuts off. Their replies to this node's address stay on them, so no IPv4 connection from
+    /// here completes; IPv6 link-local on the same segment is untouched. Every neighbour that answers on the interface
+    /// holding this node's address is asked for its host key, and is the node whose known_hosts key it offers — never
+    /// the node its address suggests. A node found this way keeps the original error when it is not found.
+    /// </summary>
+    public async Task<IReadOnlyList<NodeResult<INodeShell>>> ReachAroundAsync(IReadOnlyList<NodeResult<INodeShell>> missing, CancellationToken cancellationToken = default)
+    {
+        var local = _localNodeName is null ? null : _inventory.FindByName(_localNodeName);
+        if (local is null) return [.. missing.Select(m => Explained(m, "no way around the hijack from a machine outside the inventory"))];
+        var (nic, why) = LinkLocalInterface.Holding(local.Address);
+        if (nic is null) return [.. missing.Select(m => Explained(m, why))];
+        IReadOnlyList<System.Net.IPAddress> neighbours;
+        try
+        {
+            neighbours = await LinkLocalNeighbours.FindAsync(new LocalShell(local), nic, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NodeConnectException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return [.. missing.Select(m => Explained(m, $"neighbour discovery on {nic.Name} failed: {e.Message}"))];
+        }
+        var candidates = missing.Select(m => m.Node).ToList();
+        using var gate = new SemaphoreSlim(Fanout.DefaultParallel);
+        var tries = await Task.WhenAll(neighbours.Select(async address =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var shell = await SshShell.ConnectAroundAsync(address, nic, candidates, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+                return (Neighbour: new Neighbour(address, nic), Shell: (INodeShell?)shell, Error: (Exception?)null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return (Neighbour: new Neighbour(address, nic), Shell: null, Error: e);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).ConfigureAwait(false);
+        // Keys no inventory node has are named: an operator must see that something on the segment offered one.
+        var refusals = tries.Where(t => t.Error is HostKeyRejectedException { Owner: null }).Select(t => t.Error!.Message).ToList();
+        var found = new List<NodeResult<INodeShell>>();
+        foreach (var m in missing)
+        {
+            var hit = tries.FirstOrDefault(t => t.Shell?.Node.Name == m.Node.Name);
+            if (hit.Shell is not null)
+            {
+                _around[m.Node.Name] = hit.Neighbour;
+                found.Add(new NodeResult<INodeShell>(m.Node, hit.Shell, null, m.Elapsed));
+                continue;
+            }
+            var detail = $"not found over IPv6 link-local on {nic.Name} either ({neighbours.Count} neighbour{(neighbours.Count == 1 ? "" : "s")} answered";
+            found.Add(Explained(m, refusals.Count == 0 ? detail + ")" : $"{detail}; {string.Join("; ", refusals)})"));
+        }
+        foreach (var extra in tries.Where(t => t.Shell is not null && !found.Any(f => ReferenceEquals(f.Value, t.Shell))))
+        {
+            await extra.Shell!.DisposeAsync().ConfigureAwait(false);
+        }
+        return found;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Neighbour> _around = new(StringComparer.Ordinal);
+
+    private sealed record Neighbour(System.Net.IPAddress Address, LinkLocalInterface Interface);
+
+    /// <summary>What the hijack does to a connection from here: no answer, or the address answered by another machine.</summary>
+    private static bool IsCutOff(Exception? error) => error is NodeConnectException or HostKeyRejectedException { Owner: not null };
+
+    private static NodeResult<INodeShell> Explained(NodeResult<INodeShell> missing, string detail) =>
+        missing with { Error = new NodeConnectException(missing.Node.Name, $"{missing.Error?.Message}; {detail}", missing.Error) };
 
     private static IReadOnlyList<HostKey> ReadLocalHostKeys(string directory)
     {

@@ -27,9 +27,10 @@ internal sealed class SshShell : INodeShell
 
     private readonly string _user;
 
-    private SshShell(Node node, SshClient client, string user, bool sudo)
+    private SshShell(Node node, SshClient client, string user, bool sudo, string way)
     {
         Node = node;
+        Way = way;
         _user = user;
         _client = client;
         UsesSudo = sudo;
@@ -39,29 +40,66 @@ internal sealed class SshShell : INodeShell
 
     public bool IsLocal => false;
 
+    public string Way { get; }
+
     /// <summary>True when commands run through `sudo -n` (the login user is not root, or sudo was asked for).</summary>
     public bool UsesSudo { get; }
 
     /// <exception cref="HostKeyRejectedException">The node's host key is not trusted (unknown, mismatched, revoked, another machine's).</exception>
     /// <exception cref="NodeConnectException">The node cannot be reached, or refuses the login.</exception>
     /// <exception cref="SudoRefusedException">sudo on the node needs a password or refuses the user.</exception>
-    public static async Task<SshShell> ConnectAsync(
+    public static Task<SshShell> ConnectAsync(
         Node node, SshSettings settings, SshCredentials credentials, HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
     {
+        var where = KnownHosts.LookupName(node.Address.ToString(), settings.Port);
+        return ConnectAsync(node.Address.ToString(), node.Name, where, $"IPv4 {where}", hostKeys.KnownKeyTypes(node, settings.Port),
+            key =>
+            {
+                hostKeys.Verify(node, settings.Port, key);
+                return node;
+            },
+            settings, credentials, cancellationToken);
+    }
+
+    /// <summary>
+    /// A neighbour found over IPv6 link-local (<see cref="LinkLocalNeighbours"/>): which node it is, its host key decides
+    /// (<see cref="HostKeyPolicy.Identify"/>) before anything is sent to it.
+    /// </summary>
+    /// <exception cref="HostKeyRejectedException">The neighbour's key is not one known_hosts trusts for exactly one of the candidates.</exception>
+    /// <exception cref="NodeConnectException">The neighbour cannot be reached, or refuses the login.</exception>
+    public static Task<SshShell> ConnectAroundAsync(
+        IPAddress neighbour, LinkLocalInterface nic, IReadOnlyList<Node> candidates, SshSettings settings, SshCredentials credentials,
+        HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
+    {
+        var where = LinkLocalNeighbours.Describe(neighbour, nic);
+        return ConnectAsync(neighbour.ToString(), $"the neighbour at {where}", where, "",
+            candidates.SelectMany(n => hostKeys.KnownKeyTypes(n, settings.Port)).ToHashSet(),
+            key => hostKeys.Identify(candidates, where, settings.Port, key),
+            settings, credentials, cancellationToken,
+            key => $"IPv6 link-local {where} on the segment, around the hijack (identified by its host key {key.Fingerprint} in known_hosts)");
+    }
+
+    private static async Task<SshShell> ConnectAsync(
+        string host, string name, string where, string way, IReadOnlySet<string> keyTypes, Func<HostKey, Node> verify,
+        SshSettings settings, SshCredentials credentials, CancellationToken cancellationToken, Func<HostKey, string>? wayOf = null)
+    {
         var connectTimeout = settings.ConnectTimeout ?? DefaultConnectTimeout;
-        var info = new ConnectionInfo(node.Address.ToString(), settings.Port, settings.User, credentials.MethodsFor(settings.User))
+        var info = new ConnectionInfo(host, settings.Port, settings.User, credentials.MethodsFor(settings.User))
         {
             Timeout = connectTimeout,
             Encoding = Encoding.UTF8,
         };
-        HostKeyAlgorithms.Narrow(info.HostKeyAlgorithms, hostKeys.KnownKeyTypes(node, settings.Port));
+        HostKeyAlgorithms.Narrow(info.HostKeyAlgorithms, keyTypes);
         var client = new SshClient(info);
         Exception? rejected = null;
+        Node? node = null;
+        HostKey? offered = null;
         client.HostKeyReceived += (_, e) =>
         {
             try
             {
-                hostKeys.Verify(node, settings.Port, HostKey.FromBlob(e.HostKey));
+                offered = HostKey.FromBlob(e.HostKey);
+                node = verify(offered);
             }
             catch (Exception error)
             {
@@ -69,7 +107,6 @@ internal sealed class SshShell : INodeShell
                 e.CanTrust = false;
             }
         };
-        var where = KnownHosts.LookupName(node.Address.ToString(), settings.Port);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(connectTimeout);
         try
@@ -83,16 +120,21 @@ internal sealed class SshShell : INodeShell
             if (cancellationToken.IsCancellationRequested) throw;
             var plain = e switch
             {
-                SshAuthenticationException => $"{node.Name} ({where}) refused the login as {settings.User}: {Describe(credentials)} not accepted",
-                SocketException s => $"cannot reach {node.Name} at {where}: {s.Message}",
-                OperationCanceledException or SshOperationTimeoutException => $"no SSH answer from {node.Name} at {where} within {connectTimeout.TotalSeconds:0} s",
-                SshConnectionException => $"SSH to {node.Name} at {where} failed: {e.Message}",
+                SshAuthenticationException => $"{name} ({where}) refused the login as {settings.User}: {Describe(credentials)} not accepted",
+                SocketException s => $"cannot reach {name} at {where}: {s.Message}",
+                OperationCanceledException or SshOperationTimeoutException => $"no SSH answer from {name} at {where} within {connectTimeout.TotalSeconds:0} s",
+                SshConnectionException => $"SSH to {name} at {where} failed: {e.Message}",
                 _ => null,
             };
             if (plain is null) throw;
-            throw new NodeConnectException(node.Name, plain, e);
+            throw new NodeConnectException(node?.Name ?? name, plain, e);
         }
-        var shell = new SshShell(node, client, settings.User, settings.Sudo || settings.User != "root");
+        if (node is null || offered is null)
+        {
+            client.Dispose();
+            throw new NodeConnectException(name, $"{name} at {where} connected without offering a host key");
+        }
+        var shell = new SshShell(node, client, settings.User, settings.Sudo || settings.User != "root", wayOf?.Invoke(offered) ?? way);
         try
         {
             if (shell.UsesSudo) await shell.CheckSudoAsync(cancellationToken).ConfigureAwait(false);

@@ -69,7 +69,8 @@ internal static class DiagnosisJson
         n.Reach.Select(r => new ReachDocument(r.TargetNode, r.TargetAddress.ToString(), r.Port, r.Reachable, r.Detail)).ToList(),
         new KubectlDocument(n.Kubectl.Installed, n.Kubectl.KubeconfigPath),
         n.Notes,
-        n.LocalRoutes.Select(r => new LocalRouteDocument(r.Type, r.Destination, r.Device, r.Source?.ToString())).ToList());
+        n.LocalRoutes.Select(r => new LocalRouteDocument(r.Type, r.Destination, r.Device, r.Source?.ToString())).ToList(),
+        n.Way.Length == 0 ? null : n.Way);
 
     /// <summary>camelCase, like every other name in the document.</summary>
     private static string KindName(NoticeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());

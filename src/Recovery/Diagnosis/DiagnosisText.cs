@@ -89,6 +89,7 @@ internal static class DiagnosisText
         var rows = new List<(string, string)>
         {
             ("hostname", $"{Or(n.Hostname)}, machine-id {Or(n.MachineId)}"),
+            ("reached", Or(n.Way)),
             ("addresses", Join(n.Addresses.Where(a => a.Interface != NodeFacts.IpvsInterface && a.Interface != "lo")
                 .Select(a => $"{a.Interface} {a.Address}/{a.PrefixLength}"))),
             (NodeFacts.IpvsInterface, Join(n.IpvsAddresses.Select(a => a.ToString()))),

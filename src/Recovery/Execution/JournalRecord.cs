@@ -3,7 +3,7 @@ using Recovery.Planning;
 namespace Recovery.Execution;
 
 /// <summary>
-/// One line of journal.jsonl. <see cref="Event"/>: run-start, step-start, step-result, interrupted, run-end.
+/// One line of journal.jsonl. <see cref="Event"/>: run-start, node-reached, step-start, step-result, interrupted, run-end.
 /// Outputs are trimmed (<see cref="Journal.MaxOutput"/>); nothing secret is ever run or printed by a step.
 /// </summary>
 internal sealed record JournalRecord(
@@ -21,6 +21,7 @@ internal sealed record JournalRecord(
     string? Detail = null)
 {
     public const string RunStart = "run-start";
+    public const string NodeReached = "node-reached";
     public const string StepStart = "step-start";
     public const string StepResult = "step-result";
     public const string Interrupted = "interrupted";

@@ -6,9 +6,9 @@ namespace Recovery.Execution;
 
 /// <summary>
 /// The shells of one run: each node connected once (retried on the next ask while it does not answer), all
-/// disposed when the run ends.
+/// disposed when the run ends. <paramref name="reached"/> hears of each node's first shell (to journal how it was reached).
 /// </summary>
-internal sealed class NodeShells(ClusterInventory inventory, Func<Node, CancellationToken, Task<INodeShell>> connect) : IAsyncDisposable
+internal sealed class NodeShells(ClusterInventory inventory, Func<Node, CancellationToken, Task<INodeShell>> connect, Action<INodeShell>? reached = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, INodeShell> shells = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> unreachable = new(StringComparer.Ordinal);
@@ -29,7 +29,7 @@ internal sealed class NodeShells(ClusterInventory inventory, Func<Node, Cancella
         try
         {
             shell = await connect(node, cancellationToken).ConfigureAwait(false);
-            shells[name] = shell;
+            if (shells.TryAdd(name, shell)) reached?.Invoke(shell);
             unreachable.TryRemove(name, out _);
             return shell;
         }

@@ -36,7 +36,9 @@ internal sealed class Runner
 
     public async Task<RunResult> RunAsync(Plan plan, Journal journal, IProgress<StepEvent>? progress = null, CancellationToken cancellationToken = default)
     {
-        await using var shells = new NodeShells(inventory, connect);
+        // Which way each node was reached (IPv4, or IPv6 link-local around the hijack) goes into the journal once.
+        await using var shells = new NodeShells(inventory, connect, shell => journal.Append(
+            new JournalRecord(DateTimeOffset.UtcNow, journal.Run, JournalRecord.NodeReached, Node: shell.Node.Name, Detail: shell.Way)));
         var recorder = new StepRecorder(journal, progress);
         var executor = new StepExecutor(options, recorder, new ServiceFixSteps(options, shells, etcd), cancellationToken);
         return await new Schedule(this, plan, shells, recorder, executor, cancellationToken).RunAsync().ConfigureAwait(false);

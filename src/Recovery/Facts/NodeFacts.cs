@@ -36,6 +36,9 @@ internal sealed record NodeFacts(
 
     /// <summary>`ip route show table local`, when it was read: the owner's own local route must survive the unbind.</summary>
     public IReadOnlyList<Parsing.LocalRoute> LocalRoutes { get; init; } = [];
+
+    /// <summary>How the node was reached (this console, IPv4, or IPv6 link-local around the hijack); empty in saved facts of older versions.</summary>
+    public string Way { get; init; } = "";
 }
 
 /// <summary>One address on one interface (`ip -j addr show`).</summary>

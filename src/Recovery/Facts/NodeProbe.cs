@@ -97,6 +97,7 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
             Unanswered = unanswered,
             AddressesUnread = addressesUnread,
             LocalRoutes = localRouteList,
+            Way = shell.Way,
         };
     }
 

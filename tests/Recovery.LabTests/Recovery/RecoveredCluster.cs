@@ -6,15 +6,17 @@ namespace Recovery.LabTests.Recovery;
 /// <summary>The state a recovery must leave, asserted on the cluster itself (lab.sh status, kubectl), not on exit codes.</summary>
 public static class RecoveredCluster
 {
-    public static async Task AssertHealthyAsync(LabFixture lab, IPAddress address)
+    public static async Task AssertHealthyAsync(LabFixture lab, params IPAddress[] addresses)
     {
-        var text = address.ToString();
         var status = await Poll.UntilStatusAsync(lab,
             s => lab.Env.Nodes.All(n => s[n, "kubectl"] == "ok" && s[n, "kube_proxy"] == "running"),
             "kubectl answering and kube-proxy running on every node");
         foreach (var node in lab.Env.Nodes)
         {
-            Assert.True(!status.KubeIpvs0(node).Contains(text), $"{text} still on {node}'s kube-ipvs0\n{status.Text}");
+            foreach (var text in addresses.Select(a => a.ToString()))
+            {
+                Assert.True(!status.KubeIpvs0(node).Contains(text), $"{text} still on {node}'s kube-ipvs0\n{status.Text}");
+            }
             foreach (var other in lab.Env.Nodes.Where(o => o != node))
             {
                 Assert.True(status[node, $"route.{other}"] == "unicast", $"{node} -> {other} is not routed out\n{status.Text}");

@@ -300,6 +300,8 @@ internal sealed class FakeShell(FakeCluster cluster, Node node, bool local) : IN
     public Node Node => node;
     public bool IsLocal => local;
 
+    public string Way => local ? "this console" : $"IPv4 {node.Address}";
+
     public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         cluster.RunAsync(node.Name, command);
 

@@ -78,6 +78,8 @@ public sealed class RunnerInNamespaceTests : IDisposable
         public Node Node => node;
         public bool IsLocal => node.Name == "node2";
 
+        public string Way => $"network namespace {ns}";
+
         public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             var env = new Dictionary<string, string> { ["PATH"] = $"{lab.StandIns}:/usr/sbin:/usr/bin:/sbin:/bin", ["UNITS"] = units };

@@ -156,6 +156,8 @@ public sealed class BusyNodeProbeTests
 
         public bool IsLocal => inner.IsLocal;
 
+        public string Way => inner.Way;
+
         public Task<CommandResult> RunAsync(ShellCommand c, TimeSpan timeout, CancellationToken cancellationToken = default) =>
             c.Render() == command && Interlocked.Exchange(ref _thrown, 1) == 0
                 ? Task.FromException<CommandResult>(new TimeoutException($"{Node.Name} did not answer within 25 s (command limit 10 s)"))

@@ -18,6 +18,8 @@ internal sealed class BusyShell(INodeShell inner, Func<string, int, CommandResul
 
     public bool IsLocal => inner.IsLocal;
 
+    public string Way => inner.Way;
+
     public IReadOnlyList<(string Command, TimeSpan Limit)> Ran => [.. _ran];
 
     public static CommandResult TimedOut(string printed = "") => new(124, printed, "", TimeSpan.FromSeconds(10));

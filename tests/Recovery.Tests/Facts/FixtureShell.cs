@@ -25,6 +25,8 @@ internal sealed class FixtureShell(Node node, IReadOnlyDictionary<string, Comman
 
     public bool IsLocal { get; } = isLocal;
 
+    public string Way => IsLocal ? "this console" : $"IPv4 {Node.Address}";
+
     public IReadOnlyList<string> Ran => [.. _ran.Select(c => c.Render())];
 
     /// <summary>Every simple command run, as argv, with sequences taken apart.</summary>

@@ -15,6 +15,8 @@ internal sealed class NetnsShell(Node node, string netns) : INodeShell
 
     public bool IsLocal => false;
 
+    public string Way => $"network namespace {netns}";
+
     public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.StartNew();

@@ -16,6 +16,8 @@ internal sealed class LocalTestShell(string name = "master1") : INodeShell
 
     public bool IsLocal => true;
 
+    public string Way => "this console";
+
     public List<string> Commands { get; } = [];
 
     public List<string> FilesRead { get; } = [];

@@ -34,9 +34,13 @@ YAML
   done
 }
 
-# lab_break IP NS NAME LB: the seed's Service, then the address as externalIP (or LB ingress).
+# lab_break NS NAME LB IP...: the seed's Service, then the addresses as externalIPs (or LB ingress entries, as
+# servicelb or a MetalLB pool holding node addresses hands them out).
 lab_break() {
-  local ip=$1 ns=$2 name=$3 lb=$4 f=$LAB_RUN_DIR/break-service.yaml
+  local ns=$1 name=$2 lb=$3 f=$LAB_RUN_DIR/break-service.yaml; shift 3
+  local ips=("$@") ip list ingress
+  list=$(printf '"%s",' "${ips[@]}"); list=${list%,}
+  ingress=$(printf '{"ip":"%s"},' "${ips[@]}"); ingress=${ingress%,}
   cat > "$f" <<YAML
 apiVersion: v1
 kind: Pod
@@ -69,31 +73,49 @@ spec:
 YAML
   [[ $ns == default ]] || node_kubectl node1 create namespace "$ns" >/dev/null 2>&1 || true
   retry 90 apply_seed "$f" || die "kubectl apply of the Service failed"
-  local owner="" n; for n in $(lab_nodes); do [[ $(node_addr "$n") == "$ip" ]] && owner=$n; done
+  # The seed: the owner of the (first) address leads etcd, so the lockout cuts the leader off.
+  local owner="" n; for n in $(lab_nodes); do [[ $(node_addr "$n") == "${ips[0]}" ]] && owner=$n; done
   [[ -n $owner ]] && { retry 60 etcd_lead_from "$owner" || log "note: could not make $owner the etcd leader"; }
   if [[ $lb == yes ]]; then
     retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
     retry 60 node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
       --cert "$LAB_RUN_DIR/pki/admin.crt" --key "$LAB_RUN_DIR/pki/admin.key" -X PATCH \
       -H 'Content-Type: application/merge-patch+json' \
-      -d "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"$ip\"}]}}}" \
+      -d "{\"status\":{\"loadBalancer\":{\"ingress\":[$ingress]}}}" \
       "https://$(node_addr node1):6443/api/v1/namespaces/$ns/services/$name/status" || die "status patch failed"
   else
-    retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[\"$ip\"]}}" >/dev/null || die "kubectl patch failed"
+    retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[$list]}}" >/dev/null || die "kubectl patch failed"
   fi
-  # Visible when the first node that does not own the address routes it locally. The others follow within a
+  # Visible when the first node that does not own an address routes it locally. The others follow within a
   # sync period or two, unless etcd has lost its leader meanwhile (a partial partition: faithful, and reported).
-  local others=(); for n in $(lab_nodes); do [[ $(node_addr "$n") != "$ip" ]] && others+=("$n"); done
-  if ! wait_for 90 "${others[0]} to route $ip locally" routes_local "${others[0]}" "$ip"; then
-    proxy_log_tail "${others[0]}" >&2
+  # With several addresses the first kube-proxy to sync cuts its node off from the others' API servers and etcd,
+  # so which node binds which address is a race, as on a real cluster: any one hijack is the lockout.
+  if ! wait_for 90 "a node to route another's address (${ips[*]}) locally" any_hijack "${ips[@]}"; then
+    for n in $(lab_nodes); do proxy_log_tail "$n" >&2; done
     node_exec node1 sh -c 'echo "--- node1 kube-apiserver"; tail -n 8 /var/log/pods-lab/*kube-apiserver* 2>/dev/null' >&2 || true
-    die "the lockout did not appear on ${others[0]}"
+    die "the lockout did not appear"
   fi
-  for n in "${others[@]:1}"; do
-    wait_for 30 "$n to route $ip locally" routes_local "$n" "$ip" || log "note: $n does not route $ip locally (yet)"
+  local follow=30; ((${#ips[@]} == 1)) || follow=5   # several: some pairs never come, cut off by the first
+  for ip in "${ips[@]}"; do
+    for n in $(lab_nodes); do
+      [[ $(node_addr "$n") == "$ip" ]] && continue
+      wait_for "$follow" "$n to route $ip locally" routes_local "$n" "$ip" || log "note: $n does not route $ip locally (yet)"
+    done
   done
-  log "broken: ${others[0]} routes $ip locally"
+  log "broken: $(hijacks "${ips[@]}")"
 }
+
+# "NODE routes IP locally" for each non-owner node that does; non-empty when the lockout is there.
+hijacks() {
+  local ip n out=()
+  for ip in "$@"; do
+    for n in $(lab_nodes); do
+      [[ $(node_addr "$n") != "$ip" ]] && routes_local "$n" "$ip" && out+=("$n routes $ip locally")
+    done
+  done
+  local IFS=';'; echo "${out[*]}"
+}
+any_hijack() { [[ -n $(hijacks "$@") ]]; }
 
 # The Pod is stored when the stand-in apiserver serves Pods (it never runs); the Service is what matters.
 apply_seed() {

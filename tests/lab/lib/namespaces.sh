@@ -53,7 +53,11 @@ start_node_init() {
 wire_node() {
   local node=$1 sw init addr; sw=$(switch_pid); init=$(node_pid "$node"); addr=$(node_addr "$node")
   nsenter -t "$sw" -n sh -c "ip link add v$node type veth peer name eth0 netns $init && ip link set v$node master br0 up"
+  # --ipv6 off: no IPv6 at all inside the node (no link-local address either), for the case where nothing
+  # reaches around the hijack. Set before eth0 comes up, so no fe80:: address is ever assigned.
+  local v6=0; [[ $(lab_option ipv6) == off ]] && v6=1
   nsenter -t "$init" -n sh -c "sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 &&
+    sysctl -qw net.ipv6.conf.all.disable_ipv6=$v6 net.ipv6.conf.default.disable_ipv6=$v6 net.ipv6.conf.eth0.disable_ipv6=$v6 &&
     ip link set lo up && ip addr add $addr/24 dev eth0 && ip link set eth0 up &&
     ip link add kube-ipvs0 type bridge && ip link set kube-ipvs0 down"
 }

@@ -1,5 +1,6 @@
-# A real OpenSSH sshd per node with its own host key, listening on every address (Debian's default, which is
-# what makes a hijacked address answer with the local node's host key). Root logs in with the lab's key.
+# A real OpenSSH sshd per node with its own host key, listening on every address, IPv4 and IPv6 (Debian's default:
+# no ListenAddress; it is what makes a hijacked address answer with the local node's host key, and what lets a
+# neighbour reach it over IPv6 link-local around the hijack). Root logs in with the lab's key.
 
 make_client_key() {
   local s=$LAB_RUN_DIR/ssh; mkdir -p "$s"
@@ -16,7 +17,6 @@ make_node_sshd() {
   cat > "$e/sshd_config" <<CONF
 # kube-recover lab node $node
 Port 22
-ListenAddress 0.0.0.0
 HostKey /etc/ssh/ssh_host_ed25519_key
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes

@@ -49,7 +49,8 @@ internal sealed record NodeDocument(
     IReadOnlyList<ReachDocument> Reach,
     KubectlDocument Kubectl,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<LocalRouteDocument>? LocalRoutes = null);
+    IReadOnlyList<LocalRouteDocument>? LocalRoutes = null,
+    string? Way = null);
 
 /// <summary>A line of `ip route show table local`: what the owner's own local route looked like.</summary>
 internal sealed record LocalRouteDocument(string Type, string Destination, string Device, string? Source);

@@ -1,0 +1,92 @@
+using System.Text.Json;
+
+namespace Recovery.LabTests.Recovery;
+
+/// <summary>
+/// Consoles the hijack cuts off (issue 11): node1's, whose address is hijacked on node2 and node3, so no IPv4
+/// connection from it to them completes; and node2's when every node's address is claimed at once. The other nodes
+/// are reached over IPv6 link-local on the segment, identified by their known_hosts keys.
+/// </summary>
+[Collection(SystemdLabCollection.Name)]
+public sealed class RecoverFromOwnerTests(SystemdLab lab)
+{
+    [SkippableFact]
+    public async Task At_the_owners_console_the_others_are_reached_around_the_hijack_and_the_cluster_recovers()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+
+        // The drill first: known_hosts holds another key for node3, so whatever answers as node3 on the segment is refused, named.
+        var inventory = await WithForeignKeyForNode3Async();
+        var drill = await KubeRecover.RunAsync(lab, "node1", "diagnose", "-i", inventory, "--json");
+        Assert.True(drill.ExitCode == 3, $"diagnose exit {drill.ExitCode}\n{drill.StdErr}");
+        using (var report = JsonDocument.Parse(drill.StdOut))
+        {
+            var h = report.RootElement.GetProperty("findings").GetProperty("hijacked")[0];
+            Assert.Equal(lab.Env.Address("node1").ToString(), h.GetProperty("address").GetString());
+            Assert.Equal(["node2"], h.GetProperty("hijackedOn").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(["node3"], h.GetProperty("presumedOn").EnumerateArray().Select(e => e.GetString()));
+            Assert.False(report.RootElement.GetProperty("seenWhole").GetBoolean());
+            var node3 = report.RootElement.GetProperty("findings").GetProperty("unreachableNodes")[0];
+            Assert.Equal("node3", node3.GetProperty("node").GetString());
+            Assert.Contains("offered a host key no inventory node has", node3.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            var node2 = report.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "node2");
+            Assert.StartsWith("IPv6 link-local fe80::", node2.GetProperty("way").GetString(), StringComparison.Ordinal);
+        }
+
+        var diagnose = await KubeRecover.RunAsync(lab, "node1", "diagnose", "-i", lab.Env.Inventory);
+        Assert.True(diagnose.ExitCode == 3, $"diagnose exit {diagnose.ExitCode}\n{diagnose.StdOut}\n{diagnose.StdErr}");
+        Assert.StartsWith("LOCKOUT FOUND: 1 hijacked address", diagnose.StdOut, StringComparison.Ordinal);
+        Assert.Contains($"{lab.Env.Address("node1")} (node1's address) is hijacked on node2, node3", diagnose.StdOut, StringComparison.Ordinal);
+
+        var state = Path.Combine(lab.Env.RunDir, "state-owner");
+        var recover = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
+        Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
+        Assert.Equal(["node2", "node3"], ReachedAround(state));
+        await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));
+    }
+
+    [SkippableFact]
+    public async Task With_every_node_address_claimed_node2_recovers_the_cluster()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync("--all-nodes");
+
+        var state = Path.Combine(lab.Env.RunDir, "state-all-nodes");
+        var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
+        Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
+        Assert.NotEmpty(ReachedAround(state));
+        await RecoveredCluster.AssertHealthyAsync(lab, [.. lab.Env.Nodes.Select(lab.Env.Address)]);
+        var gone = await RecoveredCluster.KubectlAsync(lab, "node3", "get", "service", "nginx-service");
+        Assert.Contains("NotFound", gone.StdErr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The nodes the run's journal says were reached over IPv6 link-local.</summary>
+    private static List<string> ReachedAround(string state) =>
+        [.. File.ReadAllLines(Path.Combine(state, "journal.jsonl"))
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(r => r.GetProperty("event").GetString() == "node-reached" && r.GetProperty("detail").GetString()!.StartsWith("IPv6 link-local", StringComparison.Ordinal))
+            .Select(r => r.GetProperty("node").GetString()!)
+            .Order()];
+
+    /// <summary>An inventory whose known_hosts holds a freshly made key for node3 instead of node3's own.</summary>
+    private async Task<string> WithForeignKeyForNode3Async()
+    {
+        var dir = Path.Combine(lab.Env.RunDir, "foreign-key");
+        Directory.CreateDirectory(dir);
+        var key = Path.Combine(dir, "stranger");
+        File.Delete(key);
+        File.Delete(key + ".pub");
+        var made = await lab.BashAsync("node1", $"ssh-keygen -q -t ed25519 -N '' -f {key}");
+        made.EnsureSuccess("ssh-keygen");
+        var stranger = string.Join(' ', File.ReadAllText(key + ".pub").Split(' ')[..2]);
+        var node3 = lab.Env.Address("node3").ToString();
+        var knownHosts = Path.Combine(dir, "known_hosts");
+        File.WriteAllLines(knownHosts, File.ReadAllLines(lab.Env.KnownHosts).Select(l => l.StartsWith(node3 + " ", StringComparison.Ordinal) ? $"{node3} {stranger}" : l));
+        var inventory = Path.Combine(dir, "inventory.yaml");
+        File.WriteAllText(inventory, File.ReadAllText(lab.Env.Inventory).Replace(lab.Env.KnownHosts, knownHosts, StringComparison.Ordinal));
+        return inventory;
+    }
+}
