@@ -3,3 +3,6 @@
 // etcd elections, kube-proxy syncs and timeouts), so two side by side roughly halve the wall time; more would only
 // make every timeout a race. xunit 2.9's default (conservative) algorithm starts no more tests than this.
 [assembly: CollectionBehavior(MaxParallelThreads = 2)]
+
+// The longest chains first (LongestFirst.cs).
+[assembly: TestCollectionOrderer("Recovery.LabTests.LongestFirst", "Recovery.LabTests")]

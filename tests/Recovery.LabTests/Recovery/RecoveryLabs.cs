@@ -6,6 +6,18 @@ public sealed class SystemdLab : LabFixture
     protected override string Name => "recover-systemd";
 }
 
+/// <summary>The seed's cluster again, for the published files alone (their emulated arm64 runs are the longest tests).</summary>
+public sealed class ReleaseLab : LabFixture
+{
+    protected override string Name => "release";
+}
+
+[CollectionDefinition(Name)]
+public sealed class ReleaseLabCollection : ICollectionFixture<ReleaseLab>
+{
+    public const string Name = "release";
+}
+
 /// <summary>kube-proxy as a static pod run by kubelet (kubeadm-like), v1.20 behaviour.</summary>
 public sealed class StaticPodLab : LabFixture
 {

@@ -13,8 +13,8 @@ namespace Recovery.LabTests.Release;
 /// (the other nodes), YamlDotNet (the inventory), System.Text.Json (report, plan, journal, backup), Serilog (stderr and
 /// the audit log), dotnet-etcd. Wall times go to the test output (the arm64 figure is emulation, not arm64 hardware).
 /// </summary>
-[Collection(SystemdLabCollection.Name)]
-public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
+[Collection(ReleaseLabCollection.Name)]
+public sealed class ReleaseFileTests(ReleaseLab lab, ITestOutputHelper output)
 {
     [SkippableTheory]
     [InlineData(ReleaseFile.X64)]
@@ -68,10 +68,16 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
         var before = await ValuesAsync();
         await ApiServers.WhileDownAsync(lab, async () =>
         {
-            var diagnose = await RunAsync(file, "diagnose", "-i", lab.Env.Inventory, "--json");
-            Assert.True(diagnose.ExitCode == 3, diagnose.StdErr);
-            Assert.Contains("nginx-service", diagnose.StdOut);
-            Assert.Contains("etcd via", diagnose.StdOut);
+            // Under qemu every run takes minutes: the arm64 file proves the etcd path by recover and restore; diagnose
+            // through etcd and the refused second restore (no emulation-specific code) are proven by the x64 file.
+            var emulated = rid == ReleaseFile.Arm64;
+            if (!emulated)
+            {
+                var diagnose = await RunAsync(file, "diagnose", "-i", lab.Env.Inventory, "--json");
+                Assert.True(diagnose.ExitCode == 3, diagnose.StdErr);
+                Assert.Contains("nginx-service", diagnose.StdOut);
+                Assert.Contains("etcd via", diagnose.StdOut);
+            }
 
             var state = Path.Combine(lab.Env.RunDir, $"state-release-etcd-{rid}");
             var recover = await RunAsync(file, "recover", "-i", lab.Env.Inventory, "--yes", "--via", "auto", "--state-dir", state);
@@ -84,6 +90,7 @@ public sealed class ReleaseFileTests(SystemdLab lab, ITestOutputHelper output)
             var restore = await RunAsync(file, "restore", "--backup", backup, "-i", lab.Env.Inventory, "--yes");
             Assert.True(restore.ExitCode == 0, $"restore exit {restore.ExitCode}\n{restore.StdOut}\n{restore.StdErr}");
             Assert.Equal(before, await ValuesAsync());
+            if (emulated) return;
             var again = await RunAsync(file, "restore", "--backup", backup, "-i", lab.Env.Inventory, "--yes");
             Assert.Equal(1, again.ExitCode);
             Assert.Contains("expected absent", again.StdErr);
