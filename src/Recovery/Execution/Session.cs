@@ -1,4 +1,5 @@
 using Recovery.Access;
+using Recovery.Diagnosis;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Planning;
@@ -28,6 +29,11 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
         var survey = await host.SurveyAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (CutOffConsole.HandOff(survey.Diagnose(), survey.Local.Node, survey.Answered.Select(f => f.NodeName)) is { } handOff)
+            {
+                foreach (var line in handOff) host.Log.Error("{Line}", line);
+                return ExitCodes.StoppedPartway;
+            }
             Plan plan;
             if (start is SessionStart.Saved saved)
             {

@@ -68,9 +68,11 @@ internal static class Planner
         var unseen = nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.AddressesUnread).ToList();
         if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && unseen.Count == 0 && restartOwed.Count == 0 && claimedOnly.Count == 0)
         {
+            // Never "all is well" about nodes that were not seen (guarantee 8).
+            var unseenNote = unreachable.Count == 0 ? "" : $" among the nodes that answered ({string.Join(", ", unreachable.Select(n => n.Name))} did not: not seen)";
             notes.Add(intent.Addresses.Count == 0
-                ? "Nothing to do: no hijacked address was given or found."
-                : $"Nothing to do: {string.Join(", ", intent.Addresses)} is on no node's {NodeFacts.IpvsInterface}.");
+                ? $"Nothing to do: no hijacked address was given or found{unseenNote}."
+                : $"Nothing to do: {string.Join(", ", intent.Addresses)} is on no node's {NodeFacts.IpvsInterface}{unseenNote}.");
             foreach (var n in nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.KubeProxy is { Manager: not null, Running: false }))
             {
                 notes.Add($"kube-proxy is installed on {n.Name} but not running, and this tool did not stop it; this plan does not start it.");

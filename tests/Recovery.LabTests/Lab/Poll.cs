@@ -21,4 +21,15 @@ public static class Poll
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
     }
+
+    /// <summary>Waits for any condition on the lab (a command that succeeds, say), every half second.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(1));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"lab never reached: {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
 }

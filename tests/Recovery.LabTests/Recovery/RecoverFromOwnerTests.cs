@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Recovery.LabTests.Lab;
 
 namespace Recovery.LabTests.Recovery;
 
@@ -17,7 +18,28 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
         await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
 
-        // The drill first: known_hosts holds another key for node3, so whatever answers as node3 on the segment is refused, named.
+        // No way around first: IPv6 off on node1 (as `lab.sh up --ipv6 off` has it everywhere). recover changes nothing
+        // and sends the operator to a console that can do the whole recovery.
+        (await lab.BashAsync("node1", "sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1")).EnsureSuccess("disable IPv6 on node1");
+        try
+        {
+            var stuck = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, "state-owner-no-way"));
+            Assert.True(stuck.ExitCode == 4, $"recover exit {stuck.ExitCode}\n{stuck.StdOut}\n{stuck.StdErr}");
+            Assert.Contains("IPv6 is off on eth0", stuck.StdErr, StringComparison.Ordinal);
+            Assert.Contains("Nothing was changed on any node.", stuck.StdErr, StringComparison.Ordinal);
+            Assert.Contains("Run the recovery at node2's console", stuck.StdErr, StringComparison.Ordinal);
+            var status = await lab.StatusAsync();
+            Assert.All(lab.Env.Nodes, n => Assert.Equal("running", status[n, "kube_proxy"]));
+            Assert.Equal("local", status["node2", "route.node1"]);
+        }
+        finally
+        {
+            await lab.BashAsync("node1", "sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0");
+        }
+        await Poll.UntilAsync(async () => (await lab.BashAsync("node1", "ip -6 addr show dev eth0 scope link | grep -v tentative | grep -q fe80")).Succeeded,
+            "node1's link-local address back (duplicate address detection done)");
+
+        // The drill: known_hosts holds another key for node3, so whatever answers as node3 on the segment is refused, named.
         var inventory = await WithForeignKeyForNode3Async();
         var drill = await KubeRecover.RunAsync(lab, "node1", "diagnose", "-i", inventory, "--json");
         Assert.True(drill.ExitCode == 3, $"diagnose exit {drill.ExitCode}\n{drill.StdErr}");
