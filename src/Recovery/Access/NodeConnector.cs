@@ -82,7 +82,17 @@ internal sealed class NodeConnector
             return await SshShell.ConnectAroundAsync(neighbour.Address, neighbour.Interface, [node], _ssh, _credentials.Value, _hostKeys.Value, cancellationToken)
                 .ConfigureAwait(false);
         }
-        return await SshShell.ConnectAsync(node, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            return await SshShell.ConnectAsync(node, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsCutOff(e))
+        {
+            // A later connection (a resumed run, a node that stopped answering) goes around the hijack as the survey does.
+            var around = (await ReachAroundAsync([new NodeResult<INodeShell>(node, null, e, started.Elapsed)], cancellationToken).ConfigureAwait(false))[0];
+            return around.Value ?? throw around.Error!;
+        }
     }
 
     /// <summary>
@@ -100,7 +110,8 @@ internal sealed class NodeConnector
         IReadOnlyList<System.Net.IPAddress> neighbours;
         try
         {
-            neighbours = await LinkLocalNeighbours.FindAsync(new LocalShell(local), nic, cancellationToken).ConfigureAwait(false);
+            // One discovery per run: nodes connected one by one (a resumed run) share it.
+            neighbours = await _neighbours.GetOrAdd(nic.Name, _ => LinkLocalNeighbours.FindAsync(new LocalShell(local), nic, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NodeConnectException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
@@ -148,6 +159,7 @@ internal sealed class NodeConnector
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Neighbour> _around = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<IReadOnlyList<System.Net.IPAddress>>> _neighbours = new(StringComparer.Ordinal);
 
     private sealed record Neighbour(System.Net.IPAddress Address, LinkLocalInterface Interface);
 
