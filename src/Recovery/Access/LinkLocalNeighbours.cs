@@ -8,8 +8,8 @@ namespace Recovery.Access;
 /// <summary>The interface that holds this node's address, as IPv6 link-local sees it: its name, index and own fe80:: addresses.</summary>
 internal sealed record LinkLocalInterface(string Name, int Index, IReadOnlyList<IPAddress> OwnAddresses)
 {
-    /// <summary>The interface holding ADDRESS here, or why there is no IPv6 link-local way on it.</summary>
-    public static (LinkLocalInterface? Interface, string Why) Holding(IPAddress address)
+    /// <summary>The interface holding ADDRESS here, or why there is no IPv6 link-local way on it (null Why: no interface here holds it).</summary>
+    public static (LinkLocalInterface? Interface, string? Why) Holding(IPAddress address)
     {
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
         {
@@ -22,7 +22,7 @@ internal sealed record LinkLocalInterface(string Name, int Index, IReadOnlyList<
             }
             return (new LinkLocalInterface(nic.Name, properties.GetIPv6Properties().Index, own), $"{nic.Name} holds {address}");
         }
-        return (null, $"no interface here holds {address}");
+        return (null, null);
     }
 }
 

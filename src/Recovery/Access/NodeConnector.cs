@@ -103,10 +103,11 @@ internal sealed class NodeConnector
     /// </summary>
     public async Task<IReadOnlyList<NodeResult<INodeShell>>> ReachAroundAsync(IReadOnlyList<NodeResult<INodeShell>> missing, CancellationToken cancellationToken = default)
     {
+        // Outside the inventory, or this node's address on no interface here (a test's loopback): no segment to look on.
         var local = _localNodeName is null ? null : _inventory.FindByName(_localNodeName);
-        if (local is null) return [.. missing.Select(m => Explained(m, "no way around the hijack from a machine outside the inventory"))];
+        if (local is null) return missing;
         var (nic, why) = LinkLocalInterface.Holding(local.Address);
-        if (nic is null) return [.. missing.Select(m => Explained(m, why))];
+        if (nic is null) return why is null ? missing : [.. missing.Select(m => Explained(m, why))];
         IReadOnlyList<System.Net.IPAddress> neighbours;
         try
         {
@@ -166,8 +167,10 @@ internal sealed class NodeConnector
     /// <summary>What the hijack does to a connection from here: no answer, or the address answered by another machine.</summary>
     private static bool IsCutOff(Exception? error) => error is NodeConnectException or HostKeyRejectedException { Owner: not null };
 
-    private static NodeResult<INodeShell> Explained(NodeResult<INodeShell> missing, string detail) =>
-        missing with { Error = new NodeConnectException(missing.Node.Name, $"{missing.Error?.Message}; {detail}", missing.Error) };
+    /// <summary>A connection error with why no way around it was found; a host key refusal stays as it is (callers tell the hijack by its type).</summary>
+    private static NodeResult<INodeShell> Explained(NodeResult<INodeShell> missing, string detail) => missing.Error is NodeConnectException e
+        ? missing with { Error = new NodeConnectException(missing.Node.Name, $"{e.Message}; {detail}", e) }
+        : missing;
 
     private static IReadOnlyList<HostKey> ReadLocalHostKeys(string directory)
     {
