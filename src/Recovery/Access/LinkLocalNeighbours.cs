@@ -44,7 +44,8 @@ internal static partial class LinkLocalNeighbours
     public static async Task<IReadOnlyList<IPAddress>> FindAsync(INodeShell local, LinkLocalInterface nic, CancellationToken cancellationToken)
     {
         var result = await local.RunAsync(Command(nic.Name), Timeout, cancellationToken).ConfigureAwait(false);
-        if (result.ExitCode is 126 or 127) throw new NodeConnectException(local.Node.Name, $"neighbour discovery on {nic.Name} could not run (exit {result.ExitCode}): {result.StdErr.Trim()}");
+        // A discovery that could not run or timed out found nothing: say so, never "no neighbour answered".
+        if (result.ExitCode is 124 or 126 or 127) throw new NodeConnectException(local.Node.Name, $"neighbour discovery on {nic.Name} could not run or timed out (exit {result.ExitCode}): {result.StdErr.Trim()}");
         return Parse(result.StdOut, nic);
     }
 

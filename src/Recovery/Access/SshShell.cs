@@ -52,7 +52,7 @@ internal sealed class SshShell : INodeShell
         Node node, SshSettings settings, SshCredentials credentials, HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
     {
         var where = KnownHosts.LookupName(node.Address.ToString(), settings.Port);
-        return ConnectAsync(node.Address.ToString(), node.Name, where, $"IPv4 {where}", hostKeys.KnownKeyTypes(node, settings.Port),
+        return ConnectAsync(node.Address.ToString(), node.Name, where, _ => $"IPv4 {where}", hostKeys.KnownKeyTypes(node, settings.Port),
             key =>
             {
                 hostKeys.Verify(node, settings.Port, key);
@@ -72,16 +72,16 @@ internal sealed class SshShell : INodeShell
         HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
     {
         var where = LinkLocalNeighbours.Describe(neighbour, nic);
-        return ConnectAsync(neighbour.ToString(), $"the neighbour at {where}", where, "",
+        return ConnectAsync(neighbour.ToString(), $"the neighbour at {where}", where,
+            key => $"IPv6 link-local {where} on the segment, around the hijack (identified by its host key {key.Fingerprint} in known_hosts)",
             candidates.SelectMany(n => hostKeys.KnownKeyTypes(n, settings.Port)).ToHashSet(),
             key => hostKeys.Identify(candidates, where, settings.Port, key),
-            settings, credentials, cancellationToken,
-            key => $"IPv6 link-local {where} on the segment, around the hijack (identified by its host key {key.Fingerprint} in known_hosts)");
+            settings, credentials, cancellationToken);
     }
 
     private static async Task<SshShell> ConnectAsync(
-        string host, string name, string where, string way, IReadOnlySet<string> keyTypes, Func<HostKey, Node> verify,
-        SshSettings settings, SshCredentials credentials, CancellationToken cancellationToken, Func<HostKey, string>? wayOf = null)
+        string host, string name, string where, Func<HostKey, string> wayOf, IReadOnlySet<string> keyTypes, Func<HostKey, Node> verify,
+        SshSettings settings, SshCredentials credentials, CancellationToken cancellationToken)
     {
         var connectTimeout = settings.ConnectTimeout ?? DefaultConnectTimeout;
         var info = new ConnectionInfo(host, settings.Port, settings.User, credentials.MethodsFor(settings.User))
@@ -134,7 +134,7 @@ internal sealed class SshShell : INodeShell
             client.Dispose();
             throw new NodeConnectException(name, $"{name} at {where} connected without offering a host key");
         }
-        var shell = new SshShell(node, client, settings.User, settings.Sudo || settings.User != "root", wayOf?.Invoke(offered) ?? way);
+        var shell = new SshShell(node, client, settings.User, settings.Sudo || settings.User != "root", wayOf(offered));
         try
         {
             if (shell.UsesSudo) await shell.CheckSudoAsync(cancellationToken).ConfigureAwait(false);
