@@ -44,7 +44,11 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
             {
                 plan = request.For(survey, stoppedEarlier);
             }
-            if (Approve(plan, "nothing to do") is { } stop) return stop;
+            if (Approve(plan, "nothing to do") is { } stop)
+            {
+                // Nothing to do among the nodes that answered is not "done" for the ones that did not (guarantee 8).
+                return stop == ExitCodes.Done && plan.IsEmpty && survey.Facts.Any(f => !f.Succeeded) ? ExitCodes.Failed : stop;
+            }
             state ??= host.CreateState();
 
             if (LocalFirst.Needed(survey, plan))
