@@ -9,7 +9,7 @@ namespace Recovery.Access;
 /// The node the tool runs on. Commands run as `/bin/sh -c` under the same `timeout` wrapper as remote ones, so a
 /// step behaves the same wherever it runs. Runs with the tool's own rights (root at a recovery console): no sudo.
 /// </summary>
-internal sealed class LocalShell(Node node) : INodeShell
+internal sealed partial class LocalShell(Node node) : INodeShell
 {
     public Node Node { get; } = node;
 
@@ -78,16 +78,34 @@ internal sealed class LocalShell(Node node) : INodeShell
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
+            await EndAsync(process).ConfigureAwait(false);
             if (cancellationToken.IsCancellationRequested) throw;
             throw new TimeoutException($"local command did not end within {timeout + TimeoutWrapper.Grace} although run under timeout");
         }
     }
 
-    private static void KillTree(Process process)
+    /// <summary>
+    /// TERM to the wrapper, whose trap KILLs the command's process group at once: a group signal reaches a child
+    /// forked at that very moment, which a walk of the process tree (SIGSTOP, list children, KILL) can miss on a
+    /// busy machine. The tree walk stays as the backstop for a wrapper that does not end.
+    /// </summary>
+    private static async Task EndAsync(Process process)
     {
         try
         {
+            if (process.HasExited) return;
+            if (Signal(process.Id, Term) == 0)
+            {
+                using var wait = new CancellationTokenSource(WrapperExit);
+                try
+                {
+                    await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
             process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
@@ -95,6 +113,12 @@ internal sealed class LocalShell(Node node) : INodeShell
             // Already exited.
         }
     }
+
+    private const int Term = 15;
+    private static readonly TimeSpan WrapperExit = TimeSpan.FromSeconds(3);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Signal(int pid, int signal);
 
     private sealed record DirectTunnel(IPEndPoint LocalEndPoint) : INodeTunnel
     {

@@ -15,9 +15,11 @@ internal static class TimeoutWrapper
     /// <summary>
     /// The wrapper script; $1 is the limit, $2 the rendered command. Works in dash, bash and busybox sh. The trap makes
     /// a cancel from this side (SSH signal, or TERM/HUP to the session) take the command's whole group down at once.
+    /// A cancel can land between the fork and `p=$!` (then $! names it) or before `timeout` made its own group (then
+    /// the group does not exist yet and its pid alone is killed, before it forked the command).
     /// </summary>
     public const string Script =
-        "trap 'kill -s KILL -- \"-$p\" 2>/dev/null; exit 143' TERM INT HUP; "
+        "trap 'q=${p:-$!}; [ -n \"$q\" ] && kill -s KILL -- \"-$q\" \"$q\" 2>/dev/null; exit 143' TERM INT HUP; "
         + "timeout " + KillAfter + " \"$1\" sh -c \"$2\" & p=$!; wait \"$p\" 2>/dev/null; r=$?; "
         + "case $r in 124|137) kill -s KILL -- \"-$p\" 2>/dev/null;; esac; exit \"$r\"";
 
