@@ -46,6 +46,7 @@ internal static class CliApp
             return ExitCodes.BadInput;
         }
         LogSetup.Start(args.Contains("-v") || args.Contains("--verbose"), stderr);
+        SpareAddress.Notice = line => Log.Warning("{Line}", line);
         try
         {
             var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -70,6 +71,8 @@ internal static class CliApp
         }
         finally
         {
+            // A spare address added for the run leaves with it, also after a failure or an interrupt.
+            await SpareAddress.ReleaseAllAsync().ConfigureAwait(false);
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
     }

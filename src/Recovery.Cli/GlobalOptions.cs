@@ -29,6 +29,7 @@ internal sealed class GlobalOptions
     public Option<bool> AcceptNewHostKeys { get; } = new("--accept-new-host-keys") { Description = "Trust and record keys of hosts not yet in known_hosts (a changed key is always refused)", Recursive = true };
     public Option<string?> PasswordEnv { get; } = new("--password-env") { Description = "Name of the environment variable holding the SSH password", HelpName = "VAR", Recursive = true };
     public Option<bool> Sudo { get; } = new("--sudo") { Description = "Run remote commands through sudo -n", Recursive = true };
+    public Option<IPAddress?> SpareAddress { get; } = new("--spare-address") { Description = "A free address of this node's segment: nodes the hijack cuts off are reached from it (added for the run after a check that nothing answers for it, removed after); instead of IPv6 link-local", HelpName = "IP", Recursive = true, CustomParser = ParseSpareAddress };
 
     public Option<string[]> EtcdEndpoints { get; } = new("--etcd-endpoints") { Description = "etcd client URLs (default: from kube-apiserver's own flags)", HelpName = "URL", Recursive = true, AllowMultipleArgumentsPerToken = false };
     public Option<FileInfo?> EtcdCaCert { get; } = new("--etcd-cacert") { Description = "etcd CA certificate", HelpName = "FILE", Recursive = true };
@@ -93,7 +94,7 @@ internal sealed class GlobalOptions
 
     public IEnumerable<Option> All =>
     [
-        Inventory, Nodes, Local, Addresses, Services, Protect, User, Identity, KnownHosts, AcceptNewHostKeys, PasswordEnv, Sudo,
+        Inventory, Nodes, Local, Addresses, Services, Protect, User, Identity, KnownHosts, AcceptNewHostKeys, PasswordEnv, Sudo, SpareAddress,
         EtcdEndpoints, EtcdCaCert, EtcdCert, EtcdKey, EtcdPrefix, Via, Action, Parallel, StateDir, Yes, Json, Verbose,
     ];
 
@@ -106,6 +107,24 @@ internal sealed class GlobalOptions
             else result.AddError($"{OptionName(result)}: '{SafeText.Of(token.Value)}' {problem}");
         }
         return addresses.ToArray();
+    }
+
+    /// <summary>One unicast host address: a spare address is added to an interface and connections leave from it.</summary>
+    private static IPAddress? ParseSpareAddress(ArgumentResult result)
+    {
+        var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (!KubernetesAddress.TryParseHost(token, out var address, out var problem))
+        {
+            result.AddError($"--spare-address: '{SafeText.Of(token)}' {problem}");
+            return null;
+        }
+        // TryParseHost refused unspecified, broadcast and multicast; these are unicast but never on a segment's wire.
+        if (IPAddress.IsLoopback(address) || address.IsIPv6LinkLocal)
+        {
+            result.AddError($"--spare-address: {address} is not a unicast address of a segment; expected a free address of this node's subnet, such as 10.0.0.250");
+            return null;
+        }
+        return address;
     }
 
     private static ServiceRef[] ParseServices(ArgumentResult result)

@@ -29,12 +29,23 @@ internal static class InventoryResolver
         if (parse.GetValue(global.PasswordEnv) is { } passwordEnv) ssh = ssh with { PasswordEnv = passwordEnv };
         if (parse.GetValue(global.AcceptNewHostKeys)) ssh = ssh with { AcceptNewHostKeys = true };
         if (parse.GetValue(global.Sudo)) ssh = ssh with { Sudo = true };
+        if (parse.GetValue(global.SpareAddress) is { } spare) ssh = ssh with { SpareAddress = spare };
         ssh = ssh with { KnownHostsFile = ssh.KnownHostsFile ?? Path.Combine(HomePath.Directory, ".ssh", "known_hosts") };
 
         var protect = inventory.Protect.Concat(parse.GetValue(global.Protect) ?? []).Distinct().ToList();
         var local = parse.GetValue(global.Local);
         if (local is not null && inventory.FindByName(local) is null)
             throw new InventoryException([new InventoryError("--local", 0, "--local", $"'{local}' is not a node of the inventory; expected one of {string.Join(", ", inventory.Nodes.Select(n => n.Name))}")]);
+        if (ssh.SpareAddress is { } spareAddress)
+        {
+            // A spare address is one no machine uses: a node's, a protected or a hijacked one is the opposite.
+            var taken = inventory.Nodes.FirstOrDefault(n => n.Address.Equals(spareAddress))?.Name is { } owner ? $"{owner}'s address"
+                : protect.Contains(spareAddress) ? "a protected address"
+                : (parse.GetValue(global.Addresses) ?? []).Contains(spareAddress) ? "the hijacked address (--ip)"
+                : null;
+            if (taken is not null)
+                throw new InventoryException([new InventoryError("--spare-address", 0, "--spare-address", $"{spareAddress} is {taken}; expected a free address of this node's segment that no machine uses")]);
+        }
         return inventory with { Ssh = ssh, Protect = protect };
     }
 }

@@ -52,7 +52,7 @@ internal static class ClusterSession
         {
             Log.Warning("{Node}: {Error}", failed.Node.Name, failed.Error!.Message);
         }
-        foreach (var around in survey.Answered.Where(f => f.Way.StartsWith("IPv6 link-local", StringComparison.Ordinal)))
+        foreach (var around in survey.Answered.Where(f => f.Way.Contains(NodeConnector.AroundTheHijack, StringComparison.Ordinal)))
         {
             Log.Information("{Node}: its address does not answer here; reached over {Way}", around.NodeName, around.Way);
         }

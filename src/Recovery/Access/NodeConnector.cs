@@ -12,6 +12,9 @@ internal sealed class NodeConnector
     /// <summary>Where this machine's sshd keeps its public host keys (to recognise its own key offered at another node's address).</summary>
     public const string DefaultLocalHostKeys = "/etc/ssh";
 
+    /// <summary>Part of every way (<see cref="INodeShell.Way"/>) that goes around the hijack: how logs and reports tell them.</summary>
+    public const string AroundTheHijack = "around the hijack";
+
     private readonly ClusterInventory _inventory;
     private readonly SshSettings _ssh;
     private readonly string? _localNodeName;
@@ -77,6 +80,10 @@ internal sealed class NodeConnector
     {
         if (node.Name == _localNodeName) return new LocalShell(node);
         // A node found around the hijack once is reached the same way again (a later stage, a resumed step).
+        if (_fromSpare.ContainsKey(node.Name) && Spare() is { } spare)
+        {
+            return await SshShell.ConnectFromAsync(node, spare.Address, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+        }
         if (_around.TryGetValue(node.Name, out var neighbour))
         {
             return await SshShell.ConnectAroundAsync(neighbour.Address, neighbour.Interface, [node], _ssh, _credentials.Value, _hostKeys.Value, cancellationToken)
@@ -106,6 +113,8 @@ internal sealed class NodeConnector
         // Outside the inventory, or this node's address on no interface here (a test's loopback): no segment to look on.
         var local = _localNodeName is null ? null : _inventory.FindByName(_localNodeName);
         if (local is null) return missing;
+        // The operator's explicit choice (a segment without IPv6, or one where link-local is not wanted) replaces discovery.
+        if (Spare() is { } spare) return await FromSpareAsync(spare, missing, cancellationToken).ConfigureAwait(false);
         var (nic, why) = LinkLocalInterface.Holding(local.Address);
         if (nic is null) return why is null ? missing : [.. missing.Select(m => Explained(m, why))];
         IReadOnlyList<System.Net.IPAddress> neighbours;
@@ -159,6 +168,39 @@ internal sealed class NodeConnector
         return found;
     }
 
+    /// <summary>The nodes cut off by the hijack, each from the spare address (--spare-address), added here once for the run.</summary>
+    private async Task<IReadOnlyList<NodeResult<INodeShell>>> FromSpareAsync(SpareAddress spare, IReadOnlyList<NodeResult<INodeShell>> missing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await spare.EnsureAsync().ConfigureAwait(false);
+        }
+        catch (SpareAddressException e)
+        {
+            return [.. missing.Select(m => Explained(m, $"the spare address {spare.Address} was not used: {e.Message}"))];
+        }
+        var tries = await Fanout.RunAsync(missing.Select(m => m.Node),
+            async (node, ct) => (INodeShell)await SshShell.ConnectFromAsync(node, spare.Address, _ssh, _credentials.Value, _hostKeys.Value, ct).ConfigureAwait(false),
+            Fanout.DefaultParallel, cancellationToken).ConfigureAwait(false);
+        return [.. missing.Select(m => tries.First(t => t.Node.Name == m.Node.Name) switch
+        {
+            { Value: { } shell } => FromSpare(m, shell),
+            { Error: var e } => Explained(m, $"not reached from the spare address {spare.Address} either: {e?.Message}"),
+        })];
+    }
+
+    private NodeResult<INodeShell> FromSpare(NodeResult<INodeShell> missing, INodeShell shell)
+    {
+        _fromSpare[missing.Node.Name] = true;
+        return new NodeResult<INodeShell>(missing.Node, shell, null, missing.Elapsed);
+    }
+
+    private SpareAddress? Spare() =>
+        _ssh.SpareAddress is { } address && _localNodeName is not null && _inventory.FindByName(_localNodeName) is { } local
+            ? SpareAddress.Lease(address, local)
+            : null;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _fromSpare = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Neighbour> _around = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<IReadOnlyList<System.Net.IPAddress>>> _neighbours = new(StringComparer.Ordinal);
 

@@ -27,6 +27,9 @@ internal sealed class SshShell : INodeShell
 
     private readonly string _user;
 
+    /// <summary>What carries the connection besides the socket (a relay from the spare address), closed with it.</summary>
+    private IAsyncDisposable? _carrier;
+
     private SshShell(Node node, SshClient client, string user, bool sudo, string way)
     {
         Node = node;
@@ -73,18 +76,48 @@ internal sealed class SshShell : INodeShell
     {
         var where = LinkLocalNeighbours.Describe(neighbour, nic);
         return ConnectAsync(neighbour.ToString(), $"the neighbour at {where}", where,
-            key => $"IPv6 link-local {where} on the segment, around the hijack (identified by its host key {key.Fingerprint} in known_hosts)",
+            key => $"IPv6 link-local {where} on the segment, {NodeConnector.AroundTheHijack} (identified by its host key {key.Fingerprint} in known_hosts)",
             candidates.SelectMany(n => hostKeys.KnownKeyTypes(n, settings.Port)).ToHashSet(),
             key => hostKeys.Identify(candidates, where, settings.Port, key),
             settings, credentials, cancellationToken);
     }
 
+    /// <summary>
+    /// A node cut off by the hijack, at its own address but from the spare address (<see cref="SpareAddress"/>), whose
+    /// replies the hijack does not keep. Trust is checked as for <see cref="ConnectAsync(Node, SshSettings, SshCredentials, HostKeyPolicy, CancellationToken)"/>:
+    /// the node's own known_hosts entry.
+    /// </summary>
+    public static async Task<SshShell> ConnectFromAsync(
+        Node node, IPAddress source, SshSettings settings, SshCredentials credentials, HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
+    {
+        var where = KnownHosts.LookupName(node.Address.ToString(), settings.Port);
+        var relay = SourceBoundRelay.Start(source, new IPEndPoint(node.Address, settings.Port));
+        try
+        {
+            var shell = await ConnectAsync(relay.LocalEndPoint.Address.ToString(), node.Name, where, _ => $"IPv4 {where} from the spare address {source}, {NodeConnector.AroundTheHijack}",
+                hostKeys.KnownKeyTypes(node, settings.Port),
+                key =>
+                {
+                    hostKeys.Verify(node, settings.Port, key);
+                    return node;
+                },
+                settings, credentials, cancellationToken, relay.LocalEndPoint.Port).ConfigureAwait(false);
+            shell._carrier = relay;
+            return shell;
+        }
+        catch
+        {
+            await relay.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private static async Task<SshShell> ConnectAsync(
         string host, string name, string where, Func<HostKey, string> wayOf, IReadOnlySet<string> keyTypes, Func<HostKey, Node> verify,
-        SshSettings settings, SshCredentials credentials, CancellationToken cancellationToken)
+        SshSettings settings, SshCredentials credentials, CancellationToken cancellationToken, int? port = null)
     {
         var connectTimeout = settings.ConnectTimeout ?? DefaultConnectTimeout;
-        var info = new ConnectionInfo(host, settings.Port, settings.User, credentials.MethodsFor(settings.User))
+        var info = new ConnectionInfo(host, port ?? settings.Port, settings.User, credentials.MethodsFor(settings.User))
         {
             Timeout = connectTimeout,
             Encoding = Encoding.UTF8,
@@ -210,7 +243,7 @@ internal sealed class SshShell : INodeShell
             // The link is already gone; nothing is left to close politely.
         }
         _client.Dispose();
-        return ValueTask.CompletedTask;
+        return _carrier?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     private async Task<(int Exit, byte[] StdOut, string StdErr, TimeSpan Elapsed)> ExecuteAsync(

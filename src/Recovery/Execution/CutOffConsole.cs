@@ -32,7 +32,8 @@ internal static class CutOffConsole
         lines.Add($"Run the recovery at {silent[0]}'s console instead (its own address is not {local.Name}'s: it fixes itself first, then reaches every other node):");
         lines.Add("  kube-recover recover -i INVENTORY    (the same inventory and options as here)");
         lines.Add("or, at each node's console, that node's script from `kube-recover plan --format script -o DIR` made there.");
-        lines.Add("From here, IPv6 link-local on the same segment would have reached them (IPv6 is needed on this node's interface and theirs, and sshd listening on IPv6, as OpenSSH does by default).");
+        lines.Add("From here, IPv6 link-local on the same segment would have reached them (IPv6 is needed on this node's interface and theirs, and sshd listening on IPv6, as OpenSSH does by default),");
+        lines.Add("or a free address of this node's segment given with --spare-address IP (added here for the run after a check that nothing answers for it, removed after).");
         return lines;
     }
 }

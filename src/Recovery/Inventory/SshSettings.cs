@@ -1,6 +1,10 @@
 namespace Recovery.Inventory;
 
-/// <summary>How to reach the other nodes. Secrets are never held here: only the name of the variable that has them.</summary>
+/// <summary>
+/// How to reach the other nodes. Secrets are never held here: only the name of the variable that has them.
+/// <paramref name="SpareAddress"/>: a free address of this node's segment to reach nodes cut off by the hijack from
+/// (--spare-address), where IPv6 link-local is not a way.
+/// </summary>
 internal sealed record SshSettings(
     string User = "root",
     int Port = 22,
@@ -10,4 +14,5 @@ internal sealed record SshSettings(
     string? PassphraseEnv = null,
     bool Sudo = false,
     bool AcceptNewHostKeys = false,
-    TimeSpan? ConnectTimeout = null);
+    TimeSpan? ConnectTimeout = null,
+    System.Net.IPAddress? SpareAddress = null);

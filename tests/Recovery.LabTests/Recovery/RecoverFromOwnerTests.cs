@@ -6,7 +6,8 @@ namespace Recovery.LabTests.Recovery;
 /// <summary>
 /// Consoles the hijack cuts off (issue 11): node1's, whose address is hijacked on node2 and node3, so no IPv4
 /// connection from it to them completes; and node2's when every node's address is claimed at once. The other nodes
-/// are reached over IPv6 link-local on the segment, identified by their known_hosts keys.
+/// are reached over IPv6 link-local on the segment, identified by their known_hosts keys, or where IPv6 is off from a
+/// spare address of the segment the operator gives.
 /// </summary>
 [Collection(SystemdLabCollection.Name)]
 public sealed class RecoverFromOwnerTests(SystemdLab lab)
@@ -17,27 +18,6 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
         lab.EnsureReady();
         await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
-
-        // No way around first: IPv6 off on node1 (as `lab.sh up --ipv6 off` has it everywhere). recover changes nothing
-        // and sends the operator to a console that can do the whole recovery.
-        (await lab.BashAsync("node1", "sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1")).EnsureSuccess("disable IPv6 on node1");
-        try
-        {
-            var stuck = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, "state-owner-no-way"));
-            Assert.True(stuck.ExitCode == 4, $"recover exit {stuck.ExitCode}\n{stuck.StdOut}\n{stuck.StdErr}");
-            Assert.Contains("IPv6 is off on eth0", stuck.StdErr, StringComparison.Ordinal);
-            Assert.Contains("Nothing was changed on any node.", stuck.StdErr, StringComparison.Ordinal);
-            Assert.Contains("Run the recovery at node2's console", stuck.StdErr, StringComparison.Ordinal);
-            var status = await lab.StatusAsync();
-            Assert.All(lab.Env.Nodes, n => Assert.Equal("running", status[n, "kube_proxy"]));
-            Assert.Equal("local", status["node2", "route.node1"]);
-        }
-        finally
-        {
-            await lab.BashAsync("node1", "sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0");
-        }
-        await Poll.UntilAsync(async () => (await lab.BashAsync("node1", "ip -6 addr show dev eth0 scope link | grep -v tentative | grep -q fe80")).Succeeded,
-            "node1's link-local address back (duplicate address detection done)");
 
         // The drill: known_hosts holds another key for node3, so whatever answers as node3 on the segment is refused, named.
         var inventory = await WithForeignKeyForNode3Async();
@@ -70,6 +50,59 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
     }
 
     [SkippableFact]
+    public async Task Where_IPv6_is_off_a_spare_address_the_operator_gives_is_the_way_around_the_hijack()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+        // IPv6 off on node1 (as `lab.sh up --ipv6 off` has it everywhere); a machine on the segment answers for .251.
+        (await lab.BashAsync("node1", "sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1")).EnsureSuccess("disable IPv6 on node1");
+        (await lab.BashAsync("node3", $"ip addr add {Taken}/32 dev eth0")).EnsureSuccess("an address in use on the segment");
+        try
+        {
+            // No way around: recover changes nothing and sends the operator to a console that can do the whole recovery.
+            var stuck = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, "state-owner-no-way"));
+            Assert.True(stuck.ExitCode == 4, $"recover exit {stuck.ExitCode}\n{stuck.StdOut}\n{stuck.StdErr}");
+            Assert.Contains("IPv6 is off on eth0", stuck.StdErr, StringComparison.Ordinal);
+            Assert.Contains("Nothing was changed on any node.", stuck.StdErr, StringComparison.Ordinal);
+            Assert.Contains("Run the recovery at node2's console", stuck.StdErr, StringComparison.Ordinal);
+            Assert.Contains("--spare-address", stuck.StdErr, StringComparison.Ordinal);
+
+            // A spare address some machine answers for (node3, over ARP) is refused before it is added: still nothing changed.
+            var taken = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--spare-address", Taken,
+                "--state-dir", Path.Combine(lab.Env.RunDir, "state-owner-spare-taken"));
+            Assert.True(taken.ExitCode == 4, $"recover exit {taken.ExitCode}\n{taken.StdOut}\n{taken.StdErr}");
+            Assert.Contains($"{Taken} is in use on the segment", taken.StdErr, StringComparison.Ordinal);
+            Assert.Contains("Nothing was changed on any node.", taken.StdErr, StringComparison.Ordinal);
+            Assert.False(await HoldsAsync("node1", Taken), $"node1 holds {Taken}");
+            var status = await lab.StatusAsync();
+            Assert.All(lab.Env.Nodes, n => Assert.Equal("running", status[n, "kube_proxy"]));
+            Assert.Equal("local", status["node2", "route.node1"]);
+
+            var state = Path.Combine(lab.Env.RunDir, "state-owner-spare");
+            var recover = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--spare-address", Spare, "--state-dir", state);
+            Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
+            Assert.Equal(["node2", "node3"], Reached(state, $"from the spare address {Spare}"));
+            Assert.Contains($"removed the spare address {Spare}/32 from eth0", recover.StdErr, StringComparison.Ordinal);
+            Assert.False(await HoldsAsync("node1", Spare), $"node1 still holds the spare address {Spare}");
+            await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));
+        }
+        finally
+        {
+            await lab.BashAsync("node3", $"ip addr del {Taken}/32 dev eth0");
+            await lab.BashAsync("node1", "sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0");
+        }
+        await Poll.UntilAsync(async () => (await lab.BashAsync("node1", "ip -6 addr show dev eth0 scope link | grep -v tentative | grep -q fe80")).Succeeded,
+            "node1's link-local address back (duplicate address detection done)");
+    }
+
+    private const string Spare = "10.77.0.250";
+    private const string Taken = "10.77.0.251";
+
+    private async Task<bool> HoldsAsync(string node, string address) =>
+        (await lab.BashAsync(node, $"ip -o addr show dev eth0 | grep -qF ' {address}/'")).Succeeded;
+
+    [SkippableFact]
     public async Task With_every_node_address_claimed_node2_recovers_the_cluster()
     {
         lab.EnsureReady();
@@ -86,11 +119,15 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
     }
 
     /// <summary>The nodes the run's journal says were reached over IPv6 link-local.</summary>
-    private static List<string> ReachedAround(string state) =>
+    private static List<string> ReachedAround(string state) => Reached(state, "IPv6 link-local ");
+
+    /// <summary>The nodes the run's journal says were reached a way whose description contains WAY.</summary>
+    private static List<string> Reached(string state, string way) =>
         [.. File.ReadAllLines(Path.Combine(state, "journal.jsonl"))
             .Select(line => JsonDocument.Parse(line).RootElement)
-            .Where(r => r.GetProperty("event").GetString() == "node-reached" && r.GetProperty("detail").GetString()!.StartsWith("IPv6 link-local", StringComparison.Ordinal))
+            .Where(r => r.GetProperty("event").GetString() == "node-reached" && r.GetProperty("detail").GetString()!.Contains(way, StringComparison.Ordinal))
             .Select(r => r.GetProperty("node").GetString()!)
+            .Distinct()
             .Order()];
 
     /// <summary>An inventory whose known_hosts holds a freshly made key for node3 instead of node3's own.</summary>

@@ -223,6 +223,29 @@ public sealed class SshShellTests(SshdFixture sshd) : ShellKillTests
     }
 
     [Fact]
+    public async Task From_a_spare_address_the_node_sees_that_source_and_its_own_key_is_checked()
+    {
+        var ssh = sshd.Settings(sshd.KnownHostsTrusting());
+        var inventory = SshdFixture.Inventory(ssh);
+        var node = inventory.FindByName("node1")!;
+        var policy = new HostKeyPolicy(KnownHosts.Load(ssh.KnownHostsFile!), inventory, [], null, acceptNew: false);
+        var source = System.Net.IPAddress.Parse("127.0.0.9");
+        await using (var shell = await SshShell.ConnectFromAsync(node, source, ssh, SshCredentials.Load(ssh, new TestSecrets()), policy))
+        {
+            // sshd's SSH_CONNECTION starts with the client's address: the connection left from the spare address.
+            var seen = await shell.RunAsync(ShellCommand.Of("sh", "-c", "echo $SSH_CONNECTION"), Limit);
+            Assert.StartsWith("127.0.0.9 ", seen.StdOut, StringComparison.Ordinal);
+            Assert.Equal($"IPv4 [127.0.0.1]:{sshd.Port} from the spare address 127.0.0.9, around the hijack", shell.Way);
+        }
+
+        var stranger = sshd.NewKnownHostsPath();
+        File.WriteAllText(stranger, sshd.HostEntry(HostKey.ReadPublicKeyFile(Processes.Fixture("keys/alt-ed25519.pub"))));
+        var strict = new HostKeyPolicy(KnownHosts.Load(stranger), inventory, [], null, acceptNew: true);
+        var refused = await Assert.ThrowsAsync<HostKeyRejectedException>(() => SshShell.ConnectFromAsync(node, source, ssh, SshCredentials.Load(ssh, new TestSecrets()), strict));
+        Assert.Equal(HostKeyOutcome.Mismatch, refused.Outcome);
+    }
+
+    [Fact]
     public async Task Tunnel_reaches_a_port_as_the_node_sees_it()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);

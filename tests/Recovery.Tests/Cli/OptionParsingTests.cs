@@ -35,9 +35,25 @@ public sealed class OptionParsingTests
     [InlineData("--etcd-endpoints", "10.0.0.1:2379", "expected https://HOST:2379")]
     [InlineData("--etcd-prefix", "registry", "expected an absolute prefix")]
     [InlineData("--inventory", "/nonexistent/inventory.yaml", "does not exist")]
+    [InlineData("--spare-address", "10.0.0.256", "--spare-address: '10.0.0.256' is not an IP address")]
+    [InlineData("--spare-address", "127.0.0.5", "is not a unicast address of a segment")]
+    [InlineData("--spare-address", "fe80::1", "is not a unicast address of a segment")]
+    [InlineData("--spare-address", "239.1.1.1", "is not an IP address a node can hold")]
     public async Task Bad_option_values_exit_2_naming_what_was_expected(string option, string value, string message)
     {
         var (_, output, _) = await CliRun.AssertRefusedAsync(message, "version", option, value);
+        Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.11", "node1's address")]
+    [InlineData("10.0.0.200", "a protected address")]
+    [InlineData("10.0.0.99", "the hijacked address (--ip)")]
+    public async Task A_spare_address_some_machine_uses_is_refused_before_any_node_is_touched(string spare, string taken)
+    {
+        // The inventory is checked before any node is reached: exit 2 and its message come first.
+        var (_, output, _) = await CliRun.AssertRefusedAsync($"--spare-address: {spare} is {taken}; expected a free address",
+            "diagnose", "--node", "node1=10.0.0.11,control-plane", "--node", "node2=10.0.0.12", "--protect", "10.0.0.200", "--ip", "10.0.0.99", "--spare-address", spare);
         Assert.Equal("", output);
     }
 
