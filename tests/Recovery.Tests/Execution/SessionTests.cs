@@ -71,11 +71,35 @@ public sealed class SessionTests : IDisposable
         Assert.Contains("\n  \"scope\": \"LocalFirst\"", PlanJson.Write(LocalFirst.Restrict(plan, "node2")), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false, ExitCodes.Done)]
+    [InlineData(true, ExitCodes.Failed)]
+    public async Task Nothing_to_do_among_the_nodes_seen_is_done_only_when_every_node_was_seen(bool node3Silent, int expected)
+    {
+        // No address is bound anywhere (iptables mode): the plan is empty. With node3 silent, that says nothing about node3.
+        var inventory = Recovery.Tests.Facts.Scenario.Inventory();
+        var shells = inventory.Nodes.Select(n => node3Silent && n.Name == "node3"
+            ? new NodeResult<INodeShell>(n, null, new NodeConnectException("node3", "no SSH answer from node3 at 10.77.0.13 within 10 s"), TimeSpan.Zero)
+            : new NodeResult<INodeShell>(n, new Recovery.Tests.Facts.FixtureShell(n, Recovery.Tests.Facts.Scenario.Answers(inventory, "not-ipvs", n), n.Name == "node2"), null, TimeSpan.Zero)).ToList();
+        var host = new Host(FakeCluster.Seed(Seed(), Node1),
+            () => Survey.FromShellsAsync(inventory, new LocalNode(inventory.FindByName("node2"), "test", []), shells, 16, null, default));
+
+        // No --ip: the addresses come from what the survey saw, and it saw none hijacked.
+        var exit = await new Session(host, Request with { Addresses = [] }).RunAsync(new SessionStart.Fresh(), CancellationToken.None);
+
+        Assert.Equal(expected, exit);
+        Assert.Equal(1, host.Surveys);
+        Assert.True(host.Shown?.IsEmpty, "the plan shown is empty");
+        Assert.Empty(host.Reported);
+    }
+
     private sealed class SurveyedException() : Exception("surveyed");
 
-    private sealed class Host(FakeCluster cluster) : ISessionHost
+    private sealed class Host(FakeCluster cluster, Func<Task<Survey>>? survey = null) : ISessionHost
     {
         public int Surveys { get; private set; }
+
+        public Plan? Shown { get; private set; }
 
         public List<string> Reported { get; } = [];
 
@@ -90,7 +114,7 @@ public sealed class SessionTests : IDisposable
         public Task<Survey> SurveyAsync(CancellationToken cancellationToken)
         {
             Surveys++;
-            throw new SurveyedException();
+            return survey is null ? throw new SurveyedException() : survey();
         }
 
         public Task<Survey> RetakeAsync(Survey before, IReadOnlySet<string> changed, CancellationToken cancellationToken) => throw new SurveyedException();
@@ -102,9 +126,7 @@ public sealed class SessionTests : IDisposable
 
         public IEtcdServiceFixer? EtcdFixer(Func<Node, CancellationToken, Task<INodeShell>> connect) => null;
 
-        public void Show(Plan plan)
-        {
-        }
+        public void Show(Plan plan) => Shown = plan;
 
         public int? Confirm() => null;
 
