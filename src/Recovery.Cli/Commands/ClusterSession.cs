@@ -26,7 +26,7 @@ internal static class ClusterSession
         {
             Log.Warning("{Address} ({Node}) is on kube-ipvs0 here: this machine cannot reach {Node} until it is unbound", hijacked.Address, hijacked.Name);
         }
-        var connector = new NodeConnector(inventory, inventory.Ssh, local.Node?.Name, new ConsoleSecretSource());
+        var connector = new NodeConnector(inventory, inventory.Ssh, local.Node?.Name, new ConsoleSecretSource()) { CutOffLikely = local.OwnAddressBound };
         connector.KeyAccepted += line => Log.Warning("{Line}", line);
         var survey = await Survey.TakeAsync(inventory, local, connector, parse.GetValue(global.Parallel),
             connect => EtcdAccess.Opener(parse, global, inventory, local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);

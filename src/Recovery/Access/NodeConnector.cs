@@ -48,6 +48,13 @@ internal sealed class NodeConnector
         });
     }
 
+    /// <summary>
+    /// A sign here says nodes will not answer at their addresses (this node's own address on its own kube-ipvs0): then
+    /// the way around is looked for while their IPv4 attempts still wait (<see cref="Hedge"/>). Without the sign, a node
+    /// merely slow to answer on a busy cluster costs no extra connections.
+    /// </summary>
+    public bool CutOffLikely { get; init; }
+
     /// <summary>Raised with a printable line for every host key accepted and written under accept-new.</summary>
     public event Action<string>? KeyAccepted;
 
@@ -59,24 +66,93 @@ internal sealed class NodeConnector
         : Path.Combine(HomePath.Directory, ".ssh", "known_hosts");
 
     /// <summary>
+    /// How long the IPv4 connections may take before the way around the hijack is looked for beside them: a node cut
+    /// off by the hijack never answers, and waiting out the whole connect timeout first would cost every run at the
+    /// owner's console that much. Only the read-only way starts early (link-local); a spare address is added only for
+    /// nodes that did not answer.
+    /// </summary>
+    private static readonly TimeSpan Hedge = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Connects to every inventory node, at most <paramref name="parallel"/> at a time, local node first in the list.
-    /// Nodes that do not answer at their address are then looked for around the hijack (<see cref="ReachAroundAsync"/>).
+    /// Nodes that do not answer at their address are looked for around the hijack (<see cref="ReachAroundAsync"/>):
+    /// where <see cref="CutOffLikely"/>, over link-local already while their IPv4 attempt still waits, once it has waited <see cref="Hedge"/>.
     /// </summary>
     public async Task<IReadOnlyList<NodeResult<INodeShell>>> ConnectAllAsync(int parallel = Fanout.DefaultParallel, CancellationToken cancellationToken = default)
     {
         var ordered = _inventory.Nodes.OrderBy(n => n.Name == _localNodeName ? 0 : 1).ToList();
-        var results = await Fanout.RunAsync(ordered, ConnectAsync, parallel, cancellationToken).ConfigureAwait(false);
-        var missing = results.Where(r => !r.Succeeded && IsCutOff(r.Error)).ToList();
-        if (missing.Count == 0) return results;
-        var around = await ReachAroundAsync(missing, cancellationToken).ConfigureAwait(false);
-        return [.. results.Select(r => around.FirstOrDefault(a => a.Node.Name == r.Node.Name) ?? r)];
+        var attempts = ordered.ToDictionary(n => n.Name, _ => CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), StringComparer.Ordinal);
+        var settled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        try
+        {
+            var direct = Fanout.RunAsync(ordered, async (node, _) =>
+            {
+                try
+                {
+                    return await ConnectAsync(node, attempts[node.Name].Token, goAround: false).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (attempts[node.Name].IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new NodeConnectException(node.Name, $"{node.Name} was reached around the hijack before its address answered");
+                }
+                finally
+                {
+                    settled[node.Name] = true;
+                }
+            }, parallel, cancellationToken);
+
+            AroundSearch? early = null;
+            if (CutOffLikely && _localNodeName is not null && Spare() is null && await Task.WhenAny(direct, Task.Delay(Hedge, cancellationToken)).ConfigureAwait(false) != direct)
+            {
+                var waiting = ordered.Where(n => n.Name != _localNodeName && !settled.ContainsKey(n.Name)).ToList();
+                if (waiting.Count > 0)
+                {
+                    early = await FindAroundAsync(waiting, cancellationToken).ConfigureAwait(false);
+                    foreach (var name in early.Found.Keys) await attempts[name].CancelAsync().ConfigureAwait(false);
+                }
+            }
+            var results = await direct.ConfigureAwait(false);
+            var chosen = new List<NodeResult<INodeShell>>();
+            foreach (var r in results)
+            {
+                var around = early?.Found.GetValueOrDefault(r.Node.Name);
+                if (r.Succeeded || !IsCutOff(r.Error))
+                {
+                    // Its address answered, or refused for a reason of its own (a key known_hosts does not hold for it
+                    // there, a login refused): that stands; the way around is for the hijack only.
+                    if (around is not null) await around.Shell.DisposeAsync().ConfigureAwait(false);
+                    chosen.Add(r);
+                }
+                else if (around is not null)
+                {
+                    _around[r.Node.Name] = around.Neighbour;
+                    chosen.Add(new NodeResult<INodeShell>(r.Node, around.Shell, null, r.Elapsed));
+                }
+                else
+                {
+                    chosen.Add(early is { NotFound: { } why } && early.Searched.Contains(r.Node.Name) ? Explained(r, why) : r);
+                }
+            }
+            // Nodes the early search did not cover (they failed before it began, or none began) go around now.
+            var missing = chosen.Where(r => !r.Succeeded && IsCutOff(r.Error) && early?.Searched.Contains(r.Node.Name) != true).ToList();
+            if (missing.Count == 0) return chosen;
+            var late = await ReachAroundAsync(missing, cancellationToken).ConfigureAwait(false);
+            return [.. chosen.Select(r => late.FirstOrDefault(a => a.Node.Name == r.Node.Name) ?? r)];
+        }
+        finally
+        {
+            foreach (var attempt in attempts.Values) attempt.Dispose();
+        }
     }
 
     /// <exception cref="HostKeyRejectedException">See <see cref="SshShell.ConnectAsync"/>.</exception>
     /// <exception cref="NodeConnectException">See <see cref="SshShell.ConnectAsync"/>.</exception>
     /// <exception cref="SudoRefusedException">See <see cref="SshShell.ConnectAsync"/>.</exception>
     /// <exception cref="SshCredentialException">The key or password cannot be loaded.</exception>
-    public async Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken = default)
+    public Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken = default) => ConnectAsync(node, cancellationToken, goAround: true);
+
+    /// <param name="goAround">false: the node's address only (<see cref="ConnectAllAsync"/> goes around for all nodes at once).</param>
+    private async Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken, bool goAround)
     {
         if (node.Name == _localNodeName) return new LocalShell(node);
         // A node found around the hijack once is reached the same way again (a later stage, a resumed step).
@@ -94,7 +170,7 @@ internal sealed class NodeConnector
         {
             return await SshShell.ConnectAsync(node, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsCutOff(e))
+        catch (Exception e) when (goAround && IsCutOff(e))
         {
             // A later connection (a resumed run, a node that stopped answering) goes around the hijack as the survey does.
             var around = (await ReachAroundAsync([new NodeResult<INodeShell>(node, null, e, started.Elapsed)], cancellationToken).ConfigureAwait(false))[0];
@@ -115,8 +191,38 @@ internal sealed class NodeConnector
         if (local is null) return missing;
         // The operator's explicit choice (a segment without IPv6, or one where link-local is not wanted) replaces discovery.
         if (Spare() is { } spare) return await FromSpareAsync(spare, missing, cancellationToken).ConfigureAwait(false);
+        var search = await FindAroundAsync([.. missing.Select(m => m.Node)], cancellationToken).ConfigureAwait(false);
+        var found = new List<NodeResult<INodeShell>>();
+        foreach (var m in missing)
+        {
+            if (search.Found.GetValueOrDefault(m.Node.Name) is { } hit)
+            {
+                _around[m.Node.Name] = hit.Neighbour;
+                found.Add(new NodeResult<INodeShell>(m.Node, hit.Shell, null, m.Elapsed));
+            }
+            else
+            {
+                found.Add(search.NotFound is null ? m : Explained(m, search.NotFound));
+            }
+        }
+        return found;
+    }
+
+    /// <summary>What a search over link-local found: a shell per node found, and why the others were not (null: no segment to look on).</summary>
+    private sealed record AroundSearch(IReadOnlyDictionary<string, Reached> Found, IReadOnlySet<string> Searched, string? NotFound);
+
+    private sealed record Reached(INodeShell Shell, Neighbour Neighbour);
+
+    /// <summary>
+    /// Every neighbour that answers over IPv6 link-local on the interface holding this node's address is asked for its host
+    /// key, and is the node among NODES whose known_hosts key it offers. Shells of neighbours that are none of them are closed.
+    /// </summary>
+    private async Task<AroundSearch> FindAroundAsync(IReadOnlyList<Node> nodes, CancellationToken cancellationToken)
+    {
+        var searched = nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var local = _inventory.FindByName(_localNodeName!)!;
         var (nic, why) = LinkLocalInterface.Holding(local.Address);
-        if (nic is null) return why is null ? missing : [.. missing.Select(m => Explained(m, why))];
+        if (nic is null) return new AroundSearch(new Dictionary<string, Reached>(), searched, why);
         IReadOnlyList<System.Net.IPAddress> neighbours;
         try
         {
@@ -125,16 +231,15 @@ internal sealed class NodeConnector
         }
         catch (Exception e) when (e is NodeConnectException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            return [.. missing.Select(m => Explained(m, $"neighbour discovery on {nic.Name} failed: {e.Message}"))];
+            return new AroundSearch(new Dictionary<string, Reached>(), searched, $"neighbour discovery on {nic.Name} failed: {e.Message}");
         }
-        var candidates = missing.Select(m => m.Node).ToList();
         using var gate = new SemaphoreSlim(Fanout.DefaultParallel);
         var tries = await Task.WhenAll(neighbours.Select(async address =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var shell = await SshShell.ConnectAroundAsync(address, nic, candidates, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+                var shell = await SshShell.ConnectAroundAsync(address, nic, nodes, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
                 return (Neighbour: new Neighbour(address, nic), Shell: (INodeShell?)shell, Error: (Exception?)null);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -146,26 +251,16 @@ internal sealed class NodeConnector
                 gate.Release();
             }
         })).ConfigureAwait(false);
+        var found = new Dictionary<string, Reached>(StringComparer.Ordinal);
+        foreach (var t in tries.Where(t => t.Shell is not null))
+        {
+            if (found.TryAdd(t.Shell!.Node.Name, new Reached(t.Shell, t.Neighbour))) continue;
+            await t.Shell.DisposeAsync().ConfigureAwait(false);
+        }
         // Keys no inventory node has are named: an operator must see that something on the segment offered one.
         var refusals = tries.Where(t => t.Error is HostKeyRejectedException { Owner: null }).Select(t => t.Error!.Message).ToList();
-        var found = new List<NodeResult<INodeShell>>();
-        foreach (var m in missing)
-        {
-            var hit = tries.FirstOrDefault(t => t.Shell?.Node.Name == m.Node.Name);
-            if (hit.Shell is not null)
-            {
-                _around[m.Node.Name] = hit.Neighbour;
-                found.Add(new NodeResult<INodeShell>(m.Node, hit.Shell, null, m.Elapsed));
-                continue;
-            }
-            var detail = $"not found over IPv6 link-local on {nic.Name} either ({neighbours.Count} neighbour{(neighbours.Count == 1 ? "" : "s")} answered";
-            found.Add(Explained(m, refusals.Count == 0 ? detail + ")" : $"{detail}; {string.Join("; ", refusals)})"));
-        }
-        foreach (var extra in tries.Where(t => t.Shell is not null && !found.Any(f => ReferenceEquals(f.Value, t.Shell))))
-        {
-            await extra.Shell!.DisposeAsync().ConfigureAwait(false);
-        }
-        return found;
+        var detail = $"not found over IPv6 link-local on {nic.Name} either ({neighbours.Count} neighbour{(neighbours.Count == 1 ? "" : "s")} answered";
+        return new AroundSearch(found, searched, refusals.Count == 0 ? detail + ")" : $"{detail}; {string.Join("; ", refusals)})");
     }
 
     /// <summary>The nodes cut off by the hijack, each from the spare address (--spare-address), added here once for the run.</summary>

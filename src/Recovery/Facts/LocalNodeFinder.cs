@@ -7,7 +7,12 @@ namespace Recovery.Facts;
 /// <summary>Which inventory node this machine is, and how that was decided (shown to the operator).</summary>
 /// <param name="Node">The node, or null when this machine holds none of the inventory addresses (a jump host).</param>
 /// <param name="HijackedHere">Other nodes whose address sits on kube-ipvs0 here: traffic to them stays on this machine.</param>
-internal sealed record LocalNode(Node? Node, string Reason, IReadOnlyList<Node> HijackedHere);
+internal sealed record LocalNode(Node? Node, string Reason, IReadOnlyList<Node> HijackedHere)
+{
+    /// <summary>This node's own address is on its own kube-ipvs0 too (the v1.20 binding): the other nodes likely hold it as
+    /// well, so their replies to this console never come back.</summary>
+    public bool OwnAddressBound { get; init; }
+}
 
 /// <summary>
 /// Finds this machine in the inventory by its own interface addresses. An address that is only on kube-ipvs0 does
@@ -28,7 +33,7 @@ internal static class LocalNodeFinder
             var chosen = inventory.FindByName(overrideName)
                 ?? throw new LocalNodeException(
                     $"--local {overrideName}: no node of that name in the inventory (nodes: {string.Join(", ", inventory.Nodes.Select(n => n.Name))})");
-            return new LocalNode(chosen, $"--local {overrideName}", Hijacked(chosen));
+            return new LocalNode(chosen, $"--local {overrideName}", Hijacked(chosen)) { OwnAddressBound = onIpvs.Contains(Normalize(chosen.Address)) };
         }
         var matches = inventory.Nodes.Where(n => owned.Contains(Normalize(n.Address))).ToList();
         if (matches.Count > 1)
@@ -40,7 +45,7 @@ internal static class LocalNodeFinder
         {
             var node = matches[0];
             var device = local.First(a => a.Interface != NodeFacts.IpvsInterface && Normalize(a.Address).Equals(Normalize(node.Address))).Interface;
-            return new LocalNode(node, $"{node.Address} is on {device} here", Hijacked(node));
+            return new LocalNode(node, $"{node.Address} is on {device} here", Hijacked(node)) { OwnAddressBound = onIpvs.Contains(Normalize(node.Address)) };
         }
         return new LocalNode(null, "no inventory address is on a local interface (other than kube-ipvs0)", Hijacked(null));
 

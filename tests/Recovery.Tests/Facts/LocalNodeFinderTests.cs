@@ -40,6 +40,10 @@ public sealed class LocalNodeFinderTests
         var found = LocalNodeFinder.Find(Inventory, [At("eth0", "10.77.0.11"), At("kube-ipvs0", "10.77.0.11", 32)]);
         Assert.Equal("node1", found.Node?.Name);
         Assert.Empty(found.HijackedHere);
+        // The owner's sign that the others hold its address too: their replies will not come back here.
+        Assert.True(found.OwnAddressBound);
+        Assert.False(LocalNodeFinder.Find(Inventory, [At("eth0", "10.77.0.11")]).OwnAddressBound);
+        Assert.False(LocalNodeFinder.Find(Inventory, [At("eth0", "10.77.0.12"), At("kube-ipvs0", "10.77.0.11", 32)]).OwnAddressBound);
     }
 
     [Fact]

@@ -2,28 +2,22 @@
 # with it) and the switch (its bridge and veths go with its network namespace), then remove the run folder.
 # Works from the prefix alone, so it also cleans a failed `up` or a killed run.
 
-cmdline_of() { local a=(); { mapfile -d '' a < "$1/cmdline"; } 2>/dev/null; echo "${a[*]}"; }
-
-environ_of() { local a=(); { mapfile -d '' a < "$1/environ"; } 2>/dev/null; echo " ${a[*]} "; }
-
 # Host pids of this run: its inits and switch (the prefix in their command line) and every process of an `up`
-# (the prefix in their environment, LAB_UP_TOKEN), except this process and its ancestors.
+# (the prefix in their environment, LAB_UP_TOKEN), except this process and its ancestors. One pgrep and one grep
+# over /proc: a loop of subshells per process took minutes on a loaded machine (CI saw `down` pass 3 minutes).
 lab_processes() {
-  local prefix=$1 p c self=" $$ $BASHPID $PPID "
-  for p in /proc/[0-9]*; do
-    [[ $self == *" ${p#/proc/} "* ]] && continue
-    c=$(cmdline_of "$p")
-    if [[ $c == *"node-init.sh $prefix "* || $c == "lab-switch $prefix"* || $(environ_of "$p") == *" LAB_UP_TOKEN=$prefix "* ]]; then
-      echo "${p#/proc/}"
-    fi
-  done
+  local prefix=$1 p self=" $$ $BASHPID $PPID "
+  { pgrep -f -- "node-init\.sh $prefix |^lab-switch $prefix" || true
+    grep -lsxzF "LAB_UP_TOKEN=$prefix" /proc/[0-9]*/environ | cut -d/ -f3 || true
+  } | sort -un | while read -r p; do [[ $self == *" $p "* ]] || echo "$p"; done
   return 0
 }
 
-still_running() {   # any of these pids alive and not a zombie
-  local p s; for p in "$@"; do
-    s=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
-    [[ -n $s && $s != Z ]] && return 0
+still_running() {   # any of these pids alive and not a zombie (read without a fork: this loops on a busy machine)
+  local p st; for p in "$@"; do
+    { read -r st < "/proc/$p/stat"; } 2>/dev/null || continue
+    st=${st##*) }
+    [[ -n $st && ${st%% *} != Z ]] && return 0
   done
   return 1
 }
