@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
-using System.Text.RegularExpressions;
 using Recovery.Addresses;
 using Recovery.Commands;
 using Recovery.Inventory;
@@ -12,10 +11,10 @@ namespace Recovery.Access;
 /// The second way around the hijack, for a segment without IPv6: a spare address of this node's segment that the
 /// operator gives (--spare-address). No node binds it, so replies to it are not kept by the hijack, and a connection
 /// that leaves from it completes. It is added as a /32 to the interface holding this node's address only when a node
-/// is cut off, after a check that nothing on the segment answers for it, and removed when the run ends. One per
+/// is cut off, after a check that nothing on the segment answers for it (<see cref="ArpProbe"/>), and removed when the run ends. One per
 /// process: every connector of a run shares it (<see cref="Lease"/>, <see cref="ReleaseAllAsync"/>).
 /// </summary>
-internal sealed partial class SpareAddress
+internal sealed class SpareAddress
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private static readonly ConcurrentDictionary<IPAddress, SpareAddress> Leases = new();
@@ -23,6 +22,7 @@ internal sealed partial class SpareAddress
     private readonly Node _console;
     private readonly Lazy<Task<string>> _added;
     private string? _device;
+    private ArpAnnounce? _arp;
 
     private SpareAddress(IPAddress address, Node console)
     {
@@ -50,28 +50,6 @@ internal sealed partial class SpareAddress
     /// <exception cref="SpareAddressException">Not on this node's segment, already on this machine, answered for on the segment, or the check could not run.</exception>
     public Task<string> EnsureAsync() => _added.Value;
 
-    /// <summary>`ping` makes the kernel ask the segment for the address (ARP or neighbour solicitation: a host that drops
-    /// ping still answers them), then the neighbour table says whether anyone did.</summary>
-    public static ShellCommand Probe(IPAddress address, string device) =>
-        ShellCommand.Of("ping", "-n", "-c", "1", "-W", "2", "-I", device, address.ToString())
-            .Then(ShellCommand.Of("ip", "neigh", "show", "to", address.ToString(), "dev", device));
-
-    /// <summary>Who answers for the address on the segment according to the probe's output (its link address), or null: nobody.</summary>
-    /// <exception cref="SpareAddressException">The probe could not run (ping or ip missing, timed out, or ping's own error).</exception>
-    public static string? AnsweredBy(CommandResult probe, IPAddress address)
-    {
-        if (probe.ExitCode is 124 or 126 or 127 or 137) throw new SpareAddressException($"the check that nothing on the segment answers for {address} could not run (exit {probe.ExitCode}): {probe.StdErr.Trim()}");
-        var owner = probe.StdOut.Split('\n').Select(l => NeighbourEntry().Match(l.Trim())).FirstOrDefault(m => m.Success && m.Groups["a"].Value == address.ToString());
-        if (owner is not null) return owner.Groups["mac"].Value;
-        // ping exits 0 when it was answered, 1 when it was not; anything else is its own error (no such device, no route).
-        return probe.ExitCode switch
-        {
-            0 => "an echo reply",
-            1 => null,
-            _ => throw new SpareAddressException($"the check that nothing on the segment answers for {address} failed (ping exit {probe.ExitCode}): {probe.StdErr.Trim()}"),
-        };
-    }
-
     private async Task<string> AddAsync()
     {
         var (device, segment) = Segment(_console.Address);
@@ -84,21 +62,58 @@ internal sealed partial class SpareAddress
             throw new SpareAddressException($"{Address} is already on {here} here: give an address no machine uses (if an interrupted kube-recover run left it, remove it with: ip addr del {IpvsInterface.HostPrefix(Address)} dev {here})");
         }
         var shell = new LocalShell(_console);
-        var probe = await shell.RunAsync(Probe(Address, device), Timeout).ConfigureAwait(false);
-        if (AnsweredBy(probe, Address) is { } answer)
+        if (await Task.Run(() => ArpProbe.WhoHolds(Address, device)).ConfigureAwait(false) is { } holder)
         {
-            throw new SpareAddressException($"{Address} is in use on the segment ({answer} answered for it on {device}): give an address no machine uses");
+            throw new SpareAddressException($"{Address} is in use on the segment ({holder} answered for it on {device}): give an address no machine uses");
         }
+        var arp = ArpAnnounce.Read(device);
         var add = await shell.RunAsync(ShellCommand.Of("ip", "addr", "add", IpvsInterface.HostPrefix(Address), "dev", device), Timeout).ConfigureAwait(false);
         if (!add.Succeeded) throw new SpareAddressException($"adding {Address} to {device} failed (exit {add.ExitCode}): {add.StdErr.Trim()}");
         _device = device;
-        Notice?.Invoke($"added the spare address {IpvsInterface.HostPrefix(Address)} to {device} for this run (nothing on the segment answered for it); it is removed when the run ends (if the run is killed: ip addr del {IpvsInterface.HostPrefix(Address)} dev {device})");
+        var undo = $"ip addr del {IpvsInterface.HostPrefix(Address)} dev {device}";
+        if (arp.Strict)
+        {
+            try
+            {
+                arp.Relax();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new SpareAddressException($"arp_announce on {device} is {Math.Max(arp.All, arp.OnDevice)} (strict ARP), so the spare address would never be asked from, and lowering it to 1 failed: {e.Message}");
+            }
+            _arp = arp;
+            undo += $"; {arp.RestoreCommand}";
+        }
+        // The first attempts from this node's own address left the neighbours unresolved (FAILED or INCOMPLETE, their
+        // requests dropped as martian), and the kernel answers "no route to host" from such an entry for seconds: forget
+        // them, so the next connection asks again, from the spare address.
+        foreach (var state in new[] { "failed", "incomplete" })
+        {
+            var flush = await shell.RunAsync(ShellCommand.Of("ip", "neigh", "flush", "dev", device, "nud", state), Timeout).ConfigureAwait(false);
+            if (!flush.Succeeded) Notice?.Invoke($"unresolved neighbours on {device} could not be flushed (exit {flush.ExitCode}: {flush.StdErr.Trim()}); connections from the spare address may fail for a few seconds");
+        }
+        Notice?.Invoke($"added the spare address {IpvsInterface.HostPrefix(Address)} to {device} for this run (nothing on the segment answered for it)"
+            + (arp.Strict ? $", and lowered arp_announce from 2 to 1 so its ARP requests come from it (strict ARP sends them from {_console.Address}, which the other nodes hold)" : "")
+            + $"; put back when the run ends (if the run is killed: {undo})");
         return device;
     }
 
     private async Task RemoveAsync()
     {
         if (_device is null) return;
+        if (_arp is { } arp)
+        {
+            try
+            {
+                arp.Restore();
+                Notice?.Invoke($"put arp_announce back on {arp.Device} (all {arp.All}, {arp.Device} {arp.OnDevice})");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Notice?.Invoke($"arp_announce could not be put back ({e.Message}); put it back with: {arp.RestoreCommand}");
+            }
+            _arp = null;
+        }
         var del = ShellCommand.Of("ip", "addr", "del", IpvsInterface.HostPrefix(Address), "dev", _device);
         var result = await new LocalShell(_console).RunAsync(del, Timeout).ConfigureAwait(false);
         Notice?.Invoke(result.Succeeded
@@ -121,10 +136,6 @@ internal sealed partial class SpareAddress
 
     private static string? HeldHere(IPAddress address) => NetworkInterface.GetAllNetworkInterfaces()
         .FirstOrDefault(n => n.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)))?.Name;
-
-    // An entry with a link address in a live state: someone answered. FAILED and INCOMPLETE entries carry none.
-    [GeneratedRegex(@"^(?<a>[0-9a-fA-F:.]+) (dev \S+ )?lladdr (?<mac>\S+)( router)? (REACHABLE|STALE|DELAY|PROBE|PERMANENT|NOARP)$")]
-    private static partial Regex NeighbourEntry();
 }
 
 /// <summary>The spare address cannot be used: why, in one line for the operator.</summary>

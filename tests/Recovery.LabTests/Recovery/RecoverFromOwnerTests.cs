@@ -42,10 +42,11 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
         Assert.StartsWith("LOCKOUT FOUND: 1 hijacked address", diagnose.StdOut, StringComparison.Ordinal);
         Assert.Contains($"{lab.Env.Address("node1")} (node1's address) is hijacked on node2, node3", diagnose.StdOut, StringComparison.Ordinal);
 
+        var cutOff = HoldingNode1(await lab.StatusAsync());
         var state = Path.Combine(lab.Env.RunDir, "state-owner");
         var recover = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
         Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
-        Assert.Equal(["node2", "node3"], ReachedAround(state));
+        Assert.Superset(cutOff, ReachedAround(state).ToHashSet());
         await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));
     }
 
@@ -79,12 +80,16 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
             Assert.All(lab.Env.Nodes, n => Assert.Equal("running", status[n, "kube_proxy"]));
             Assert.Equal("local", status["node2", "route.node1"]);
 
+            var cutOff = HoldingNode1(status);
             var state = Path.Combine(lab.Env.RunDir, "state-owner-spare");
             var recover = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--spare-address", Spare, "--state-dir", state);
             Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
-            Assert.Equal(["node2", "node3"], Reached(state, $"from the spare address {Spare}"));
+            Assert.Superset(cutOff, Reached(state, $"from the spare address {Spare}").ToHashSet());
             Assert.Contains($"removed the spare address {Spare}/32 from eth0", recover.StdErr, StringComparison.Ordinal);
             Assert.False(await HoldsAsync("node1", Spare), $"node1 still holds the spare address {Spare}");
+            // Strict ARP (as kube-proxy's ipvs.strictARP sets it, and the lab) was lowered for the run and is back.
+            Assert.Contains("lowered arp_announce from 2 to 1", recover.StdErr, StringComparison.Ordinal);
+            Assert.Equal("2", (await lab.BashAsync("node1", "sysctl -n net.ipv4.conf.all.arp_announce")).StdOut.Trim());
             await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));
         }
         finally
@@ -94,6 +99,15 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
         }
         await Poll.UntilAsync(async () => (await lab.BashAsync("node1", "ip -6 addr show dev eth0 scope link | grep -v tentative | grep -q fe80")).Succeeded,
             "node1's link-local address back (duplicate address detection done)");
+    }
+
+    /// <summary>The nodes holding node1's address (which of them bind it first after a break is a race, as on a real
+    /// cluster): none of them answers node1 over IPv4, so each must have been reached around the hijack. Never empty.</summary>
+    private HashSet<string> HoldingNode1(LabStatus status)
+    {
+        var held = lab.Env.Nodes.Where(n => n != "node1" && status.KubeIpvs0(n).Contains(lab.Env.Address("node1").ToString())).ToHashSet();
+        Assert.True(held.Count > 0, $"no node holds node1's address after the break\n{status.Text}");
+        return held;
     }
 
     private const string Spare = "10.77.0.250";

@@ -51,6 +51,9 @@ public sealed class ReleaseFileTests(ReleaseLab lab, ITestOutputHelper output)
         AssertAuditLog(state);
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
 
+        // A second run finding nothing to do is the same code on both files; the emulated one (a full survey, about a
+        // minute under load) is not run for it.
+        if (file.Rid == ReleaseFile.Arm64) return;
         var again = await RunAsync(file, "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state + "-again");
         Assert.True(again.ExitCode == 0, $"second recover exit {again.ExitCode}\n{again.StdErr}");
         Assert.Contains("Nothing to do", again.StdOut);
