@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
 using Recovery.Addresses;
-using Recovery.Commands;
 using Recovery.Inventory;
 
 namespace Recovery.Access;
@@ -59,7 +58,7 @@ internal sealed class SpareAddress
         }
         if (HeldHere(Address) is { } here)
         {
-            throw new SpareAddressException($"{Address} is already on {here} here: give an address no machine uses (if an interrupted kube-recover run left it, remove it with: ip addr del {IpvsInterface.HostPrefix(Address)} dev {here})");
+            throw new SpareAddressException($"{Address} is already on {here} here: give an address no machine uses (if an interrupted kube-recover run left it, remove it with: ip addr del {HostPrefix.Of(Address)} dev {here})");
         }
         var shell = new LocalShell(_console);
         if (await Task.Run(() => ArpProbe.WhoHolds(Address, device)).ConfigureAwait(false) is { } holder)
@@ -67,10 +66,10 @@ internal sealed class SpareAddress
             throw new SpareAddressException($"{Address} is in use on the segment ({holder} answered for it on {device}): give an address no machine uses");
         }
         var arp = ArpAnnounce.Read(device);
-        var add = await shell.RunAsync(ShellCommand.Of("ip", "addr", "add", IpvsInterface.HostPrefix(Address), "dev", device), Timeout).ConfigureAwait(false);
+        var add = await shell.RunAsync(ShellCommand.Of("ip", "addr", "add", HostPrefix.Of(Address), "dev", device), Timeout).ConfigureAwait(false);
         if (!add.Succeeded) throw new SpareAddressException($"adding {Address} to {device} failed (exit {add.ExitCode}): {add.StdErr.Trim()}");
         _device = device;
-        var undo = $"ip addr del {IpvsInterface.HostPrefix(Address)} dev {device}";
+        var undo = $"ip addr del {HostPrefix.Of(Address)} dev {device}";
         if (arp.Strict)
         {
             try
@@ -92,7 +91,7 @@ internal sealed class SpareAddress
             var flush = await shell.RunAsync(ShellCommand.Of("ip", "neigh", "flush", "dev", device, "nud", state), Timeout).ConfigureAwait(false);
             if (!flush.Succeeded) Notice?.Invoke($"unresolved neighbours on {device} could not be flushed (exit {flush.ExitCode}: {flush.StdErr.Trim()}); connections from the spare address may fail for a few seconds");
         }
-        Notice?.Invoke($"added the spare address {IpvsInterface.HostPrefix(Address)} to {device} for this run (nothing on the segment answered for it)"
+        Notice?.Invoke($"added the spare address {HostPrefix.Of(Address)} to {device} for this run (nothing on the segment answered for it)"
             + (arp.Strict ? $", and lowered arp_announce from 2 to 1 so its ARP requests come from it (strict ARP sends them from {_console.Address}, which the other nodes hold)" : "")
             + $"; put back when the run ends (if the run is killed: {undo})");
         return device;
@@ -114,11 +113,11 @@ internal sealed class SpareAddress
             }
             _arp = null;
         }
-        var del = ShellCommand.Of("ip", "addr", "del", IpvsInterface.HostPrefix(Address), "dev", _device);
+        var del = ShellCommand.Of("ip", "addr", "del", HostPrefix.Of(Address), "dev", _device);
         var result = await new LocalShell(_console).RunAsync(del, Timeout).ConfigureAwait(false);
         Notice?.Invoke(result.Succeeded
-            ? $"removed the spare address {IpvsInterface.HostPrefix(Address)} from {_device}"
-            : $"the spare address {IpvsInterface.HostPrefix(Address)} could not be removed from {_device} (exit {result.ExitCode}: {result.StdErr.Trim()}); remove it with: {del.Render()}");
+            ? $"removed the spare address {HostPrefix.Of(Address)} from {_device}"
+            : $"the spare address {HostPrefix.Of(Address)} could not be removed from {_device} (exit {result.ExitCode}: {result.StdErr.Trim()}); remove it with: {del.Render()}");
         _device = null;
     }
 

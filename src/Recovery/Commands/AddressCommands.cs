@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Recovery.Access;
+using Recovery.Addresses;
 
 namespace Recovery.Commands;
 
@@ -9,9 +9,6 @@ internal static class IpvsInterface
 {
     public const string Name = "kube-ipvs0";
 
-    /// <summary>A /32 (or /128) as `ip` writes it.</summary>
-    public static string HostPrefix(IPAddress address) =>
-        $"{address}/{(address.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32)}";
 }
 
 /// <summary>`ip addr del A/32 dev kube-ipvs0`: the unbind.</summary>
@@ -19,7 +16,7 @@ internal sealed record IpvsAddressDel(IPAddress Address) : NodeCommand
 {
     public IPAddress Address { get; } = CommandWords.Address(Address);
 
-    public override ShellCommand ToShell() => ShellCommand.Of("ip", "addr", "del", IpvsInterface.HostPrefix(Address), "dev", IpvsInterface.Name);
+    public override ShellCommand ToShell() => ShellCommand.Of("ip", "addr", "del", HostPrefix.Of(Address), "dev", IpvsInterface.Name);
 }
 
 /// <summary>`ip addr add A/32 dev kube-ipvs0`: what puts an unbound address back (undo).</summary>
@@ -27,7 +24,7 @@ internal sealed record IpvsAddressAdd(IPAddress Address) : NodeCommand
 {
     public IPAddress Address { get; } = CommandWords.Address(Address);
 
-    public override ShellCommand ToShell() => ShellCommand.Of("ip", "addr", "add", IpvsInterface.HostPrefix(Address), "dev", IpvsInterface.Name);
+    public override ShellCommand ToShell() => ShellCommand.Of("ip", "addr", "add", HostPrefix.Of(Address), "dev", IpvsInterface.Name);
 }
 
 /// <summary>`ip -o addr show dev kube-ipvs0 to A/32`: prints the address while it is bound (nothing without kube-ipvs0).</summary>
@@ -35,7 +32,7 @@ internal sealed record IpvsAddressShow(IPAddress Address) : NodeCommand
 {
     public IPAddress Address { get; } = CommandWords.Address(Address);
 
-    public override ShellCommand ToShell() => ShellCommand.Of("ip", "-o", "addr", "show", "dev", IpvsInterface.Name, "to", IpvsInterface.HostPrefix(Address));
+    public override ShellCommand ToShell() => ShellCommand.Of("ip", "-o", "addr", "show", "dev", IpvsInterface.Name, "to", HostPrefix.Of(Address));
 }
 
 /// <summary>`ip route get A`: says `local ` while the node routes the address to itself.</summary>

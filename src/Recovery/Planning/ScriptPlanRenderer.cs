@@ -1,5 +1,6 @@
 using System.Text;
 using Recovery.Access;
+using Recovery.Addresses;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
@@ -45,7 +46,7 @@ internal static class ScriptPlanRenderer
         foreach (var w in plan.Warnings) o.Append($"# WARNING: {OneLine(w)}\n");
         o.Append("set -euo pipefail\n");
         // kube-ipvs0 may hold every node's address (that is the incident): only a real interface proves identity.
-        o.Append($"if [ -z \"${{KUBE_RECOVER_FORCE:-}}\" ] && ! ip -o addr show to {Commands.IpvsInterface.HostPrefix(address)} | awk '$2 != \"{NodeFacts.IpvsInterface}\" {{found = 1}} END {{exit !found}}'; then\n");
+        o.Append($"if [ -z \"${{KUBE_RECOVER_FORCE:-}}\" ] && ! ip -o addr show to {HostPrefix.Of(address)} | awk '$2 != \"{NodeFacts.IpvsInterface}\" {{found = 1}} END {{exit !found}}'; then\n");
         o.Append($"  echo {ShellQuoting.Quote($"this script is for {node} ({address}), which is not this machine (set KUBE_RECOVER_FORCE=1 if it is)")} >&2; exit 1\n");
         o.Append("fi\n");
         o.Append("STATE_DIR=\"${KUBE_RECOVER_STATE_DIR:-/var/lib/kube-recover/state}\"\n");

@@ -1,4 +1,5 @@
 using System.Net;
+using Recovery.Addresses;
 using Recovery.Commands;
 using Recovery.Facts;
 using Recovery.Inventory;
@@ -19,7 +20,7 @@ internal static class UnbindPhase
             foreach (var a in intent.Addresses.Where(a => holds && f!.IpvsAddresses.Contains(a) || deferred || !n.Address.Equals(a)))
             {
                 var absent = Probes.NotOnIpvsInterface(a);
-                yield return new Step($"unbind/{n.Name}/del-{a}", n.Name, $"Remove {IpvsInterface.HostPrefix(a)} from {IpvsInterface.Name}",
+                yield return new Step($"unbind/{n.Name}/del-{a}", n.Name, $"Remove {HostPrefix.Of(a)} from {IpvsInterface.Name}",
                     new RunCommands([new IpvsAddressDel(a)]),
                     Check: absent, Verify: Verification.Within(absent, TimeSpan.FromSeconds(10)),
                     Undo: new IpvsAddressAdd(a), Deferred: deferred);
