@@ -41,8 +41,12 @@ public sealed class RecoverStaticPodTests(StaticPodLab lab)
 [Collection(CustomLabCollection.Name)]
 public sealed class RecoverCustomTests(CustomLab lab)
 {
+    /// <summary>
+    /// At the owner's console with the newer kube-proxy (`--bind-owner no`): node1's own kube-ipvs0 does not hold its
+    /// address, so nothing local shows the lockout, yet the other nodes hold it and do not answer over IPv4 (issue 11).
+    /// </summary>
     [SkippableFact]
-    public async Task Load_balancer_ingress_ip_with_custom_commands_and_owner_spared()
+    public async Task Load_balancer_ingress_ip_with_custom_commands_and_owner_spared_recovered_at_the_owners_console()
     {
         lab.EnsureReady();
         await RecoveredCluster.HealAsync(lab);
@@ -51,9 +55,12 @@ public sealed class RecoverCustomTests(CustomLab lab)
         var status = await lab.StatusAsync();
         Assert.DoesNotContain(node1.ToString(), status.KubeIpvs0("node1"));
 
-        var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, "state"));
+        var state = Path.Combine(lab.Env.RunDir, "state");
+        var recover = await KubeRecover.RunAsync(lab, "node1", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
         Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
         Assert.Contains("lab-kube-proxy", recover.StdOut);
+        var around = File.ReadAllLines(Path.Combine(state, "journal.jsonl")).Where(l => l.Contains("\"node-reached\"", StringComparison.Ordinal) && l.Contains("IPv6 link-local", StringComparison.Ordinal)).ToList();
+        Assert.True(around.Count > 0, "no node was reached around the hijack from node1's console");
 
         await RecoveredCluster.AssertHealthyAsync(lab, node1);
         Assert.Contains("NotFound", (await RecoveredCluster.KubectlAsync(lab, "node3", "get", "service", "nginx-service")).StdErr);
