@@ -34,9 +34,19 @@ internal sealed record ArpAnnounce(string Device, int All, int OnDevice)
     /// <summary>What puts both back, for an operator whose run was killed before it could.</summary>
     public string RestoreCommand => $"sysctl -w net/ipv4/conf/{Device}/arp_announce={OnDevice} net/ipv4/conf/all/arp_announce={All}";
 
-    private static int ReadValue(string scope) =>
-        int.TryParse(File.ReadAllText(Path.Combine(Root, scope, "arp_announce")).Trim(), out var value) ? value
-            : throw new SpareAddressException($"{Path.Combine(Root, scope, "arp_announce")} does not hold a number");
+    /// <exception cref="SpareAddressException">The value cannot be read: whether strict ARP is on is unknown, so the spare address is not used.</exception>
+    private static int ReadValue(string scope)
+    {
+        var path = Path.Combine(Root, scope, "arp_announce");
+        try
+        {
+            return int.TryParse(File.ReadAllText(path).Trim(), out var value) ? value : throw new SpareAddressException($"{path} does not hold a number");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpareAddressException($"{path} cannot be read ({e.Message}): whether strict ARP is on is unknown");
+        }
+    }
 
     private static void Write(string scope, int value) => File.WriteAllText(Path.Combine(Root, scope, "arp_announce"), $"{value}\n");
 }

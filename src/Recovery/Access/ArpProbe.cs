@@ -16,6 +16,7 @@ internal static partial class ArpProbe
     private const int SockDgram = 2;
     private const ushort EthPArp = 0x0806;
     private const short PollIn = 1;
+    private const int Eintr = 4;
     private const int Probes = 3;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan Listen = TimeSpan.FromMilliseconds(1500);
@@ -51,8 +52,12 @@ internal static partial class ArpProbe
                 }
                 var wait = (int)Math.Max(1, Math.Min((Interval * sent - clock.Elapsed).TotalMilliseconds, (Listen - clock.Elapsed).TotalMilliseconds));
                 var poll = new PollFd { Fd = fd, Events = PollIn };
-                if (Native.Poll(ref poll, 1, sent < Probes ? wait : (int)Math.Max(1, (Listen - clock.Elapsed).TotalMilliseconds)) <= 0) continue;
+                var ready = Native.Poll(ref poll, 1, sent < Probes ? wait : (int)Math.Max(1, (Listen - clock.Elapsed).TotalMilliseconds));
+                // A listen that fails is a check that did not run: never "nobody answered" (EINTR only is tried again).
+                if (ready < 0 && Marshal.GetLastPInvokeError() != Eintr) throw new SpareAddressException($"the address check could not listen on {device}: errno {Marshal.GetLastPInvokeError()}");
+                if (ready <= 0) continue;
                 var length = Native.Recv(fd, buffer, buffer.Length, 0);
+                if (length < 0 && Marshal.GetLastPInvokeError() != Eintr) throw new SpareAddressException($"the address check could not read on {device}: errno {Marshal.GetLastPInvokeError()}");
                 if (length >= 28 && Holder(buffer.AsSpan(0, (int)length), mac, address) is { } holder) return holder;
             }
             return null;
