@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Recovery wall time at scale: for each size N, one lab of N nodes; per run, break it and time
-# `kube-recover recover --yes` from node2's console, then break it again and time manual-runbook.sh (the
-# operator's sequential ssh loop) in the same lab. A run counts only if the lab is healthy afterwards by state
+# `kube-recover recover --yes` from node2's console, and, each from its own fresh break in the same lab, the two
+# peers: manual-runbook.sh --parallel (every other node at once: the strongest naive peer) and manual-runbook.sh (one
+# node after the other). The three take turns (odd runs kube-recover first, even runs last). A run counts only if the lab is healthy afterwards by state
 # (lab.sh status); otherwise it is a failure, not a time. Prints medians, ratios, peak RSS and the growth with N,
 # and the per-phase breakdown of the last kube-recover run of each size (phases.py).
 #
@@ -36,56 +37,66 @@ cpu_load "$load"
 echo "$(machine_line)" > "$work/machine.txt"
 echo "== recovery wall time (median of $runs; lab nodes in network namespaces; from node2's console$( ((load)) && echo "; stress-ng --cpu $load throughout"))"
 cat "$work/machine.txt"
-printf '%6s  %22s  %18s  %7s  %14s  %23s  %s\n' N "kube-recover median (s)" "manual median (s)" ratio "peak RSS (MiB)" "hijacked at start (k/m)" "failed (kube-recover, manual)"
+printf '%6s  %13s  %15s  %17s  %9s  %9s  %9s  %12s  %s\n' N "kube-recover" "parallel ssh" "sequential ssh" "k ÷ par" "k ÷ seq" "RSS (MiB)" "held k/p/s" "failed (k, p, s)"
+
+# run_one KIND N R: one timed run of KIND (recover, parallel, sequential) from a fresh break; appends
+# "N KIND SECONDS RSS_KB HELD" (or "N KIND FAIL") to the results.
+wait_s=$BENCH_SYNC_WAIT
+run_one() {
+  local kind=$1 n=$2 r=$3 held out rc=0 s kb others=() node v
+  held=$(break_all)
+  out=$work/$kind-$n-$r
+  say "N=$n run $r: $kind ($held of $n nodes hold $LAB_ADDR_node1)"
+  if [[ $kind == recover ]]; then
+    timed "$out" "$KUBE_RECOVER" recover -i "$LAB_INVENTORY" --yes --state-dir "$work/state-$n-$r" || rc=$?
+    wait_s=$(plan_wait "$work/state-$n-$r")
+  else
+    for node in $LAB_NODES; do [[ $node == node2 ]] && continue; v=LAB_ADDR_$node; others+=("${!v}"); done
+    timed "$out" bash "$BENCH_HOME/manual-runbook.sh" $([[ $kind == parallel ]] && echo --parallel) --ip "$LAB_ADDR_node1" \
+      --key "$LAB_SSH_KEY" --known-hosts "$LAB_KNOWN_HOSTS" --wait "$wait_s" "$LAB_ADDR_node2" "${others[@]}" || rc=$?
+  fi
+  if ((rc == 0)) && healthy; then read -r s kb _ < <(time_of "$out"); echo "$n $kind $s $kb $held" >> "$work/results"; say "  $s s, $((kb / 1024)) MiB"
+  else echo "$n $kind FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
+}
+col() { awk -v n="$2" -v k="$1" -v c="$3" '$1==n && $2==k && $3!="FAIL" {print $c}' "$work/results"; }
+ratio() { awk -v k="$1" -v p="$2" 'BEGIN {if (k=="-"||p=="-"||p==0) print "-"; else printf "%.2f", k/p}'; }
 
 for n in $sizes; do
   lab_for "$n"
   for r in $(seq 1 "$runs"); do
-    # kube-recover
-    held=$(break_all)
     if [[ $diagnose == yes ]]; then
+      held=$(break_all)
       out=$work/diagnose-$n-$r
       rc=0; timed "$out" "$KUBE_RECOVER" diagnose -i "$LAB_INVENTORY" || rc=$?
       if ((rc == 3)); then read -r s kb _ < <(time_of "$out"); echo "$n diagnose $s $kb $held" >> "$work/results"; say "N=$n run $r: diagnose $s s, $((kb / 1024)) MiB"
       else echo "$n diagnose FAIL" >> "$work/results"; say "N=$n run $r: diagnose exit $rc, expected 3 (lockout found); log $out.err"; fi
     fi
-    out=$work/recover-$n-$r state=$work/state-$n-$r
-    say "N=$n run $r: kube-recover recover ($held of $n nodes hold $LAB_ADDR_node1)"
-    rc=0; timed "$out" "$KUBE_RECOVER" recover -i "$LAB_INVENTORY" --yes --state-dir "$state" || rc=$?
-    if ((rc == 0)) && healthy; then read -r s kb _ < <(time_of "$out"); echo "$n recover $s $kb $held" >> "$work/results"; say "  $s s, $((kb / 1024)) MiB"
-    else echo "$n recover FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
-    # the manual runbook, same lab
-    held=$(break_all)
-    out=$work/manual-$n-$r
-    say "N=$n run $r: manual-runbook.sh ($held of $n nodes hold $LAB_ADDR_node1)"
-    others=(); for node in $LAB_NODES; do [[ $node == node2 ]] && continue; v=LAB_ADDR_$node; others+=("${!v}"); done
-    rc=0; timed "$out" bash "$BENCH_HOME/manual-runbook.sh" --ip "$LAB_ADDR_node1" --key "$LAB_SSH_KEY" \
-      --known-hosts "$LAB_KNOWN_HOSTS" --wait "$(plan_wait "$state")" "$LAB_ADDR_node2" "${others[@]}" || rc=$?
-    if ((rc == 0)) && healthy; then read -r s kb _ < <(time_of "$out"); echo "$n manual $s $kb $held" >> "$work/results"; say "  $s s"
-    else echo "$n manual FAIL" >> "$work/results"; say "  FAILED (exit $rc; log $out.err)"; fi
+    # Taking turns: odd runs kube-recover first, even runs the peers first, so drift in the machine's load and in
+    # the lab's state falls on all three alike.
+    if ((r % 2)); then order="recover parallel sequential"; else order="parallel sequential recover"; fi
+    for kind in $order; do run_one "$kind" "$n" "$r"; done
   done
   lab_down
-  k=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $3}' "$work/results" | median)
-  m=$(awk -v n="$n" '$1==n && $2=="manual" && $3!="FAIL" {print $3}' "$work/results" | median)
-  rss=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1)
-  ratio=$(awk -v k="$k" -v m="$m" 'BEGIN {if (k=="-"||m=="-"||k==0) print "-"; else printf "%.2f", m/k}')
-  hk=$(awk -v n="$n" '$1==n && $2=="recover" && $3!="FAIL" {print $5}' "$work/results" | median)
-  hm=$(awk -v n="$n" '$1==n && $2=="manual" && $3!="FAIL" {print $5}' "$work/results" | median)
-  printf '%6s  %22s  %18s  %7s  %14s  %23s  %s, %s\n' "$n" "$k" "$m" "$ratio" "$([[ -n $rss ]] && echo $((rss / 1024)) || echo -)" "$hk/$hm" \
-    "$(failed recover "$n")" "$(failed manual "$n")"
+  k=$(col recover "$n" 3 | median) p=$(col parallel "$n" 3 | median) q=$(col sequential "$n" 3 | median)
+  rss=$(col recover "$n" 4 | sort -g | tail -1)
+  printf '%6s  %13s  %15s  %17s  %9s  %9s  %9s  %12s  %s, %s, %s\n' "$n" "$k" "$p" "$q" "$(ratio "$k" "$p")" "$(ratio "$k" "$q")" \
+    "$([[ -n $rss ]] && echo $((rss / 1024)) || echo -)" "$(col recover "$n" 5 | median)/$(col parallel "$n" 5 | median)/$(col sequential "$n" 5 | median)" \
+    "$(failed recover "$n")" "$(failed parallel "$n")" "$(failed sequential "$n")"
   if [[ $diagnose == yes ]]; then
-    printf '%6s  diagnose median %s s, peak RSS %s MiB, failed %s\n' "$n" "$(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $3}' "$work/results" | median)" \
-      "$(( $(awk -v n="$n" '$1==n && $2=="diagnose" && $3!="FAIL" {print $4}' "$work/results" | sort -g | tail -1 || echo 0) / 1024 ))" "$(failed diagnose "$n")"
+    printf '%6s  diagnose median %s s, peak RSS %s MiB, failed %s\n' "$n" "$(col diagnose "$n" 3 | median)" \
+      "$(( $(col diagnose "$n" 4 | sort -g | tail -1 || echo 0) / 1024 ))" "$(failed diagnose "$n")"
   fi
-  echo "$n $k $m" >> "$work/medians"
+  echo "$n $k $p $q" >> "$work/medians"
 done
-echo "(ratio = manual / kube-recover: above 1, kube-recover is faster; peak RSS: the largest process of the run, /usr/bin/time %M;"
-echo " hijacked at start: median number of nodes holding node1's address when the timed run began, kube-recover/manual;"
+echo "(medians in seconds; k ÷ par, k ÷ seq = kube-recover's median over the peer's: above 1, kube-recover is SLOWER;"
+echo " par = manual-runbook.sh --parallel, every other node at once; seq = one node after the other;"
+echo " RSS: kube-recover's peak, the largest process of the run, /usr/bin/time %M;"
+echo " held k/p/s: median number of nodes holding node1's address when each timed run began;"
 echo " failed: runs that did not end healthy by state (or exited non-zero), of all runs; medians count the others only)"
 # Growth: least-squares slope of the medians against N.
-awk '$2!="-" && $3!="-" {n++; x+=$1; y+=$2; z+=$3; xx+=$1*$1; xy+=$1*$2; xz+=$1*$3}
+awk '$2!="-" && $3!="-" && $4!="-" {n++; x+=$1; k+=$2; p+=$3; q+=$4; xx+=$1*$1; xk+=$1*$2; xp+=$1*$3; xq+=$1*$4}
   END {if (n < 2) exit; d = n*xx - x*x; if (d == 0) exit;
-       printf "growth (least-squares slope over N): kube-recover %+.2f s per extra node, manual %+.2f s per extra node\n", (n*xy - x*y)/d, (n*xz - x*z)/d}' "$work/medians"
+       printf "growth (least-squares slope over N): kube-recover %+.2f s per extra node, parallel %+.2f, sequential %+.2f\n", (n*xk - x*k)/d, (n*xp - x*p)/d, (n*xq - x*q)/d}' "$work/medians"
 echo
 for n in $sizes; do
   last=$(ls -d "$work"/state-"$n"-* 2>/dev/null | sort -V | tail -1)

@@ -26,7 +26,11 @@ internal static class ClusterSession
         {
             Log.Warning("{Address} ({Node}) is on kube-ipvs0 here: this machine cannot reach {Node} until it is unbound", hijacked.Address, hijacked.Name);
         }
-        var connector = new NodeConnector(inventory, inventory.Ssh, local.Node?.Name, new ConsoleSecretSource()) { CutOffLikely = local.OwnAddressBound };
+        var connector = new NodeConnector(inventory, inventory.Ssh, local.Node?.Name, new ConsoleSecretSource()) 
+        {
+            CutOffLikely = local.OwnAddressBound,
+            CutOff = local.HijackedHere.Select(h => h.Name).ToHashSet(StringComparer.Ordinal),
+        };
         connector.KeyAccepted += line => Log.Warning("{Line}", line);
         var survey = await Survey.TakeAsync(inventory, local, connector, parse.GetValue(global.Parallel),
             connect => EtcdAccess.Opener(parse, global, inventory, local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);

@@ -55,6 +55,12 @@ internal sealed class NodeConnector
     /// </summary>
     public bool CutOffLikely { get; init; }
 
+    /// <summary>
+    /// Nodes whose address is on kube-ipvs0 here: no IPv4 connection to them can leave this machine, so the way around
+    /// the hijack is looked for at once rather than after a connect timeout.
+    /// </summary>
+    public IReadOnlySet<string> CutOff { get; init; } = new HashSet<string>();
+
     /// <summary>Raised with a printable line for every host key accepted and written under accept-new.</summary>
     public event Action<string>? KeyAccepted;
 
@@ -76,7 +82,8 @@ internal sealed class NodeConnector
     /// <summary>
     /// Connects to every inventory node, at most <paramref name="parallel"/> at a time, local node first in the list.
     /// Nodes that do not answer at their address are looked for around the hijack (<see cref="ReachAroundAsync"/>):
-    /// where <see cref="CutOffLikely"/>, over link-local already while their IPv4 attempt still waits, once it has waited <see cref="Hedge"/>.
+    /// the nodes in <see cref="CutOff"/> over link-local at once, and where <see cref="CutOffLikely"/> every node whose IPv4
+    /// attempt still waits, once it has waited <see cref="Hedge"/> (at once when some node is certainly cut off).
     /// </summary>
     public async Task<IReadOnlyList<NodeResult<INodeShell>>> ConnectAllAsync(int parallel = Fanout.DefaultParallel, CancellationToken cancellationToken = default)
     {
@@ -102,9 +109,11 @@ internal sealed class NodeConnector
             }, parallel, cancellationToken);
 
             AroundSearch? early = null;
-            if (CutOffLikely && _localNodeName is not null && Spare() is null && await Task.WhenAny(direct, Task.Delay(Hedge, cancellationToken)).ConfigureAwait(false) != direct)
+            var certain = ordered.Where(n => n.Name != _localNodeName && CutOff.Contains(n.Name)).ToList();
+            if ((certain.Count > 0 || CutOffLikely) && _localNodeName is not null && Spare() is null
+                && (certain.Count > 0 || await Task.WhenAny(direct, Task.Delay(Hedge, cancellationToken)).ConfigureAwait(false) != direct))
             {
-                var waiting = ordered.Where(n => n.Name != _localNodeName && !settled.ContainsKey(n.Name)).ToList();
+                var waiting = CutOffLikely ? ordered.Where(n => n.Name != _localNodeName && !settled.ContainsKey(n.Name)).ToList() : certain;
                 if (waiting.Count > 0)
                 {
                     early = await FindAroundAsync(waiting, cancellationToken).ConfigureAwait(false);
