@@ -1,5 +1,6 @@
 using Recovery.Diagnosis;
 using Recovery.Inventory;
+using Recovery.Planning;
 
 namespace Recovery.Execution;
 
@@ -14,8 +15,10 @@ internal static class CutOffConsole
 {
     /// <param name="answered">the nodes that were read: where any other node was, the run goes on through it (the silent
     /// ones get deferred steps and the usual hand-off).</param>
+    /// <param name="plan">the plan from what this console sees, made only when the hand-off applies (null: none could
+    /// be made, e.g. no address is known): its changes on the silent nodes are spelled out for their consoles.</param>
     /// <returns>The hand-off to print (and exit 4 with), or null when this console can go on.</returns>
-    public static IReadOnlyList<string>? HandOff(Findings findings, Node? local, IEnumerable<string> answered)
+    public static IReadOnlyList<string>? HandOff(Findings findings, Node? local, IEnumerable<string> answered, Func<Plan?>? plan = null)
     {
         if (local is null || answered.Any(n => n != local.Name) || findings.Unreachable.Count == 0) return null;
         var silent = findings.Unreachable.Select(u => u.Node).ToList();
@@ -34,6 +37,7 @@ internal static class CutOffConsole
         lines.Add("or, at each node's console, that node's script from `kube-recover plan --format script -o DIR` made there.");
         lines.Add("From here, IPv6 link-local on the same segment would have reached them (IPv6 is needed on this node's interface and theirs, and sshd listening on IPv6, as OpenSSH does by default),");
         lines.Add("or a free address of this node's segment given with --spare-address IP (added here for the run after a check that nothing answers for it, removed after).");
+        if (plan?.Invoke() is { IsEmpty: false, Intent.Addresses.Count: > 0 } made) lines.AddRange(Execution.HandOff.ByHand(made, silent));
         return lines;
     }
 }

@@ -29,7 +29,7 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
         var survey = await host.SurveyAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (CutOffConsole.HandOff(survey.Diagnose(), survey.Local.Node, survey.Answered.Select(f => f.NodeName)) is { } handOff)
+            if (CutOffConsole.HandOff(survey.Diagnose(), survey.Local.Node, survey.Answered.Select(f => f.NodeName), () => PlanOrNull(survey, stoppedEarlier)) is { } handOff)
             {
                 foreach (var line in handOff) host.Log.Error("{Line}", line);
                 return ExitCodes.StoppedPartway;
@@ -136,6 +136,20 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
     /// <summary>The survey's open shells first (no second handshake), a new connection for the others.</summary>
     private Func<Node, CancellationToken, Task<INodeShell>> ShellsOf(Survey survey) =>
         (node, ct) => survey.ShellOf(node.Name) is { } open ? Task.FromResult(open) : host.ConnectAsync(node, ct);
+
+    /// <summary>The plan from what this console sees, for a hand-off; null where none can be made from it.</summary>
+    private Plan? PlanOrNull(Survey survey, IReadOnlyCollection<string>? stoppedEarlier)
+    {
+        try
+        {
+            return request.For(survey, stoppedEarlier);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            host.Log.Warning("no steps for the other consoles could be planned from here: {Reason}", e.Message);
+            return null;
+        }
+    }
 
     private static string StageDir(StateDirectory state, PlanScope scope) =>
         scope == PlanScope.LocalFirst ? Path.Combine(state.Path, LocalFirst.StateSubdirectory) : state.Path;

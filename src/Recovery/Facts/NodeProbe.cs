@@ -114,23 +114,33 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
     }
 
     /// <summary>
-    /// A connection that got no answer within the first wait is tried again with the longer one: on a loaded node bash
-    /// alone can take seconds to start. Still silent, or not run at all: unknown (not "unreachable").
+    /// A connection that got no answer within the first wait is tried again with the longer one, unless the first try
+    /// shows the connection itself waited nearly all of it (<see cref="SilentAfter"/>): a live kernel answers a SYN in
+    /// milliseconds even on a loaded node, while a slow bash start can eat the whole limit. Still silent, or not run at
+    /// all: unknown (not "unreachable"). A hijack's cut-off always ends here, so the retry would cost every run at a
+    /// locked-out cluster the longer wait.
     /// </summary>
     private static async Task<ReachProbe> CheckReachAsync(ProbeCommandRunner runner, ReachTarget target, CancellationToken cancellationToken)
     {
         var budget = runner.Budget;
-        var result = await runner.RunAsync(
-            ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.ConnectSeconds),
-            ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.RetryConnectSeconds), cancellationToken).ConfigureAwait(false);
+        var result = await runner.FirstTryAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.ConnectSeconds), cancellationToken).ConfigureAwait(false);
+        var silent = ProbeCommands.ConnectWaited(result) is { } waited && waited >= SilentAfter(budget) ? waited : (TimeSpan?)null;
+        if (ProbeCommandRunner.Unanswered(result) && silent is null)
+        {
+            result = await runner.SecondTryAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.RetryConnectSeconds), cancellationToken).ConfigureAwait(false);
+        }
         var unknown = result.TimedOut || result.ExitCode is 126 or 127;
         var detail = result.Succeeded ? "connected"
+            : result.TimedOut && silent is { } w ? $"no answer within {budget.ConnectSeconds}s (the connection itself waited {w.TotalSeconds:0.0} s)"
             : result.TimedOut ? $"no answer within {budget.ConnectSeconds}s, nor within {budget.RetryConnectSeconds}s on a second try"
             : result.ExitCode == 127 ? "bash not installed"
             : result.ExitCode == 126 ? "bash could not be run"
             : ConnectError(result.StdErr);
         return new ReachProbe(target.Node.Name, target.Node.Address, target.Port, result.Succeeded, detail) { Unknown = unknown };
     }
+
+    /// <summary>How long a connection must have waited without an answer for its silence to stand without a second try.</summary>
+    private static TimeSpan SilentAfter(ProbeBudget budget) => TimeSpan.FromSeconds(budget.ConnectSeconds - 1);
 
     /// <summary>bash prints `bash: connect: Connection refused` then the path again; the first line says it.</summary>
     private static string ConnectError(string stderr)

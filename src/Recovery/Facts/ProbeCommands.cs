@@ -89,15 +89,29 @@ internal static class ProbeCommands
         return chain ?? throw new ArgumentException("at least one address is needed", nameof(addresses));
     }
 
-    /// <summary>Opens a TCP connection with bash's /dev/tcp, limited to <paramref name="seconds"/>; exit 0 when it connects.</summary>
+    /// <summary>
+    /// Opens a TCP connection with bash's /dev/tcp, limited to <paramref name="seconds"/>; exit 0 when it connects. The
+    /// inner bash prints when it started and the outer one when the wait ended (bash 5's EPOCHREALTIME; nothing on an
+    /// older bash), so a timeout tells how long the connection itself waited (<see cref="ConnectWaited"/>): on a
+    /// loaded node bash alone can take seconds to start, and that is not the target's silence.
+    /// </summary>
     public static ShellCommand TcpConnect(IPAddress address, int port, int seconds = 2)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         // bash resolves the host part with getaddrinfo: a bare IPv6 literal works, brackets would not.
         var host = address.ToString();
-        return ShellCommand.Of("timeout", seconds.ToString(CultureInfo.InvariantCulture), "bash", "-c",
-            $"</dev/tcp/{host}/{port.ToString(CultureInfo.InvariantCulture)}");
+        var limit = seconds.ToString(CultureInfo.InvariantCulture);
+        return ShellCommand.Of("bash", "-c",
+            $"timeout {limit} bash -c 'echo $EPOCHREALTIME; </dev/tcp/{host}/{port.ToString(CultureInfo.InvariantCulture)}'; r=$?; echo $EPOCHREALTIME; exit $r");
+    }
+
+    /// <summary>How long a <see cref="TcpConnect"/> waited for the connection once its bash had started; null when its output does not say.</summary>
+    public static TimeSpan? ConnectWaited(CommandResult result)
+    {
+        var stamps = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => double.TryParse(l.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : (double?)null).ToList();
+        return stamps is [{ } started, { } ended] && ended >= started ? TimeSpan.FromSeconds(ended - started) : null;
     }
 
     /// <summary>Reads kube-proxy's config file as its process sees it (through /proc/PID/root, which is / for a host process).</summary>

@@ -1,4 +1,6 @@
 using Recovery.Execution;
+using Recovery.Kubernetes;
+using Recovery.Planning;
 using Recovery.Tests.Diagnosis;
 
 namespace Recovery.Tests.Execution;
@@ -20,6 +22,32 @@ public sealed class CutOffConsoleTests
         Assert.Contains($"  node2: {Ipv6Off}", lines);
         Assert.Contains("Nothing was changed on any node.", lines);
         Assert.Contains(lines, l => l.StartsWith("Run the recovery at node2's console", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_hand_off_spells_out_every_change_on_the_silent_nodes_phase_by_phase()
+    {
+        var report = await DiagnosisScenarios.RunAsync("seed", [], unreachableNodes: ["node2", "node3"], unreachableReason: Ipv6Off, console: "node1");
+        var plan = new PlanRequest([], null, FixAction.Delete, FixPath.Auto, null).For(report.Inventory, report.Findings, [], report.Nodes, "node1");
+
+        var lines = CutOffConsole.HandOff(report.Findings, report.Inventory.FindByName("node1"), ["node1"], () => plan)!;
+        var text = string.Join("\n", lines);
+
+        // The scenario's inventory does not say how kube-proxy runs on node2 and node3, and nothing read them: the stop
+        // is named, then the unbind, on each; the Service fix by hand; the start nowhere the tool could not stop.
+        foreach (var node in new[] { "node2", "node3" })
+        {
+            var at = lines.ToList().IndexOf($"    at {node}'s console:");
+            Assert.True(at > 0, text);
+            Assert.StartsWith("      # stop kube-proxy however it runs there", lines[at + 1], StringComparison.Ordinal);
+            Assert.StartsWith("      ip addr del 10.77.0.11/32 dev kube-ipvs0", lines[at + 2], StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("at node1's console", text, StringComparison.Ordinal);
+        Assert.Equal(2, lines.Count(l => l == "      # start kube-proxy again the way it was stopped"));
+        var fix = lines.ToList().FindIndex(l => l.Contains("kubectl get services --all-namespaces", StringComparison.Ordinal));
+        var del = lines.ToList().FindIndex(l => l.Contains("ip addr del", StringComparison.Ordinal));
+        Assert.True(fix > del, text);
+        Assert.Contains(lines, l => l.Contains("prints nothing", StringComparison.Ordinal) && l.Contains("ip -o addr show dev kube-ipvs0 to 10.77.0.11/32", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -147,6 +147,47 @@ public sealed class BusyNodeProbeTests
         Assert.Equal((true, false), (etcd.Reachable, etcd.Unknown));
     }
 
+    [Fact]
+    public async Task A_tcp_check_whose_connection_itself_waited_out_the_limit_is_not_tried_again()
+    {
+        var inventory = Scenario.Inventory();
+        var first = ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.ConnectSeconds).Render();
+        var second = ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.RetryConnectSeconds).Render();
+        var etcdFirst = ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.ConnectSeconds).Render();
+        var etcdSecond = ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.RetryConnectSeconds).Render();
+        var asked = new System.Collections.Concurrent.ConcurrentBag<string>();
+        // The API check: bash started at once and the connection waited 2.9 s (the target's silence). The etcd check:
+        // bash itself took 2.6 s to start (a loaded node), so its 0.4 s of waiting says nothing: tried again, and answers.
+        var shell = Busy(inventory, "node2", (text, _) =>
+        {
+            asked.Add(text);
+            return text == first ? BusyShell.TimedOut("1796611469,100000\n1796611472,000001\n")
+                : text == etcdFirst ? BusyShell.TimedOut("1796611469.600000\n1796611470.000000\n")
+                : text == etcdSecond ? Fixture.Ok("")
+                : null;
+        });
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(shell);
+
+        var api = facts.Reach.Single(r => r.TargetAddress.Equals(Node1) && r.Port == NodeProbe.ApiPort);
+        Assert.Equal((false, true, "no answer within 3s (the connection itself waited 2.9 s)"), (api.Reachable, api.Unknown, api.Detail));
+        Assert.DoesNotContain(second, asked);
+        var etcd = facts.Reach.Single(r => r.TargetAddress.Equals(Node1) && r.Port == NodeProbe.EtcdPort);
+        Assert.Equal((true, false), (etcd.Reachable, etcd.Unknown));
+    }
+
+    [Fact]
+    public async Task The_tcp_check_measures_the_connections_own_wait_in_a_real_bash()
+    {
+        // Port 1 on loopback refuses at once: what matters is the form, two stamps from a real bash around the wait.
+        var shell = new LocalShell(Scenario.Inventory().Nodes[0]);
+        var result = await shell.RunAsync(ProbeCommands.TcpConnect(IPAddress.Loopback, 1, 1), TimeSpan.FromSeconds(10));
+
+        Assert.True(ProbeCommands.ConnectWaited(result) is { } waited && waited < TimeSpan.FromSeconds(1), result.StdOut);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Connection refused", result.StdErr, StringComparison.Ordinal);
+    }
+
     /// <summary>A shell whose link drops one command's answer (SshShell's TimeoutException), then answers again.</summary>
     private sealed class ThrowingOnceShell(INodeShell inner, string command) : INodeShell
     {
