@@ -23,8 +23,15 @@ internal static partial class ArpProbe
 
     /// <summary>The link address of a machine that answered for ADDRESS on DEVICE, or null when none did.</summary>
     /// <exception cref="SpareAddressException">The probe could not be sent (no such interface, no raw socket: not root).</exception>
-    public static string? WhoHolds(IPAddress address, string device)
+    public static string? WhoHolds(IPAddress address, string device) => Answering(address, device, firstOnly: true).FirstOrDefault();
+
+    /// <summary>Every distinct link address that answered for ADDRESS on DEVICE within the whole listening window.</summary>
+    /// <exception cref="SpareAddressException">The probe could not be sent (no such interface, no raw socket: not root).</exception>
+    public static IReadOnlyList<string> Holders(IPAddress address, string device) => Answering(address, device, firstOnly: false);
+
+    private static List<string> Answering(IPAddress address, string device, bool firstOnly)
     {
+        var holders = new List<string>();
         var nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == device)
             ?? throw new SpareAddressException($"no interface {device} here to send the address check on");
         var index = nic.GetIPProperties().GetIPv4Properties()?.Index ?? throw new SpareAddressException($"{device} has no IPv4");
@@ -58,9 +65,13 @@ internal static partial class ArpProbe
                 if (ready <= 0) continue;
                 var length = Native.Recv(fd, buffer, buffer.Length, 0);
                 if (length < 0 && Marshal.GetLastPInvokeError() != Eintr) throw new SpareAddressException($"the address check could not read on {device}: errno {Marshal.GetLastPInvokeError()}");
-                if (length >= 28 && Holder(buffer.AsSpan(0, (int)length), mac, address) is { } holder) return holder;
+                if (length >= 28 && Holder(buffer.AsSpan(0, (int)length), mac, address) is { } holder && !holders.Contains(holder))
+                {
+                    holders.Add(holder);
+                    if (firstOnly) return holders;
+                }
             }
-            return null;
+            return holders;
         }
         finally
         {

@@ -283,9 +283,11 @@ internal sealed class NodeConnector
         {
             return [.. missing.Select(m => Explained(m, $"the spare address {spare.Address} was not used: {e.Message}"))];
         }
-        var tries = await Fanout.RunAsync(missing.Select(m => m.Node),
-            async (node, ct) => (INodeShell)await SshShell.ConnectFromAsync(node, spare.Address, _ssh, _credentials.Value, _hostKeys.Value, ct).ConfigureAwait(false),
-            Fanout.DefaultParallel, cancellationToken).ConfigureAwait(false);
+        var tries = await Fanout.RunAsync(missing.Select(m => m.Node), async (node, ct) =>
+        {
+            await spare.PinAsync(node.Address).ConfigureAwait(false);
+            return (INodeShell)await SshShell.ConnectFromAsync(node, spare.Address, _ssh, _credentials.Value, _hostKeys.Value, ct).ConfigureAwait(false);
+        }, Fanout.DefaultParallel, cancellationToken).ConfigureAwait(false);
         return [.. missing.Select(m => tries.First(t => t.Node.Name == m.Node.Name) switch
         {
             { Value: { } shell } => FromSpare(m, shell),

@@ -97,9 +97,52 @@ internal sealed class SpareAddress
         return device;
     }
 
+    /// <summary>
+    /// Pins NODE's link address on this node's interface for the run. This node's own traffic to a cut-off node (its etcd
+    /// member's heartbeats, kubelet, the first connection attempts) leaves from this node's address, and the kernel asks
+    /// for the neighbour from the packet it queued first: a request the node drops as martian (it holds that address), so
+    /// the entry fails for every packet, also the spare address's. A probe with an empty sender (RFC 5227) is answered;
+    /// its answer is pinned only when exactly one machine gave one (more: a claim answered by several, left alone).
+    /// </summary>
+    public async Task PinAsync(IPAddress node)
+    {
+        var device = await EnsureAsync().ConfigureAwait(false);
+        var holders = await Task.Run(() => ArpProbe.Holders(node, device)).ConfigureAwait(false);
+        if (holders.Count != 1)
+        {
+            Notice?.Invoke(holders.Count == 0
+                ? $"nothing on {device} answered for {node}: its link address is left to the kernel"
+                : $"{holders.Count} machines answered for {node} on {device} ({string.Join(", ", holders)}): its link address is left to the kernel");
+            return;
+        }
+        var pin = await new LocalShell(_console).RunAsync(ShellCommand.Of("ip", "neigh", "replace", node.ToString(), "lladdr", holders[0], "dev", device, "nud", "permanent"), Timeout).ConfigureAwait(false);
+        if (!pin.Succeeded)
+        {
+            Notice?.Invoke($"{node}'s link address {holders[0]} could not be pinned on {device} (exit {pin.ExitCode}: {pin.StdErr.Trim()})");
+            return;
+        }
+        lock (_pinned) _pinned.Add(node);
+        Notice?.Invoke($"pinned {node}'s link address {holders[0]} on {device} for this run (its requests from {_console.Address} are dropped by the nodes that hold it); " +
+                       $"removed when the run ends (if the run is killed: ip neigh del {node} dev {device})");
+    }
+
+    private readonly List<IPAddress> _pinned = [];
+
     private async Task RemoveAsync()
     {
         if (_device is null) return;
+        List<IPAddress> pinned;
+        lock (_pinned)
+        {
+            pinned = [.. _pinned];
+            _pinned.Clear();
+        }
+        foreach (var node in pinned)
+        {
+            var unpin = ShellCommand.Of("ip", "neigh", "del", node.ToString(), "dev", _device);
+            var undone = await new LocalShell(_console).RunAsync(unpin, Timeout).ConfigureAwait(false);
+            if (!undone.Succeeded) Notice?.Invoke($"{node}'s pinned link address could not be removed (exit {undone.ExitCode}: {undone.StdErr.Trim()}); remove it with: {unpin.Render()}");
+        }
         if (_arp is { } arp)
         {
             try

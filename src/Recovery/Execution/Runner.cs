@@ -77,6 +77,11 @@ internal sealed class Runner
                     foreach (var step in phase.Steps) recorder.Record(phase.Kind, step, status, TimeSpan.Zero, why);
                     continue;
                 }
+                if (phase.Kind == PhaseKind.FixObject && FixedFirst() is { } first)
+                {
+                    foreach (var step in phase.Steps) recorder.Record(phase.Kind, step, StepStatus.Skipped, TimeSpan.Zero, $"fixed first, before anything changed ({first})");
+                    continue;
+                }
                 var failed = await RunPhaseAsync(phase).ConfigureAwait(false);
                 if (failed.Count > 0)
                 {
@@ -122,6 +127,15 @@ internal sealed class Runner
             }
             recorder.TryAppend(new JournalRecord(DateTimeOffset.UtcNow, Journal.Run, JournalRecord.RunEnd, ExitCode: exit, Detail: stopped));
             return new RunResult(ordered, exit, stopped, manual);
+        }
+
+        /// <summary>The fix-first steps, when there were some and every one of them acted (a skipped one left it to FixObject).</summary>
+        private string? FixedFirst()
+        {
+            var first = plan.Phases.Where(p => p.Kind == PhaseKind.FixFirst).SelectMany(p => p.Steps).ToList();
+            return first.Count > 0 && first.All(s => recorder.Has(s.Id) && recorder.Outcome(s.Id).Status == StepStatus.Done || Journal.DoneBefore.Contains(s.Id))
+                ? string.Join(", ", first.Select(s => s.Id))
+                : null;
         }
 
         private string? JournalLostReason() => recorder.JournalLost is { } lost

@@ -44,6 +44,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
             }
             var (acted, detail, result) = await ActAsync(step, shell).ConfigureAwait(false);
             last = result ?? last;
+            if (!acted && phase == PhaseKind.FixFirst) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"not fixed first ({detail}): FixObject fixes it after the unbind", last);
             if (!acted) return recorder.Record(phase, step, detail.StartsWith("interrupted", StringComparison.Ordinal) ? StepStatus.Interrupted : StepStatus.Failed, clock.Elapsed, detail, last);
             if (step.Verify is { } verify)
             {
@@ -59,6 +60,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
         }
         catch (Exception e)
         {
+            if (phase == PhaseKind.FixFirst) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"not fixed first ({e.Message}): FixObject fixes it after the unbind", last);
             return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, e.Message, last);
         }
     }

@@ -4,7 +4,8 @@ using Recovery.Kubernetes;
 namespace Recovery.Facts;
 
 /// <summary>The claims read through kubectl, where they came from, and why other nodes could not answer.</summary>
-internal sealed record ClaimsResult(IReadOnlyList<ServiceClaim> Claims, string? Source, IReadOnlyList<string> Failures)
+/// <param name="ApiNode">The node whose kubectl answered (an API server with a quorum behind it), null when etcd or nothing did.</param>
+internal sealed record ClaimsResult(IReadOnlyList<ServiceClaim> Claims, string? Source, IReadOnlyList<string> Failures, string? ApiNode = null)
 {
     /// <summary>Some API server answered; when false, <see cref="Claims"/> is empty because nothing could be asked.</summary>
     public bool Answered => Source is not null;
@@ -86,7 +87,7 @@ internal static class ServiceClaimsLookup
         {
             var result = await shell.RunAsync(Command(facts.Kubectl.KubeconfigPath!), CommandTimeout, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded) return (null, $"{source}: {(result.TimedOut ? "timed out" : FirstLine(result.StdErr) ?? $"exit {result.ExitCode}")}");
-            return (new ClaimsResult(KubectlServiceClaims.Parse(result.StdOut, source, watched), source, []), null);
+            return (new ClaimsResult(KubectlServiceClaims.Parse(result.StdOut, source, watched), source, [], shell.Node.Name), null);
         }
         catch (FormatException e)
         {

@@ -1,9 +1,10 @@
 namespace Recovery.Planning;
 
-/// <summary>The seven phases of DESIGN.md, in the order they run.</summary>
+/// <summary>The phases of DESIGN.md, in the order they run (FixFirst only where an API answered the survey).</summary>
 internal enum PhaseKind
 {
     Preflight,
+    FixFirst,
     Contain,
     Unbind,
     VerifyReach,

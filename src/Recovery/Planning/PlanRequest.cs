@@ -17,16 +17,19 @@ internal sealed record PlanRequest(IReadOnlyList<IPAddress> Addresses, IReadOnly
 {
     /// <param name="stoppedEarlier">Contain steps an earlier stage acted on: what they stopped is started again by this plan.</param>
     public Plan For(Survey survey, IReadOnlyCollection<string>? stoppedEarlier = null) =>
-        For(survey.Inventory, survey.Diagnose(), survey.Claims.Claims, survey.Answered, survey.Local.Node?.Name, stoppedEarlier);
+        For(survey.Inventory, survey.Diagnose(), survey.Claims.Claims, survey.Answered, survey.Local.Node?.Name, stoppedEarlier, survey.Claims.ApiNode);
 
+    /// <param name="apiNode">The node whose API answered with the claims: the fix goes first through it (<see cref="PhaseKind.FixFirst"/>).</param>
     public Plan For(ClusterInventory inventory, Findings findings, IReadOnlyList<ServiceClaim> claims, IReadOnlyList<NodeFacts> answered, string? localNode,
-        IReadOnlyCollection<string>? stoppedEarlier = null)
+        IReadOnlyCollection<string>? stoppedEarlier = null, string? apiNode = null)
     {
         var addresses = Addresses.Count > 0 ? Addresses.ToList() : Targets(inventory, findings, claims);
         var syncPeriod = SyncPeriod
             ?? answered.Select(f => f.KubeProxy.SyncPeriod).Where(p => p is not null).Max()
             ?? RecoveryIntent.DefaultSyncPeriod;
-        var intent = new RecoveryIntent(addresses, Services?.ToList(), Action, Via, syncPeriod, ServiceClaim.PortsClaiming(claims, addresses));
+        // Fix-first only where the API that answered showed a claim on the addresses: nothing to win otherwise.
+        var fixFirst = apiNode is not null && claims.Any(c => c.Addresses.Any(addresses.Contains)) ? apiNode : null;
+        var intent = new RecoveryIntent(addresses, Services?.ToList(), Action, Via, syncPeriod, ServiceClaim.PortsClaiming(claims, addresses), fixFirst);
         var local = localNode ?? answered.FirstOrDefault()?.NodeName
             ?? throw new InvalidOperationException("no node answered: nothing can be planned from here; see the warnings above, or use plan --format script at each node's console");
         var stillClaimed = claims.SelectMany(c => c.Addresses).ToHashSet();

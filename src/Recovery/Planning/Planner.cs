@@ -153,6 +153,12 @@ internal static class Planner
             new(PhaseKind.Verify, "After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs",
                 VerifyPhase.Steps(nodes, controls, inventory, intent, localNode, Deferred, serves).ToList(), localNode),
         };
+        // Only where an API answered the survey with a claim (FixObjectPhase.First): other plans keep their seven phases.
+        var fixFirst = FixObjectPhase.First(byName, intent, inventory).ToList();
+        if (fixFirst.Count > 0)
+        {
+            phases.Insert(1, new(PhaseKind.FixFirst, "Fix the Service(s) first, through the API server that answered the survey (if this fails, FixObject does it after the unbind)", fixFirst));
+        }
         if (intent.ServicePorts is null)
         {
             notes.Add("IPVS virtual servers for the addresses are left to kube-proxy's first sync after the Service fix (their ports were not given); list them with: ipvsadm -L -n");

@@ -6,7 +6,10 @@ namespace Recovery.LabTests.Drills;
 public static class Drill
 {
     /// <summary>Phases as the journal names them (journal.jsonl "phase").</summary>
-    public static readonly string[] Phases = ["Contain", "Unbind", "VerifyReach", "FixObject", "Restore", "Verify"];
+    public static readonly string[] Phases = ["FixFirst", "Contain", "Unbind", "VerifyReach", "FixObject", "Restore", "Verify"];
+
+    /// <summary>The Service fix, whichever phase makes it: FixFirst where an API answered the survey with the claim, else FixObject.</summary>
+    public const string ServiceFix = "FixFirst|FixObject";
 
     /// <summary>
     /// Heals the lab (node3's sshd and etcd, the API servers, then RecoveredCluster.HealAsync), then breaks it. The lab's
@@ -73,7 +76,8 @@ public static class Drill
 
     /// <summary>
     /// Starts `kube-recover recover ARGS --state-dir STATE` in the background at NODE's console and SIGKILLs it as soon
-    /// as a journal (stage 1's or the main one) records the start of a step of PHASE; then runs AFTER (bash, same
+    /// as a journal (stage 1's or the main one) records the start of a step of PHASE (an extended regex: phases may be
+    /// given as alternatives, e.g. <see cref="ServiceFix"/>); then runs AFTER (bash, same
     /// console) if given. Fails when the run ended before reaching the phase.
     /// </summary>
     public static async Task KillAtPhaseAsync(LabFixture lab, string node, string state, string phase, IEnumerable<string> args, string? after = null)
@@ -82,7 +86,7 @@ public static class Drill
         var journals = $"'{state}'/journal.jsonl '{state}'/local-first/journal.jsonl";
         var result = await lab.BashAsync(node,
             $"'{KubeRecover.Executable}' recover {argv} --yes --state-dir '{state}' >'{state}.out' 2>&1 & pid=$!; " +
-            $"for i in $(seq 1 15000); do if grep -qs '\"event\":\"step-start\",\"phase\":\"{phase}\"' {journals}; then kill -9 $pid; wait $pid; echo killed; {after ?? "true"}; exit 0; fi; " +
+            $"for i in $(seq 1 15000); do if grep -qsE '\"event\":\"step-start\",\"phase\":\"({phase})\"' {journals}; then kill -9 $pid; wait $pid; echo killed; {after ?? "true"}; exit 0; fi; " +
             "kill -0 $pid 2>/dev/null || { echo ended-before-phase; exit 1; }; sleep 0.02; done; kill -9 $pid; echo never-reached; exit 1");
         Assert.True(result.Succeeded && result.StdOut.Contains("killed", StringComparison.Ordinal),
             $"kube-recover was not killed in phase {phase}: {result.StdOut}\n{result.StdErr}\n{(File.Exists(state + ".out") ? File.ReadAllText(state + ".out") : "")}");

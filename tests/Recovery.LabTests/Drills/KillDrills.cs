@@ -12,7 +12,7 @@ public sealed class KillDrills(KillDrillsLab lab)
     [SkippableTheory]
     [InlineData("Contain")]
     [InlineData("VerifyReach")]
-    [InlineData("FixObject")]
+    [InlineData(Drill.ServiceFix)]
     [InlineData("Restore")]
     [InlineData("Verify")]
     public async Task Kill_9_in_a_phase_then_resume_ends_healthy(string phase)
@@ -20,7 +20,7 @@ public sealed class KillDrills(KillDrillsLab lab)
         lab.EnsureReady();
         await Drill.BreakAsync(lab);
         var node1 = lab.Env.Address("node1");
-        var state = Drill.StateDir(lab, "kill-" + phase);
+        var state = Drill.StateDir(lab, "kill-" + phase.Replace('|', '-'));
         await Drill.KillAtPhaseAsync(lab, "node2", state, phase, ["-i", lab.Env.Inventory]);
 
         var resume = await KubeRecover.RunAsync(lab, "node2", "recover", "--resume", state, "-i", lab.Env.Inventory, "--yes");
@@ -33,7 +33,9 @@ public sealed class KillDrills(KillDrillsLab lab)
 
     [SkippableTheory]
     [InlineData("Unbind")]
-    [InlineData("FixObject")]
+    // Every kube-proxy stopped and the address off, the Service fix maybe not confirmed (with fix-first it went before
+    // Contain, where no kube-proxy is stopped yet and no marker would be owed).
+    [InlineData("VerifyReach")]
     public async Task Kill_9_in_a_phase_then_a_second_full_recover_ends_healthy(string phase)
     {
         lab.EnsureReady();

@@ -104,6 +104,10 @@ public sealed class RecoverFromOwnerTests(SystemdLab lab)
             // Strict ARP (as kube-proxy's ipvs.strictARP sets it, and the lab) was lowered for the run and is back.
             Assert.Contains("lowered arp_announce from 2 to 1", recover.StdErr, StringComparison.Ordinal);
             Assert.Equal("2", (await lab.BashAsync("node1", "sysctl -n net.ipv4.conf.all.arp_announce")).StdOut.Trim());
+            // node1's own etcd member keeps asking for its peers from 10.77.0.11 (dropped as martian): the link addresses
+            // of the nodes reached from the spare address were pinned for the run, and are dynamic again after it.
+            Assert.All(cutOff, n => Assert.Contains($"pinned {lab.Env.Address(n)}'s link address", recover.StdErr, StringComparison.Ordinal));
+            Assert.DoesNotContain("PERMANENT", (await lab.BashAsync("node1", "ip neigh show dev eth0")).StdOut, StringComparison.Ordinal);
             await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));
         }
         finally

@@ -154,6 +154,48 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Fixed_first_the_Service_is_gone_before_any_unbind_and_FixObject_is_skipped()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        var plan = Planner.Create(Seed(), SeedFacts(), FastIntent with { FixFirstVia = "node3" }, "node2", Created);
+
+        var result = await RunAsync(plan, cluster);
+
+        Assert.Equal(ExitCodes.Done, result.ExitCode);
+        Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
+        Assert.DoesNotContain(cluster.Services, s => s.Name == "nginx-service");
+        Assert.All(cluster.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
+        Assert.All(cluster.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
+        var first = result.Outcomes.Single(o => o.Phase == PhaseKind.FixFirst);
+        Assert.Equal(StepStatus.Done, first.Status);
+        Assert.StartsWith("via node3: deleted default/nginx-service", first.Detail, StringComparison.Ordinal);
+        var later = result.Outcomes.Single(o => o.Phase == PhaseKind.FixObject);
+        Assert.Equal((StepStatus.Skipped, "fixed first, before anything changed (fix-first/node3/delete-claiming-services)"), (later.Status, later.Detail));
+    }
+
+    [Fact]
+    public async Task A_fix_first_that_gets_no_answer_leaves_the_fix_to_FixObject_after_the_unbind()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        // node3's API stopped answering between the survey and the run; node2's answers.
+        cluster.ApiAnswers = n => n.Name != "node3";
+        var plan = Planner.Create(Seed(), SeedFacts(), FastIntent with { FixFirstVia = "node3" }, "node2", Created);
+
+        var result = await RunAsync(plan, cluster);
+
+        Assert.Equal(ExitCodes.Done, result.ExitCode);
+        Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
+        var first = result.Outcomes.Single(o => o.Phase == PhaseKind.FixFirst);
+        Assert.Equal(StepStatus.Skipped, first.Status);
+        Assert.StartsWith("not fixed first (no API answered", first.Detail, StringComparison.Ordinal);
+        var later = result.Outcomes.Single(o => o.Phase == PhaseKind.FixObject);
+        Assert.Equal(StepStatus.Done, later.Status);
+        Assert.StartsWith("via node2: deleted default/nginx-service", later.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(cluster.Services, s => s.Name == "nginx-service");
+        Assert.All(cluster.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
+    }
+
+    [Fact]
     public async Task Recover_again_after_a_failed_Service_fix_fixes_it_and_starts_what_the_first_run_stopped()
     {
         var cluster = FakeCluster.Seed(Seed(), Node1);

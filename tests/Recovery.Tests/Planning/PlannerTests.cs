@@ -32,6 +32,36 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Where_an_API_answered_the_survey_the_Service_is_fixed_first_through_it_and_FixObject_stays_the_fallback()
+    {
+        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { FixFirstVia = "node3" }, "node2", Created);
+
+        Assert.Equal([PhaseKind.Preflight, PhaseKind.FixFirst, PhaseKind.Contain, PhaseKind.Unbind, PhaseKind.VerifyReach, PhaseKind.FixObject, PhaseKind.Restore, PhaseKind.Verify],
+            plan.Phases.Select(p => p.Kind));
+        var first = Assert.Single(plan.Phases[1].Steps);
+        Assert.Equal("fix-first/node3/delete-claiming-services", first.Id);
+        var fix = Assert.IsType<KubectlFix>(first.Action);
+        // One candidate, the API that answered; a short wait; no etcd write while the quorum is up.
+        Assert.Equal("node3", Assert.Single(fix.Candidates).Node);
+        Assert.Equal(TimeSpan.FromSeconds(5), fix.RequestTimeout);
+        Assert.False(fix.EtcdFallback);
+        Assert.IsType<KubectlFix>(Assert.Single(plan.Phases.Single(p => p.Kind == PhaseKind.FixObject).Steps).Action);
+        PlanValidator.Validate(plan, Seed());
+    }
+
+    [Fact]
+    public void No_fix_first_through_etcd_or_through_a_node_without_kubectl()
+    {
+        var etcd = Planner.Create(Seed(), SeedFacts(), Intent(path: FixPath.Etcd) with { FixFirstVia = "node3" }, "node2", Created);
+        var facts = SeedFacts();
+        facts[2] = facts[2] with { Kubectl = new Recovery.Facts.KubectlFacts(false, null) };
+        var noKubectl = Planner.Create(Seed(), facts, Intent() with { FixFirstVia = "node3" }, "node2", Created);
+
+        Assert.DoesNotContain(etcd.Phases, p => p.Kind == PhaseKind.FixFirst);
+        Assert.DoesNotContain(noKubectl.Phases, p => p.Kind == PhaseKind.FixFirst);
+    }
+
+    [Fact]
     public void Seed_stops_kube_proxy_on_every_node_before_removing_its_address()
     {
         var plan = SeedPlan();

@@ -27,7 +27,7 @@ internal sealed partial class EtcdStore
             txn.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = Bytes(key.Key) } });
         }
 
-        var response = await CallAsync($"delete of {target.Ref}", d => _client.TransactionAsync(txn, deadline: d, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var response = await CallAsync($"delete of {target.Ref}", d => _client.TransactionAsync(txn, deadline: d, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!response.Succeeded) throw Conflict($"delete of {target.Ref} (backup {path} is unused)", keys, response);
         return new FixOutcome(FixAction.Delete, path, keys.Select(k => k.Key).ToList(), response.Header.Revision, null);
     }
@@ -64,7 +64,7 @@ internal sealed partial class EtcdStore
         txn.Compare.Add(ModRevisionIs(key.Key, key.ModRevision));
         txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = Bytes(key.Key), Value = ByteString.CopyFrom(strip.Value) } });
         txn.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = Bytes(key.Key) } });
-        var response = await CallAsync($"strip of {target.Ref}", d => _client.TransactionAsync(txn, deadline: d, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var response = await CallAsync($"strip of {target.Ref}", d => _client.TransactionAsync(txn, deadline: d, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!response.Succeeded) throw Conflict($"strip of {target.Ref} (backup {path} is unused)", [key], response);
 
         try

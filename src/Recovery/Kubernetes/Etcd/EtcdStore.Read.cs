@@ -28,7 +28,7 @@ internal sealed partial class EtcdStore
                 RangeEnd = Google.Protobuf.ByteString.CopyFrom([.. System.Text.Encoding.UTF8.GetBytes(batch[^1]), 0]),
                 Revision = revision,
             };
-            var response = await CallAsync($"read of Services at revision {revision}", d => _client.GetAsync(request, deadline: d, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var response = await CallAsync($"read of Services at revision {revision}", d => _client.GetAsync(request, deadline: d, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
             foreach (var kv in response.Kvs) services.Add(Decode(kv));
         }
 
@@ -93,7 +93,7 @@ internal sealed partial class EtcdStore
         while (true)
         {
             var request = new RangeRequest { Key = start, RangeEnd = end, KeysOnly = true, Limit = pageSize, Revision = revision };
-            var response = await CallAsync($"listing of {prefix}", d => _client.GetAsync(request, deadline: d, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var response = await CallAsync($"listing of {prefix}", d => _client.GetAsync(request, deadline: d, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
             if (revision == 0) revision = response.Header.Revision;
             keys.AddRange(response.Kvs.Select(kv => kv.Key.ToStringUtf8()));
             if (!response.More || response.Kvs.Count == 0) return (revision, keys);
@@ -110,7 +110,7 @@ internal sealed partial class EtcdStore
         while (true)
         {
             var request = new RangeRequest { Key = start, RangeEnd = end, Limit = pageSize, Revision = revision };
-            var response = await CallAsync($"read of {prefix}", d => _client.GetAsync(request, deadline: d, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var response = await CallAsync($"read of {prefix}", d => _client.GetAsync(request, deadline: d, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
             if (revision == 0) revision = response.Header.Revision;
             foreach (var kv in response.Kvs) yield return kv;
             if (!response.More || response.Kvs.Count == 0) yield break;

@@ -47,7 +47,7 @@ internal sealed partial class EtcdStore
             txn.Failure.Add(new RequestOp { RequestRange = new RangeRequest { Key = Bytes(key.Key) } });
         }
 
-        var response = await CallAsync($"restore of {backup.Service}", d => _client.TransactionAsync(txn, deadline: d, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var response = await CallAsync($"restore of {backup.Service}", d => _client.TransactionAsync(txn, deadline: d, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!response.Succeeded)
         {
             var conflicts = new List<KeyConflict>();

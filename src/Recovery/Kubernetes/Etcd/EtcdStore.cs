@@ -92,12 +92,18 @@ internal sealed partial class EtcdStore : IDisposable
         {
             return new EndpointStatus(endpoint, false, 0, 0, 0, "", 0, Describe(e));
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // dotnet-etcd's retry loop can end a call past its deadline as a cancellation, not a DeadlineExceeded (seen
+            // under load): still the member's silence, never the caller's Ctrl-C.
+            return new EndpointStatus(endpoint, false, 0, 0, 0, "", 0, NoAnswer);
+        }
     }
 
     private DateTime Deadline() => DateTime.UtcNow + _connection.CallTimeout;
 
     /// <summary>Runs one etcd call, turning gRPC failures into a clear <see cref="EtcdStoreException"/>.</summary>
-    private async Task<T> CallAsync<T>(string what, Func<DateTime, Task<T>> call)
+    private async Task<T> CallAsync<T>(string what, Func<DateTime, Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
@@ -107,11 +113,18 @@ internal sealed partial class EtcdStore : IDisposable
         {
             throw new EtcdStoreException($"etcd {what} failed: {Describe(e)}", e);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the caller's cancellation: the deadline, ended as a cancellation by dotnet-etcd (see StatusOfAsync).
+            throw new EtcdStoreException($"etcd {what} failed: {NoAnswer}", e);
+        }
     }
+
+    private const string NoAnswer = "no answer before the deadline";
 
     private static string Describe(RpcException e) => e.StatusCode switch
     {
-        StatusCode.DeadlineExceeded => "no answer before the deadline",
+        StatusCode.DeadlineExceeded => NoAnswer,
         StatusCode.Unavailable => $"unreachable ({e.Status.Detail})",
         StatusCode.Unauthenticated or StatusCode.PermissionDenied => $"refused our credentials ({e.Status.Detail})",
         _ => $"{e.StatusCode}: {e.Status.Detail}",
@@ -124,7 +137,7 @@ internal sealed partial class EtcdStore : IDisposable
     /// <summary>Reads one key (null when absent).</summary>
     public async Task<StoredKey?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var response = await CallAsync($"read of {key}", d => _client.GetAsync(new RangeRequest { Key = Bytes(key) }, deadline: d, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var response = await CallAsync($"read of {key}", d => _client.GetAsync(new RangeRequest { Key = Bytes(key) }, deadline: d, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         return response.Kvs.Count == 0 ? null : ToStored(response.Kvs[0]);
     }
 }

@@ -9,6 +9,32 @@ namespace Recovery.Planning.Phases;
 /// <summary>Phase 5: fix the Service(s) claiming the addresses, through kubectl (etcd as the fallback) or etcd.</summary>
 internal static class FixObjectPhase
 {
+    /// <summary>How long fix-first waits on its API server: it is a head start, never a wait (FixObject is the fallback).</summary>
+    public static readonly TimeSpan FixFirstRequestTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Fix-first: while the lockout holds, the API servers on the quorum's side still answer (one did, in the survey), and
+    /// their etcd is stable. Fixing the Service through it before anything changes avoids the window after the unbind
+    /// where the cut-off etcd member rejoins with a higher term and the quorum re-elects (etcd 3.4 has no pre-vote: the
+    /// API stalls for seconds), and every kube-proxy that sees the change unbinds by itself. Safe in either outcome: the
+    /// claim is gone before any unbind, so nothing binds it again; and where this fails, FixObject still runs in its place,
+    /// after the unbind and before any kube-proxy starts. kubectl only (no etcd write while the quorum is up), one
+    /// candidate: the node whose API answered.
+    /// </summary>
+    public static IEnumerable<Step> First(Dictionary<string, NodeFacts> byName, RecoveryIntent intent, ClusterInventory inventory)
+    {
+        if (intent.FixFirstVia is not { } via || intent.Path == FixPath.Etcd || inventory.FindByName(via) is not { IsControlPlane: true }
+            || !byName.TryGetValue(via, out var f) || !f.Kubectl.Installed) yield break;
+        var candidate = new KubectlCandidate(via, f.Kubectl.KubeconfigPath);
+        foreach (var svc in intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null])
+        {
+            var target = svc is null ? $"every Service claiming {string.Join(", ", intent.Addresses)}" : $"the Service {svc}";
+            yield return new Step($"fix-first/{via}/{intent.Action.ToString().ToLowerInvariant()}-{(svc is null ? "claiming-services" : $"{svc.Namespace}.{svc.Name}")}", via,
+                $"{(intent.Action == FixAction.Delete ? "Delete" : "Strip the addresses from")} {target} through kubectl on {via}, whose API answered the survey (YAML saved first)",
+                new KubectlFix(svc, intent.Action, intent.Addresses, [candidate], FixFirstRequestTimeout, EtcdFallback: false));
+        }
+    }
+
     public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, NodeFacts> byName, RecoveryIntent intent, string localNode, List<string> warnings)
     {
         var services = intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null];
