@@ -10,7 +10,8 @@ namespace Recovery.Cli.Commands;
 /// <summary>What every cluster verb starts with: the inventory, which node this is, and a survey of all nodes.</summary>
 internal static class ClusterSession
 {
-    public static async Task<Survey> SurveyAsync(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken)
+    /// <param name="reachAcross">false for a recovery: no TCP checks across nodes in the survey (<see cref="NodeProbe"/>).</param>
+    public static async Task<Survey> SurveyAsync(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken, bool reachAcross = true)
     {
         var inventory = InventoryResolver.Resolve(parse, global);
         var local = LocalNodeFinder.Find(inventory, parse.GetValue(global.Local));
@@ -33,18 +34,18 @@ internal static class ClusterSession
         };
         connector.KeyAccepted += line => Log.Warning("{Line}", line);
         var survey = await Survey.TakeAsync(inventory, local, connector, parse.GetValue(global.Parallel),
-            connect => EtcdAccess.Opener(parse, global, inventory, local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);
+            connect => EtcdAccess.Opener(parse, global, inventory, local.Node?.Name, connect), cancellationToken, reachAcross).ConfigureAwait(false);
         Report(survey);
         return survey;
     }
 
     /// <summary>Stage 2: the same nodes again, reusing the shells that answered before; only <paramref name="changed"/> and the nodes that did not answer are probed again.</summary>
-    public static async Task<Survey> RetakeAsync(ParseResult parse, GlobalOptions global, Survey before, IReadOnlySet<string> changed, CancellationToken cancellationToken)
+    public static async Task<Survey> RetakeAsync(ParseResult parse, GlobalOptions global, Survey before, IReadOnlySet<string> changed, CancellationToken cancellationToken, bool reachAcross = true)
     {
         var connector = new NodeConnector(before.Inventory, before.Inventory.Ssh, before.Local.Node?.Name, new ConsoleSecretSource());
         connector.KeyAccepted += line => Log.Warning("{Line}", line);
         var survey = await Survey.RetakeAsync(before, changed, connector, parse.GetValue(global.Parallel),
-            connect => EtcdAccess.Opener(parse, global, before.Inventory, before.Local.Node?.Name, connect), cancellationToken).ConfigureAwait(false);
+            connect => EtcdAccess.Opener(parse, global, before.Inventory, before.Local.Node?.Name, connect), cancellationToken, reachAcross).ConfigureAwait(false);
         Report(survey);
         return survey;
     }

@@ -34,13 +34,13 @@ internal sealed class RecoverHost(ParseResult parse, GlobalOptions global, PlanO
 
     public async Task<Survey> SurveyAsync(CancellationToken cancellationToken)
     {
-        var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken).ConfigureAwait(false);
+        var survey = await ClusterSession.SurveyAsync(parse, global, cancellationToken, reachAcross: false).ConfigureAwait(false);
         inventory = survey.Inventory;
         return survey;
     }
 
     public Task<Survey> RetakeAsync(Survey before, IReadOnlySet<string> changed, CancellationToken cancellationToken) =>
-        ClusterSession.RetakeAsync(parse, global, before, changed, cancellationToken);
+        ClusterSession.RetakeAsync(parse, global, before, changed, cancellationToken, reachAcross: false);
 
     public Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken)
     {

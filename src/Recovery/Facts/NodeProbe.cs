@@ -14,7 +14,10 @@ namespace Recovery.Facts;
 /// is unknown (kube-proxy detection says so), never empty; only losing the shell
 /// itself (an exception from <see cref="INodeShell.RunAsync"/>) escapes, and the caller reports that node as unreachable.
 /// </summary>
-internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget = null)
+/// <param name="reachAcross">false: each node checks only its own API server and etcd ports (whether they serve, for
+/// the plan), not the other nodes': those checks are what a diagnosis shows, and on a locked-out cluster the ones across
+/// the hijack wait out their whole limit, which a recovery (it verifies reach itself after the unbind) need not pay.</param>
+internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget = null, bool reachAcross = true)
 {
     public const int ApiPort = 6443;
     public const int EtcdPort = 2379;
@@ -42,7 +45,7 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         var crictl = Run(ProbeCommands.CrictlKubeProxy);
         var proxyMode = Run(ProbeCommands.ProxyMode);
         var marker = Run(ProbeCommands.StopMarker);
-        var reach = ReachTargets().Select(t => CheckReachAsync(runner, t, cancellationToken)).ToList();
+        var reach = ReachTargets().Where(t => reachAcross || t.Node.Name == shell.Node.Name).Select(t => CheckReachAsync(runner, t, cancellationToken)).ToList();
 
         await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode, marker).ConfigureAwait(false);
         var reachResults = await Task.WhenAll(reach).ConfigureAwait(false);

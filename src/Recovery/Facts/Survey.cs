@@ -35,11 +35,12 @@ internal sealed class Survey : IAsyncDisposable
     public INodeShell? ShellOf(string node) => Shells.FirstOrDefault(s => s.Node.Name == node && s.Succeeded)?.Value;
 
     /// <param name="etcd">Given a way to open shells, where to read Services when no API answers; null: kubectl only.</param>
+    /// <param name="reachAcross">See <see cref="NodeProbe"/>: false for a recovery, which verifies reach itself.</param>
     public static async Task<Survey> TakeAsync(ClusterInventory inventory, LocalNode local, NodeConnector connector, int parallel,
-        Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken)
+        Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken, bool reachAcross = true)
     {
         var shells = await connector.ConnectAllAsync(parallel, cancellationToken).ConfigureAwait(false);
-        return await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken).ConfigureAwait(false);
+        return await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, reachAcross: reachAcross).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -51,22 +52,22 @@ internal sealed class Survey : IAsyncDisposable
     /// </summary>
     /// <param name="changed">The nodes the earlier stage acted on.</param>
     public static async Task<Survey> RetakeAsync(Survey before, IReadOnlySet<string> changed, NodeConnector connector, int parallel,
-        Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken)
+        Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken, bool reachAcross = true)
     {
         var shells = await Fanout.RunAsync(before.Inventory.Nodes,
             (node, ct) => before.ShellOf(node.Name) is { } open ? Task.FromResult(open) : connector.ConnectAsync(node, ct),
             parallel, cancellationToken).ConfigureAwait(false);
         var unchanged = before.Answered.Where(f => !changed.Contains(f.NodeName) && before.ShellOf(f.NodeName) is not null)
             .ToDictionary(f => f.NodeName, StringComparer.Ordinal);
-        return await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, unchanged).ConfigureAwait(false);
+        return await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, unchanged, reachAcross).ConfigureAwait(false);
     }
 
     /// <param name="shells">One entry per inventory node: its shell, or the error that prevented connecting.</param>
     /// <param name="known">Facts still current for some nodes: these nodes are not probed again.</param>
     public static async Task<Survey> FromShellsAsync(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, int parallel,
-        EtcdOpener? etcd, CancellationToken cancellationToken, IReadOnlyDictionary<string, NodeFacts>? known = null)
+        EtcdOpener? etcd, CancellationToken cancellationToken, IReadOnlyDictionary<string, NodeFacts>? known = null, bool reachAcross = true)
     {
-        var probe = new NodeProbe(inventory);
+        var probe = new NodeProbe(inventory, reachAcross: reachAcross);
         var byNode = shells.ToDictionary(s => s.Node.Name);
         var facts = await Fanout.RunAsync(inventory.Nodes, (node, ct) =>
         {

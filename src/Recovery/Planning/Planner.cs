@@ -66,7 +66,9 @@ internal static class Planner
         var claimedOnly = intent.Addresses.Where(a => stillClaimed?.Contains(a) == true && !holders.Any(h => byName[h.Name].IpvsAddresses.Contains(a))).ToList();
         // A node whose addresses could not be read may hold the address: not "nothing to do".
         var unseen = nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.AddressesUnread).ToList();
-        if (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && unseen.Count == 0 && restartOwed.Count == 0 && claimedOnly.Count == 0)
+        // A kube-proxy an earlier run stopped is owed a start even when no address is left to recover (that run fixed
+        // the Service first, and the kube-proxies that saw it unbound by themselves before it was killed).
+        if (restartOwed.Count == 0 && (intent.Addresses.Count == 0 || holders.Count == 0 && unreachable.Count == 0 && unseen.Count == 0 && claimedOnly.Count == 0))
         {
             // Never "all is well" about nodes that were not seen (guarantee 8).
             var unseenNote = unreachable.Count == 0 ? "" : $" among the nodes that answered ({string.Join(", ", unreachable.Select(n => n.Name))} did not: not seen)";

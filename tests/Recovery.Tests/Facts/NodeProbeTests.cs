@@ -88,6 +88,19 @@ public sealed class NodeProbeTests
     }
 
     [Fact]
+    public async Task For_a_recovery_each_node_checks_only_its_own_ports()
+    {
+        var inventory = Scenario.Inventory();
+        var shell = Scenario.Shell(inventory, "seed", "node1", Scenario.ModeAnswer.ConfigIpvs);
+
+        var facts = await new NodeProbe(inventory, reachAcross: false).ProbeAsync(shell);
+
+        // The owner's checks of node2 and node3 (which wait out their limit under the lockout) are not made.
+        Assert.Equal([("node1", 2379), ("node1", 6443)], facts.Reach.Select(r => (r.TargetNode, r.Port)).Order());
+        Assert.DoesNotContain(shell.RanArgv, argv => string.Join(' ', argv).Contains("/dev/tcp/10.77.0.12/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Commands_run_in_parallel_but_within_an_ssh_connections_session_limit()
     {
         var inventory = Scenario.Inventory();

@@ -50,11 +50,29 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Kube_proxies_an_earlier_run_stopped_are_started_again_even_with_no_address_left_to_recover()
+    {
+        // The earlier run fixed the Service first, stopped every kube-proxy, and was killed; the kube-proxies that saw the
+        // fix had unbound the address themselves, so nothing holds it and nothing claims it.
+        var marker = new StopMarker("plan", "2026-11-25T09:00:05Z", KubeProxyManager.Systemd, false, "kube-proxy.service", null);
+        var facts = SeedFacts(Systemd(running: false) with { StoppedBy = marker }, ownerHolds: false)
+            .Select(f => f with { Addresses = [.. f.Addresses.Where(a => a.Interface != NodeFacts.IpvsInterface || !a.Address.Equals(Node1))] }).ToList();
+
+        var plan = Planner.Create(Seed(), facts, Intent() with { Addresses = [] }, "node2", Created);
+
+        Assert.False(plan.IsEmpty);
+        Assert.Equal(["node2", "node1", "node3"], plan.Phases.Single(p => p.Kind == PhaseKind.Restore).Steps.Select(s => s.Node).Distinct());
+        Assert.Empty(plan.Phases.Single(p => p.Kind == PhaseKind.FixObject).Steps);
+        Assert.Empty(plan.Phases.Single(p => p.Kind == PhaseKind.Unbind).Steps);
+        Assert.Contains(plan.Notes, n => n.Contains("stopped by an earlier kube-recover run at", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void No_fix_first_through_etcd_or_through_a_node_without_kubectl()
     {
         var etcd = Planner.Create(Seed(), SeedFacts(), Intent(path: FixPath.Etcd) with { FixFirstVia = "node3" }, "node2", Created);
         var facts = SeedFacts();
-        facts[2] = facts[2] with { Kubectl = new Recovery.Facts.KubectlFacts(false, null) };
+        facts[2] = facts[2] with { Kubectl = new KubectlFacts(false, null) };
         var noKubectl = Planner.Create(Seed(), facts, Intent() with { FixFirstVia = "node3" }, "node2", Created);
 
         Assert.DoesNotContain(etcd.Phases, p => p.Kind == PhaseKind.FixFirst);

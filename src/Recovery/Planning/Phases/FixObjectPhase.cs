@@ -23,7 +23,7 @@ internal static class FixObjectPhase
     /// </summary>
     public static IEnumerable<Step> First(Dictionary<string, NodeFacts> byName, RecoveryIntent intent, ClusterInventory inventory)
     {
-        if (intent.FixFirstVia is not { } via || intent.Path == FixPath.Etcd || inventory.FindByName(via) is not { IsControlPlane: true }
+        if (intent.Addresses.Count == 0 || intent.FixFirstVia is not { } via || intent.Path == FixPath.Etcd || inventory.FindByName(via) is not { IsControlPlane: true }
             || !byName.TryGetValue(via, out var f) || !f.Kubectl.Installed) yield break;
         var candidate = new KubectlCandidate(via, f.Kubectl.KubeconfigPath);
         foreach (var svc in intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null])
@@ -37,6 +37,8 @@ internal static class FixObjectPhase
 
     public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, NodeFacts> byName, RecoveryIntent intent, string localNode, List<string> warnings)
     {
+        // Only owed kube-proxy starts to plan (no address left to recover): no Service to fix.
+        if (intent.Addresses.Count == 0) yield break;
         var services = intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null];
         var verb = intent.Action == FixAction.Delete ? "Delete" : "Strip the addresses from";
         string Id(ServiceRef? svc) => svc is null ? $"fix-object/{localNode}/{intent.Action.ToString().ToLowerInvariant()}-claiming-services"
