@@ -26,8 +26,12 @@ internal static class ServiceClaimsLookup
     public static ShellCommand Command(string kubeconfig) =>
         ShellCommand.Of("kubectl", "--kubeconfig", kubeconfig, "--request-timeout=5s", "get", "services", "-A", "-o", "json");
 
-    /// <summary>How long a candidate has to answer before the next one starts as well.</summary>
-    public static readonly TimeSpan HedgeDelay = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long a candidate has to answer before the next one starts as well. A list of Services answers in well under a
+    /// second from a serving API server, also on the lab's loaded nodes; right after the lockout the local one often
+    /// waits on its etcd's election, and at 3 s that wait was most of a 3-node survey (bench, 2026-12-07).
+    /// </summary>
+    public static readonly TimeSpan HedgeDelay = TimeSpan.FromSeconds(1.5);
 
     /// <param name="watched">node and protected addresses: a ClusterIP equal to one is a claim as well.</param>
     public static async Task<ClaimsResult> ReadAsync(IReadOnlyList<(INodeShell Shell, NodeFacts Facts)> nodes, CancellationToken cancellationToken = default, IReadOnlyCollection<System.Net.IPAddress>? watched = null)
