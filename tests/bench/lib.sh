@@ -4,10 +4,11 @@ BENCH_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_HOME/../.." && pwd)
 LAB=$ROOT/tests/lab/lab.sh
 KUBE_RECOVER=${KUBE_RECOVER:-$ROOT/src/Recovery.Cli/bin/Release/net10.0/kube-recover}
-# What kube-recover waits before its final verify (two kube-proxy sync periods and Planner.SyncMargin; the lab's
-# sync period is 1 s): read from the plan of the kube-recover run before; the manual baseline waits the same.
+# What the runbook waits before its final check: two kube-proxy sync periods and Planner.SyncMargin (3 s with the
+# lab's 1 s period), read from the plan of the kube-recover run before: its blind wait, or the fallback of its sync
+# checks (kube-recover itself waits for each kube-proxy's own sync signal, which a runbook does not read).
 BENCH_SYNC_WAIT=${BENCH_SYNC_WAIT:-3}
-# plan_wait STATE_DIR: the seconds of the plan's wait-two-sync-periods step (BENCH_SYNC_WAIT when absent).
+# plan_wait STATE_DIR: those seconds from the plan (BENCH_SYNC_WAIT when absent).
 plan_wait() {
   python3 - "$1/plan.json" "$BENCH_SYNC_WAIT" <<'PY' 2>/dev/null || echo "$BENCH_SYNC_WAIT"
 import json, sys
@@ -17,6 +18,9 @@ for phase in plan["phases"]:
         if step["action"]["kind"] == "wait":
             h, m, s = step["action"]["duration"].split(":")
             print(int(h) * 3600 + int(m) * 60 + float(s)); sys.exit(0)
+        command = ((step.get("verify") or {}).get("probe") or {}).get("command") or {}
+        if command.get("type") == "kubeProxySynced":
+            print(command["fallbackSeconds"]); sys.exit(0)
 print(sys.argv[2])
 PY
 }

@@ -2,7 +2,7 @@
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
 #   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
-#             [--ipv6 on|off]
+#             [--ipv6 on|off] [--sync-period 1s|30s|...]
 #   lab.sh break [--ip ADDR]... [--all-nodes] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
 #   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node)
@@ -49,7 +49,7 @@ proxy_ready() { wait_for 120 "kube-proxy on $1" proxy_mode_on "$1"; }
 
 cmd_up() {
   need_root
-  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on
+  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on sync=1s
   while (($#)); do
     case $1 in
       --nodes) nodes=$2; shift ;;
@@ -57,7 +57,8 @@ cmd_up() {
       --bind-owner) owner=$2; shift ;;
       --proxy-mode) mode=$2; shift ;;
       --ipv6) ipv6=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off)" ;;
+      --sync-period) sync=$2; shift ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
@@ -65,7 +66,9 @@ cmd_up() {
   [[ $owner =~ ^(yes|no)$ ]] || die "--bind-owner: expected yes|no, got '$owner'"
   [[ $mode =~ ^(ipvs|iptables)$ ]] || die "--proxy-mode: expected ipvs|iptables, got '$mode'"
   [[ $ipv6 =~ ^(on|off)$ ]] || die "--ipv6: expected on|off, got '$ipv6'"
-  local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"$'\n'"ipv6=$ipv6"
+  # kube-proxy's ipvs.syncPeriod (the lab's default 1 s keeps tests fast; upstream's default is 30s).
+  [[ $sync =~ ^[1-9][0-9]*(s|m)$ ]] || die "--sync-period: expected a whole number of seconds or minutes such as 1s or 30s, got '$sync'"
+  local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"$'\n'"ipv6=$ipv6"$'\n'"sync_period=$sync"
   if [[ -z ${LAB_UP_TOKEN:-} ]]; then
     if lab_alive && [[ $(cat "$LAB_RUN_DIR/options") == "$options" ]]; then log "already up ($(lab_prefix))"; return 0; fi
     [[ -e $LAB_RUN_DIR ]] && { log "replacing the previous lab in $LAB_RUN_DIR"; lab_down; }
@@ -74,13 +77,13 @@ cmd_up() {
     echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
     # Every process of this `up` (and of the nodes) carries the prefix in its environment from here on, so
     # `down` finds them even when `up` was killed halfway.
-    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6"
+    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6" --sync-period "$sync"
   fi
 
   local t0=$SECONDS
   echo "$options" > "$LAB_RUN_DIR/options"
   seq 1 "$nodes" | sed 's/^/node/' > "$LAB_RUN_DIR/nodes.list"
-  log "up: $nodes nodes, prefix $(lab_prefix), kube-proxy by $manager in $mode mode, bind-owner $owner, IPv6 $ipv6, in $LAB_RUN_DIR"
+  log "up: $nodes nodes, prefix $(lab_prefix), kube-proxy by $manager in $mode mode, bind-owner $owner, IPv6 $ipv6, sync period $sync, in $LAB_RUN_DIR"
 
   publish_standins
   mkdir -p "$LAB_RUN_DIR/sbin"

@@ -40,6 +40,9 @@ internal static partial class CommandWords
 
     public static IPAddress Address(IPAddress? address) => address ?? throw Refuse("an address is missing");
 
+    /// <summary>A wait in whole seconds, at most an hour.</summary>
+    public static int Seconds(int seconds) => seconds is >= 1 and <= 3600 ? seconds : throw Refuse($"{seconds} s is not a wait: expected 1..3600 seconds");
+
     /// <summary>A value with a control character is named by that character, so the message itself stays one clean line.</summary>
     private static string Printable(string value) =>
         value.FirstOrDefault(char.IsControl) is var c && c != default

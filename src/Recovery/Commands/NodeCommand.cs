@@ -37,6 +37,7 @@ namespace Recovery.Commands;
 [JsonDerivedType(typeof(ManifestInPlace), "manifestInPlace")]
 [JsonDerivedType(typeof(TcpConnect), "tcpConnect")]
 [JsonDerivedType(typeof(ProxyModeQuery), "proxyModeQuery")]
+[JsonDerivedType(typeof(KubeProxySynced), "kubeProxySynced")]
 [JsonDerivedType(typeof(ToolPresent), "toolPresent")]
 [JsonDerivedType(typeof(StopMarkerWrite), "stopMarkerWrite")]
 [JsonDerivedType(typeof(StopMarkerRemove), "stopMarkerRemove")]

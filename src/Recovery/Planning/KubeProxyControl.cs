@@ -156,6 +156,13 @@ internal sealed record KubeProxyControl(
     }
 
     /// <summary>The probe that says kube-proxy runs on the node again (final verify).</summary>
+    /// <summary>
+    /// Whether this kube-proxy is a process named kube-proxy whose metrics say when it last synced (<see cref="Commands.KubeProxySynced"/>):
+    /// systemd units, static pods and DaemonSet containers run the kube-proxy binary; k3s runs it inside its own process,
+    /// and an inventory's custom commands may run anything.
+    /// </summary>
+    public bool SignalsSync => Manager is not (KubeProxyManager.K3s or KubeProxyManager.Custom);
+
     public Probe Running() => Manager == KubeProxyManager.K3s ? Probes.UnitActive(Unit!) : Probes.ProxyAnswers();
 
     private ContainerClient Client => Manager == KubeProxyManager.Docker ? ContainerClient.Docker : ContainerClient.Crictl;

@@ -152,7 +152,7 @@ internal static class Planner
             new(PhaseKind.Restore, "Start again what Contain stopped",
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
             // The local node first: its first step is the wait, so no node's checks start before two sync periods have passed.
-            new(PhaseKind.Verify, "After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs",
+            new(PhaseKind.Verify, "Once each kube-proxy has synced again (or two sync periods have passed): the addresses stay off, every node reaches the control plane, kube-proxy runs",
                 VerifyPhase.Steps(nodes, controls, inventory, intent, localNode, Deferred, serves).ToList(), localNode),
         };
         // Only where an API answered the survey with a claim (FixObjectPhase.First): other plans keep their seven phases.

@@ -23,6 +23,9 @@ internal static class Probes
 
     public static Probe ProxySilent() => Probe.Fails(new ProxyModeQuery());
 
+    /// <summary>Holds once kube-proxy has synced since it started (its own gauge), or has run FALLBACK where the gauge cannot be read.</summary>
+    public static Probe ProxySynced(TimeSpan fallback) => Probe.Succeeds(new KubeProxySynced((int)Math.Ceiling(fallback.TotalSeconds)));
+
     public static Probe UnitActive(string unit) => Probe.Succeeds(new UnitActive(unit));
 
     public static Probe UnitInactive(string unit) => Probe.Fails(new UnitActive(unit));

@@ -139,7 +139,7 @@ public sealed partial class RunbookProcedure(LabFixture lab, RunbookText runbook
                 var metrics = await lab.ConsoleAsync(node, "curl", "-s", "-m", "5", "http://127.0.0.1:10249/metrics");
                 var match = LastSync().Match(metrics.StdOut);
                 // Whole seconds: a sync in the second `since` falls in may be before it, so the next second on.
-                if (match.Success && long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) > since.ToUnixTimeSeconds())
+                if (match.Success && double.Parse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture) > since.ToUnixTimeSeconds())
                 {
                     break;
                 }
@@ -170,6 +170,7 @@ public sealed partial class RunbookProcedure(LabFixture lab, RunbookText runbook
         }
     }
 
-    [GeneratedRegex(@"^kubeproxy_sync_proxy_rules_last_timestamp_seconds (\d+)$", RegexOptions.Multiline)]
+    // The Go client's float format: 1.7966114699012346e+09.
+    [GeneratedRegex(@"^kubeproxy_sync_proxy_rules_last_timestamp_seconds ([0-9.e+-]+)$", RegexOptions.Multiline)]
     private static partial Regex LastSync();
 }

@@ -181,6 +181,9 @@ internal sealed class FakeCluster
                 return Exit(0);
             case "test" when line == $"test ! -e {Recovery.Facts.StopMarker.FilePath}":
                 return Exit(n.StopMarker is null ? 0 : 1);
+            case "bash" when a.Count == 3 && a[1] == "-c" && a[2].Contains(Recovery.Commands.KubeProxySynced.Gauge, StringComparison.Ordinal):
+                // The fake's kube-proxy syncs the moment it starts.
+                return Exit(n.ProxyRunning ? 0 : 1);
             case "curl" when !n.HasCurl:
                 return Exit(127, "", "sh: 1: curl: not found");
             case "curl":

@@ -285,13 +285,19 @@ public sealed class RunnerTests : IDisposable
     [Fact]
     public async Task Ctrl_C_during_the_wait_interrupts_and_says_so_in_the_journal()
     {
-        var cluster = FakeCluster.Seed(Seed(), Node1);
-        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { SyncPeriod = TimeSpan.FromMinutes(10) }, "node2", Created);
+        // A custom kube-proxy gives no sync signal, so the plan keeps the blind wait.
+        var spec = new KubeProxySpec(KubeProxyManager.Custom, ["/opt/kube/bin/proxyctl", "stop"], ["/opt/kube/bin/proxyctl", "start"]);
+        var inventory = Seed(spec);
+        var facts = SeedFacts();
+        facts[2] = FactsOf("node3", Node3, new Recovery.Facts.KubeProxyFacts(KubeProxyManager.Custom, true, "ipvs"), [Node1]);
+        var cluster = FakeCluster.Seed(inventory, Node1);
+        (cluster.Nodes["node3"].CustomStop, cluster.Nodes["node3"].CustomStart) = (spec.Stop, spec.Start);
+        var plan = Planner.Create(inventory, facts, Intent() with { SyncPeriod = TimeSpan.FromMinutes(10) }, "node2", Created);
         using var cancel = new CancellationTokenSource();
         var events = new List<StepEvent>();
         var progress = new SyncProgress(events, e => { if (e.Status is null && e.StepId.EndsWith("wait-two-sync-periods", StringComparison.Ordinal)) cancel.Cancel(); });
         using var journal = Journal.Start(stateDir, plan);
-        var result = await new Runner(new RunnerOptions(stateDir), Seed(), Connect(cluster)).RunAsync(plan, journal, progress, cancel.Token);
+        var result = await new Runner(new RunnerOptions(stateDir), inventory, Connect(cluster)).RunAsync(plan, journal, progress, cancel.Token);
 
         Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
         Assert.Equal(StepStatus.Interrupted, result.Outcomes.Single(o => o.StepId == "verify/node2/wait-two-sync-periods").Status);

@@ -17,7 +17,7 @@ public sealed class PlanJsonTests
         Assert.Equal(json, PlanJson.Write(read));
         Assert.Equal(plan.Steps.Select(s => s.Id), read.Steps.Select(s => s.Id));
         Assert.Equal(plan.Step("unbind/node1/local-route-10.0.0.211").Commands(), read.Step("unbind/node1/local-route-10.0.0.211").Commands());
-        Assert.Equal(plan.Step("verify/node2/wait-two-sync-periods").Action, read.Step("verify/node2/wait-two-sync-periods").Action);
+        Assert.Equal(plan.Step("verify/node2/kube-proxy-synced").Verify, read.Step("verify/node2/kube-proxy-synced").Verify);
         Assert.Equal(plan.Created, read.Created);
         Assert.Equal(plan.FactsFingerprint, read.FactsFingerprint);
     }
@@ -74,7 +74,8 @@ public sealed class PlanJsonTests
         { "a command without a type", "phases.1.steps.0.action.commands.1={\"unit\":\"kube-proxy.service\"}", "type" },
         { "a command with a field of its own", "phases.1.steps.0.action.commands.1={\"type\":\"unitStop\",\"unit\":\"kube-proxy.service\",\"then\":\"reboot\"}", "then" },
         { "a duplicate step id", "phases.1.steps.1.id=\"contain/node2/stop-kube-proxy\"", "used twice" },
-        { "an endless wait", "phases.6.steps.0.action.duration=\"3.00:00:00\"", "out of range" },
+        { "an endless wait", "phases.6.steps.0.action={\"kind\":\"wait\",\"duration\":\"3.00:00:00\"}", "out of range" },
+        { "a sync check that never gives up", "phases.6.steps.0.verify.probe.command={\"type\":\"kubeProxySynced\",\"fallbackSeconds\":999999}", "is not a wait: expected 1..3600 seconds" },
         { "an address that is not one", "intent.addresses.0=\"10.0.0.999\"", "not an IP address" },
         { "a bad Service name", "intent.services=[\"default/Bad_Name\"]", "not a valid Service name" },
         { "a terminal escape in a note", "notes.0=\"\\u001b]0;owned\\u0007\"", "control characters" },

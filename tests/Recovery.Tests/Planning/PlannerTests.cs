@@ -110,13 +110,34 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void Seed_waits_two_sync_periods_before_any_node_verifies()
+    public void Seed_checks_each_node_once_its_own_kube_proxy_has_synced_since_the_start()
     {
-        // The runner runs FirstNode's steps alone first: every other node's checks start after the wait.
         var verify = SeedPlan().Phase(PhaseKind.Verify);
         Assert.Equal("node2", verify.FirstNode);
-        Assert.IsType<Wait>(verify.Steps[0].Action);
+        Assert.DoesNotContain(verify.Steps, s => s.Action is Wait);
+        foreach (var node in new[] { "node1", "node2", "node3" })
+        {
+            // Each node's first check is its kube-proxy's own sync signal, the blind two periods (70 s) its fallback.
+            var first = verify.Steps.First(s => s.Node == node);
+            Assert.Equal($"verify/{node}/kube-proxy-synced", first.Id);
+            Assert.Equal(70, Assert.IsType<Recovery.Commands.KubeProxySynced>(first.Verify!.Probe.Command).FallbackSeconds);
+            Assert.Equal(TimeSpan.FromSeconds(100), first.Verify.Budget);
+        }
+    }
+
+    [Fact]
+    public void Where_a_kube_proxy_gives_no_sync_signal_the_blind_wait_comes_first()
+    {
+        // An inventory's custom commands may run anything: no process named kube-proxy to ask.
+        var spec = new KubeProxySpec(KubeProxyManager.Custom, ["/opt/kube/bin/proxyctl", "stop"], ["/opt/kube/bin/proxyctl", "start"]);
+        var facts = SeedFacts();
+        facts[2] = FactsOf("node3", Node3, new KubeProxyFacts(KubeProxyManager.Custom, true, "ipvs"), [Node1]);
+
+        var verify = Planner.Create(Seed(spec), facts, Intent(), "node2", Created).Phase(PhaseKind.Verify);
+
+        Assert.Equal(TimeSpan.FromSeconds(70), Assert.IsType<Wait>(verify.Steps[0].Action).Duration);
         Assert.Equal("node2", verify.Steps[0].Node);
+        Assert.DoesNotContain(verify.Steps, s => s.Id == "verify/node3/kube-proxy-synced");
     }
 
     [Fact]
@@ -160,9 +181,10 @@ public sealed class PlannerTests
         Assert.Contains(reach, s => s.Id == "reach/node3/etcd-node1");
         Assert.DoesNotContain(reach, s => s.Id == "reach/node1/api-node1");
         var verify = plan.Phase(PhaseKind.Verify).Steps;
-        var wait = Assert.IsType<Wait>(verify[0].Action);
-        Assert.Equal(TimeSpan.FromSeconds(70), wait.Duration);
-        Assert.Contains(verify, s => s.Id == "verify/node3/unbound-10.0.0.211");
+        var synced = plan.Step("verify/node3/kube-proxy-synced").Verify!.Probe.Command.Render();
+        Assert.StartsWith("bash -c 'p=$(pgrep -o -x kube-proxy) || exit 1; up=$(ps -o etimes= -p \"$p\") || exit 1;", synced, StringComparison.Ordinal);
+        Assert.EndsWith("else [ \"$up\" -ge 70 ]; fi'", synced, StringComparison.Ordinal);
+        Assert.True(plan.IndexOf("verify/node3/kube-proxy-synced") < plan.IndexOf("verify/node3/unbound-10.0.0.211"));
         Assert.StartsWith("curl -s -m 3 http://127.0.0.1:10249/proxyMode || timeout 3 bash -c ", plan.Step("verify/node1/kube-proxy-running").Verify!.Probe.Command.Render(), StringComparison.Ordinal);
     }
 

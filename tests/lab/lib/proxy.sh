@@ -19,7 +19,7 @@ healthzBindAddress: 127.0.0.1:10256
 mode: $(proxy_mode)
 ipvs:
   scheduler: rr
-  syncPeriod: 1s
+  syncPeriod: $(lab_option sync_period)
   minSyncPeriod: 0s
   strictARP: true
 YAML

@@ -1,23 +1,39 @@
 using System.Net;
 using Recovery.Access;
+using Recovery.Commands;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
 
 namespace Recovery.Planning.Phases;
 
-/// <summary>Phase 7: after two sync periods the addresses stay off, every node reaches the control plane, kube-proxy runs.</summary>
+/// <summary>
+/// Phase 7: once every kube-proxy started again has synced, the addresses stay off, every node reaches the control
+/// plane, kube-proxy runs. A kube-proxy that runs as a process of its own says when it has synced (its last-sync gauge,
+/// <see cref="KubeProxySynced"/>): on each such node the checks follow its own sync, seconds after the start, not
+/// two blind sync periods (70 s with the default 30 s period). Where some kube-proxy gives no such signal (inside k3s,
+/// an inventory's custom commands) or none was started, the blind wait stays, on the local node before every check.
+/// </summary>
 internal static class VerifyPhase
 {
     public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, KubeProxyControl> controls, ClusterInventory inventory,
         RecoveryIntent intent, string localNode, Func<Node, bool> deferred, Func<Node, int, bool> serves)
     {
         var wait = intent.SyncPeriod * 2 + Planner.SyncMargin(intent.SyncPeriod);
-        yield return new Step($"verify/{localNode}/wait-two-sync-periods", localNode,
-            $"Wait {wait.TotalSeconds:0} s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so",
-            new Wait(wait));
+        if (controls.Count == 0 || controls.Values.Any(c => !c.SignalsSync))
+        {
+            yield return new Step($"verify/{localNode}/wait-two-sync-periods", localNode,
+                $"Wait {wait.TotalSeconds:0} s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so",
+                new Wait(wait));
+        }
         foreach (var n in nodes)
         {
+            if (controls.TryGetValue(n.Name, out var signalling) && signalling.SignalsSync)
+            {
+                yield return new Step($"verify/{n.Name}/kube-proxy-synced", n.Name,
+                    $"kube-proxy has synced since it started again ({KubeProxySynced.Gauge}), or has run {wait.TotalSeconds:0} s where that cannot be read",
+                    new RunCommands([]), Verify: Verification.Within(Probes.ProxySynced(wait), wait + TimeSpan.FromSeconds(30)), Deferred: deferred(n));
+            }
             foreach (var a in intent.Addresses)
             {
                 yield return new Step($"verify/{n.Name}/unbound-{a}", n.Name, $"{a} is not on {NodeFacts.IpvsInterface}",

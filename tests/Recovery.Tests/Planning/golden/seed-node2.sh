@@ -172,11 +172,15 @@ else
 fi
 phase_done Restore 'Also needed on: node1, node3.'
 
-# ---- Phase Verify: After two kube-proxy sync periods: the addresses stay off, every node reaches the control plane, kube-proxy runs
+# ---- Phase Verify: Once each kube-proxy has synced again (or two sync periods have passed): the addresses stay off, every node reaches the control plane, kube-proxy runs
 
-# [42] verify/node2/wait-two-sync-periods
-step verify/node2/wait-two-sync-periods 'Wait 70 s (two kube-proxy sync periods and a margin) so a kube-proxy that would bind the address again has done so'
-sleep 70
+# [42] verify/node2/kube-proxy-synced
+step verify/node2/kube-proxy-synced 'kube-proxy has synced since it started again (kubeproxy_sync_proxy_rules_last_timestamp_seconds), or has run 70 s where that cannot be read'
+deadline=$((SECONDS + 100))
+until bash -c 'p=$(pgrep -o -x kube-proxy) || exit 1; up=$(ps -o etimes= -p "$p") || exit 1; now=$(date +%s); m=$({ curl -s -m 3 http://127.0.0.1:10249/metrics || timeout 3 bash -c '\''exec 3<>/dev/tcp/127.0.0.1/10249 && printf "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3'\''; } 2>/dev/null | awk '\''$1 == "kubeproxy_sync_proxy_rules_last_timestamp_seconds" {print $2; exit}'\''); if [ -n "$m" ]; then awk -v m="$m" -v s="$((now - up))" '\''BEGIN {exit !(m + 0 > 0 && m + 0 >= s)}'\''; else [ "$up" -ge 70 ]; fi' >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/kube-proxy-synced: did not hold within 100 s' >&2; exit 1; fi
+  sleep 1
+done
 
 # [43] verify/node2/unbound-10.0.0.211
 step verify/node2/unbound-10.0.0.211 '10.0.0.211 is not on kube-ipvs0'

@@ -2,13 +2,15 @@
 //
 // Reproduces: --config (KubeProxyConfiguration v1alpha1: mode, clientConnection.kubeconfig, ipvs.syncPeriod,
 // metricsBindAddress, hostnameOverride), --kubeconfig, --hostname-override, --proxy-mode,
-// --ipvs-sync-period, --metrics-bind-address; every sync period a list of Services through the API server
+// --ipvs-sync-period, --metrics-bind-address; every second (its stand-in for a watch) a list of Services through the API server
 // with the kubeconfig's client certificate; after a successful list, kube-ipvs0 holds exactly every
 // clusterIP, spec.externalIPs entry and status.loadBalancer.ingress[].ip as /32 (binding the hijacking
 // address, also on the node that owns it with --lab-bind-owner=yes as v1.20 does; with =no, as newer
 // versions, addresses present on another interface are skipped), and addresses nothing claims are unbound;
 // while the API server is unreachable or answers an error nothing changes; SIGTERM exits leaving the
-// addresses in place; GET http://<metricsBindAddress>/proxyMode answers the mode, /healthz answers.
+// addresses in place; GET http://<metricsBindAddress>/proxyMode answers the mode, /healthz answers, /metrics carries
+// kubeproxy_sync_proxy_rules_last_timestamp_seconds, set at the end of each sync that listed Services (0 before the
+// first), in the Go client's float format (upstream pkg/proxy/ipvs/proxier.go sets it last in syncProxyRules).
 //
 // Does not reproduce: IPVS virtual servers and real servers, ipset (KUBE-EXTERNAL-IP, KUBE-IPVS-IPS ...),
 // iptables chains (KUBE-IPVS-FILTER ...), watches (it polls instead), Endpoints, conntrack cleanup,
@@ -43,10 +45,16 @@ internal static class KubeProxy
             $"API {config.Server}; sync every {options.SyncPeriod.TotalSeconds}s; bind-owner {(options.BindOwner ? "yes" : "no")}; metrics on {options.MetricsBind}");
         try
         {
+            // The informers' watch, modelled as a list every second at most: a change syncs at once, as upstream's
+            // bounded-frequency runner does (minSyncPeriod 0s), and every sync period the sync runs regardless.
+            var poll = options.SyncPeriod < TimeSpan.FromSeconds(1) ? options.SyncPeriod : TimeSpan.FromSeconds(1);
+            var periodicDue = DateTimeOffset.MinValue;
             while (!ct.IsCancellationRequested)
             {
-                await proxier.SyncOnceAsync(ct);
-                await Task.Delay(options.SyncPeriod, ct);
+                var periodic = DateTimeOffset.UtcNow >= periodicDue;
+                if (periodic) periodicDue = DateTimeOffset.UtcNow + options.SyncPeriod;
+                await proxier.SyncOnceAsync(periodic, ct);
+                await Task.Delay(poll, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -86,7 +86,11 @@ internal sealed class MetricsServer(IPEndPoint bind, string mode, Func<DateTimeO
     private string Metrics() =>
         "# HELP kubeproxy_sync_proxy_rules_last_timestamp_seconds The last time proxy rules were successfully synced.\n" +
         "# TYPE kubeproxy_sync_proxy_rules_last_timestamp_seconds gauge\n" +
-        $"kubeproxy_sync_proxy_rules_last_timestamp_seconds {lastSynced()?.ToUnixTimeSeconds() ?? 0}\n";
+        $"kubeproxy_sync_proxy_rules_last_timestamp_seconds {Gauge(lastSynced())}\n";
+
+    /// <summary>The gauge as Prometheus' Go client writes a float (strconv 'g', shortest): 1.7966114699012346e+09; 0 before the first sync.</summary>
+    private static string Gauge(DateTimeOffset? synced) =>
+        synced is { } t ? (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.################e+00", CultureInfo.InvariantCulture) : "0";
 
     public void Dispose() => _listener.Stop();
 }

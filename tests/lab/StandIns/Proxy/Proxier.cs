@@ -5,15 +5,19 @@ namespace Lab.StandIns.Proxy;
 
 /// <summary>
 /// One IPVS-mode sync: list Services, then make kube-ipvs0 hold exactly the claimed addresses. When the list
-/// fails nothing is touched (the real proxier only acts on state it has synced from the API server).
+/// fails nothing is touched (the real proxier only acts on state it has synced from the API server). A list whose
+/// claims are the ones of the last sync is a watch that saw nothing: no sync, unless the periodic one is due (the
+/// real proxier syncs on every change its informers deliver, and every syncPeriod).
 /// </summary>
 internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipvsMode, bool bindOwner)
 {
     private bool _failing;
+    private IReadOnlySet<IPAddress>? _lastClaimed;
 
     public DateTimeOffset? LastSynced { get; private set; }
 
-    public async Task SyncOnceAsync(CancellationToken ct)
+    /// <param name="periodic">The sync period has passed since the last sync: sync even if nothing changed.</param>
+    public async Task SyncOnceAsync(bool periodic, CancellationToken ct)
     {
         IReadOnlySet<IPAddress> claimed;
         try
@@ -30,9 +34,14 @@ internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipv
         if (_failing)
             Log("listed Services again; syncing");
         _failing = false;
-        LastSynced = DateTimeOffset.UtcNow;
-        if (!ipvsMode)
+        if (!periodic && _lastClaimed is { } last && last.SetEquals(claimed))
             return;
+        _lastClaimed = claimed;
+        if (!ipvsMode)
+        {
+            LastSynced = DateTimeOffset.UtcNow;
+            return;
+        }
         var (bound, elsewhere, exists) = await ipvs.ReadAsync(ct);
         if (!exists)
         {
@@ -51,6 +60,8 @@ internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipv
             var (code, _, error) = await ipvs.UnbindAsync(ip, ct);
             Log(code == 0 ? $"unbound {ip} from {IpvsInterface.Name} ({why})" : $"cannot unbind {ip} from {IpvsInterface.Name}: {error.Trim()}");
         }
+        // As upstream's syncProxyRules: the last-sync gauge is set at its very end, after the unbind.
+        LastSynced = DateTimeOffset.UtcNow;
     }
 
     private static string Reason(Exception e) => e switch

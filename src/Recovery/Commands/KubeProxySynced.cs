@@ -1,0 +1,31 @@
+using System.Globalization;
+using Recovery.Access;
+
+namespace Recovery.Commands;
+
+/// <summary>
+/// Exit 0 once the kube-proxy running on the node has completed a sync since it started: its gauge
+/// kubeproxy_sync_proxy_rules_last_timestamp_seconds (metrics on 127.0.0.1:10249) is at or after the process's start.
+/// Upstream sets that gauge at the very end of every successful syncProxyRules, after the unbind of addresses no
+/// Service claims (pkg/proxy/ipvs/proxier.go, v1.20 as today), and syncs nothing before it has received Services and
+/// Endpoints, so the first sync after a start reflects the whole API state, the fix included. healthz's lastUpdated is
+/// no such signal: newer releases answer the current time whenever they are healthy (pkg/proxy/healthcheck/proxier_health.go).
+/// Where the gauge cannot be read (metrics elsewhere, no curl and no bash), it holds once the process has run
+/// <see cref="FallbackSeconds"/> (two sync periods and the margin: the blind wait, counted from the start). Exit 1
+/// while neither holds, and when no process named kube-proxy runs; a gauge of 0 (never synced: its API is out of
+/// reach) never holds.
+/// </summary>
+internal sealed record KubeProxySynced(int FallbackSeconds) : NodeCommand
+{
+    public const string Gauge = "kubeproxy_sync_proxy_rules_last_timestamp_seconds";
+
+    public int FallbackSeconds { get; } = CommandWords.Seconds(FallbackSeconds);
+
+    public override ShellCommand ToShell() => ShellCommand.Of("bash", "-c",
+        "p=$(pgrep -o -x kube-proxy) || exit 1; up=$(ps -o etimes= -p \"$p\") || exit 1; now=$(date +%s); " +
+        "m=$({ curl -s -m 3 http://127.0.0.1:10249/metrics || timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10249 && " +
+        "printf \"GET /metrics HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3 && cat <&3'; } 2>/dev/null | " +
+        $"awk '$1 == \"{Gauge}\" {{print $2; exit}}'); " +
+        "if [ -n \"$m\" ]; then awk -v m=\"$m\" -v s=\"$((now - up))\" 'BEGIN {exit !(m + 0 > 0 && m + 0 >= s)}'; " +
+        $"else [ \"$up\" -ge {FallbackSeconds.ToString(CultureInfo.InvariantCulture)} ]; fi");
+}
