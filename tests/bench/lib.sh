@@ -39,11 +39,12 @@ need_root_and_tools() {
 # One scratch folder per script run, under /tmp (every lab node sees /tmp).
 bench_workdir() { BENCH_WORK=$(mktemp -d /tmp/bench-run.XXXXXX); echo "$BENCH_WORK"; }
 
-# lab_for N: brings up an N-node lab in its own LAB_RUN_DIR (exported) and loads its env.
+# lab_for N: brings up an N-node lab in its own LAB_RUN_DIR (exported) and loads its env. BENCH_SYNC_PERIOD (e.g.
+# 30s, upstream's default) sets kube-proxy's sync period; the lab's own default is 1s.
 lab_for() {
   export LAB_RUN_DIR=/tmp/bench-lab-$1-$$
-  say "lab up --nodes $1 (LAB_RUN_DIR=$LAB_RUN_DIR)"
-  "$LAB" up --nodes "$1" >&2
+  say "lab up --nodes $1 --sync-period ${BENCH_SYNC_PERIOD:-1s} (LAB_RUN_DIR=$LAB_RUN_DIR)"
+  "$LAB" up --nodes "$1" --sync-period "${BENCH_SYNC_PERIOD:-1s}" >&2
   eval "$("$LAB" env)"
 }
 lab_down() {

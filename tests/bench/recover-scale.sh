@@ -6,10 +6,12 @@
 # (lab.sh status); otherwise it is a failure, not a time. Prints medians, ratios, peak RSS and the growth with N,
 # and the per-phase breakdown of the last kube-recover run of each size (phases.py).
 #
-#   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3] [--diagnose] [--cpu-load N]
+#   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3] [--diagnose] [--cpu-load N] [--sync-period 1s|30s]
 #
 # --diagnose also times `kube-recover diagnose` (read-only, exit 3) on the broken lab right before each recovery.
 # --cpu-load N keeps N CPU hogs (stress-ng) running throughout, as on busy nodes during the incident (issue 16).
+# --sync-period sets kube-proxy's sync period in the lab (default 1s; upstream's default is 30s): the peers then wait
+# two periods and the margin, as the runbook says; kube-recover waits for each kube-proxy's own sync signal.
 # Failed runs are counted and printed beside the times (failed/runs): a failure is never a time.
 #
 # Root; the lab's packages (tests/lab/install.sh) and /usr/bin/time. Not a test: prints figures.
@@ -22,7 +24,8 @@ while (($#)); do
     --sizes) sizes=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --cpu-load) load=$2; shift 2 ;;
-    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3] [--diagnose] [--cpu-load N]" >&2; exit 2 ;;
+    --sync-period) export BENCH_SYNC_PERIOD=$2; shift 2 ;;
+    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3] [--diagnose] [--cpu-load N] [--sync-period 1s|30s]" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs: expected a positive number, got '$runs'" >&2; exit 2; }
@@ -104,4 +107,5 @@ for n in $sizes; do
     --end "$(cat "${last/state-/recover-}.end")" --wall "$(time_of "${last/state-/recover-}" | cut -d' ' -f1)" "$last"
 done
 echo
-echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs$([[ $diagnose == yes ]] && echo " --diagnose")$( ((load)) && echo " --cpu-load $load")   (raw results: $work)"
+echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs$([[ $diagnose == yes ]] && echo " --diagnose")$( ((load)) && echo " --cpu-load $load")$([[ -n ${BENCH_SYNC_PERIOD:-} ]] && echo " --sync-period $BENCH_SYNC_PERIOD")   (raw results: $work)"
+echo "$(machine_line | sed 's/^machine:/machine at the end:/')"
