@@ -51,7 +51,7 @@ internal static class HandOff
     /// </summary>
     public static IEnumerable<string> ByHand(Plan plan, IReadOnlyCollection<string> nodes)
     {
-        yield return "Where kube-recover is not at hand there, these are the changes; finish each phase on every node before the next phase anywhere:";
+        yield return $"Where kube-recover is not at hand there, these are the changes for {string.Join(", ", plan.Intent.Addresses)}; finish each phase on every node before the next phase anywhere:";
         var number = 0;
         foreach (var phase in plan.Phases.Where(p => p.Kind is PhaseKind.Contain or PhaseKind.Unbind or PhaseKind.FixObject or PhaseKind.Restore))
         {

@@ -138,11 +138,19 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
         (node, ct) => survey.ShellOf(node.Name) is { } open ? Task.FromResult(open) : host.ConnectAsync(node, ct);
 
     /// <summary>The plan from what this console sees, for a hand-off; null where none can be made from it.</summary>
+    /// <remarks>
+    /// At a console no other node answers, nothing may show which address is held (this node's kube-proxy never bound
+    /// its own, no API answered): the plan is then made for this node's own address, which is what such a console looks
+    /// like when it is the one hijacked, and the hand-off names the address it assumed.
+    /// </remarks>
     private Plan? PlanOrNull(Survey survey, IReadOnlyCollection<string>? stoppedEarlier)
     {
         try
         {
-            return request.For(survey, stoppedEarlier);
+            var plan = request.For(survey, stoppedEarlier);
+            return plan.IsEmpty && request.Addresses.Count == 0 && survey.Local.Node is { } local
+                ? (request with { Addresses = [local.Address] }).For(survey, stoppedEarlier)
+                : plan;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

@@ -93,7 +93,39 @@ public sealed class SessionTests : IDisposable
         Assert.Empty(host.Reported);
     }
 
+    [Fact]
+    public async Task At_an_owners_console_nothing_else_answers_and_no_sign_of_the_claim_the_hand_off_spells_out_the_changes_for_its_own_address()
+    {
+        // node1's kube-proxy never bound its own address (the newer rule), no API answered, node2 and node3 are silent:
+        // nothing shows the address, and this is how node1 looks when its own address is the hijacked one.
+        var inventory = Recovery.Tests.Facts.Scenario.Inventory();
+        var shells = inventory.Nodes.Select(n => n.Name != "node1"
+            ? new NodeResult<INodeShell>(n, null, new NodeConnectException(n.Name, $"no SSH answer from {n.Name} within 10 s; IPv6 is off on eth0"), TimeSpan.Zero)
+            : new NodeResult<INodeShell>(n, new Recovery.Tests.Facts.FixtureShell(n, Recovery.Tests.Facts.Scenario.Answers(inventory, "newer", n), isLocal: true), null, TimeSpan.Zero)).ToList();
+        var host = new Host(FakeCluster.Seed(Seed(), Node1),
+            () => Survey.FromShellsAsync(inventory, new LocalNode(inventory.FindByName("node1"), "test", []), shells, 16, null, default));
+
+        var exit = await new Session(host, Request with { Addresses = [] }).RunAsync(new SessionStart.Fresh(), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.StoppedPartway, exit);
+        Assert.Null(host.Shown);
+        var text = string.Join("\n", host.Logged);
+        Assert.Contains("Nothing was changed on any node.", host.Logged);
+        Assert.Contains("these are the changes for 10.77.0.11;", text, StringComparison.Ordinal);
+        Assert.Contains("    at node2's console:", host.Logged);
+        Assert.Contains("      ip addr del 10.77.0.11/32 dev kube-ipvs0    # after that stop, where kube-ipvs0 holds it", host.Logged);
+    }
+
     private sealed class SurveyedException() : Exception("surveyed");
+
+    /// <summary>Every rendered log line, for what a session says at the console.</summary>
+    private sealed class ListSink(List<string> lines) : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent)
+        {
+            lock (lines) lines.Add(logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Trim('"'));
+        }
+    }
 
     private sealed class Host(FakeCluster cluster, Func<Task<Survey>>? survey = null) : ISessionHost
     {
@@ -105,7 +137,11 @@ public sealed class SessionTests : IDisposable
 
         public ClusterInventory Inventory { get; } = Seed(new KubeProxySpec(KubeProxyManager.Systemd));
 
-        public ILogger Log => Serilog.Core.Logger.None;
+        public List<string> Logged { get; } = [];
+
+        public ILogger Log => _log ??= new LoggerConfiguration().WriteTo.Sink(new ListSink(Logged)).CreateLogger();
+
+        private ILogger? _log;
 
         public int Parallel => 2;
 
