@@ -10,10 +10,10 @@ namespace Recovery.Commands;
 /// Service claims (pkg/proxy/ipvs/proxier.go, v1.20 as today), and syncs nothing before it has received Services and
 /// Endpoints, so the first sync after a start reflects the whole API state, the fix included. healthz's lastUpdated is
 /// no such signal: newer releases answer the current time whenever they are healthy (pkg/proxy/healthcheck/proxier_health.go).
-/// Where the gauge cannot be read (metrics elsewhere, no curl and no bash), it holds once the process has run
-/// <see cref="FallbackSeconds"/> (two sync periods and the margin: the blind wait, counted from the start). Exit 1
-/// while neither holds, and when no process named kube-proxy runs; a gauge of 0 (never synced: its API is out of
-/// reach) never holds.
+/// Where the gauge cannot be read (metrics elsewhere, no curl and no bash), or reads 0 (no sync since the start: its API
+/// is out of reach, e.g. every API server down and the Service fixed in etcd; such a kube-proxy binds nothing), it holds
+/// once the process has run <see cref="FallbackSeconds"/> (two sync periods and the margin: the blind wait, counted from
+/// the start). Exit 1 while neither holds, and when no process named kube-proxy runs.
 /// </summary>
 internal sealed record KubeProxySynced(int FallbackSeconds) : NodeCommand
 {
@@ -26,6 +26,7 @@ internal sealed record KubeProxySynced(int FallbackSeconds) : NodeCommand
         "m=$({ curl -s -m 3 http://127.0.0.1:10249/metrics || timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10249 && " +
         "printf \"GET /metrics HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3 && cat <&3'; } 2>/dev/null | " +
         $"awk '$1 == \"{Gauge}\" {{print $2; exit}}'); " +
-        "if [ -n \"$m\" ]; then awk -v m=\"$m\" -v s=\"$((now - up))\" 'BEGIN {exit !(m + 0 > 0 && m + 0 >= s)}'; " +
-        $"else [ \"$up\" -ge {FallbackSeconds.ToString(CultureInfo.InvariantCulture)} ]; fi");
+        $"f={FallbackSeconds.ToString(CultureInfo.InvariantCulture)}; " +
+        "if [ -n \"$m\" ]; then awk -v m=\"$m\" -v s=\"$((now - up))\" -v up=\"$up\" -v f=\"$f\" 'BEGIN {exit !(m + 0 > 0 ? m + 0 >= s : up + 0 >= f + 0)}'; " +
+        "else [ \"$up\" -ge \"$f\" ]; fi");
 }

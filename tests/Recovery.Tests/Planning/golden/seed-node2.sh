@@ -177,7 +177,7 @@ phase_done Restore 'Also needed on: node1, node3.'
 # [42] verify/node2/kube-proxy-synced
 step verify/node2/kube-proxy-synced 'kube-proxy has synced since it started again (kubeproxy_sync_proxy_rules_last_timestamp_seconds), or has run 70 s where that cannot be read'
 deadline=$((SECONDS + 100))
-until bash -c 'p=$(pgrep -o -x kube-proxy) || exit 1; up=$(ps -o etimes= -p "$p") || exit 1; now=$(date +%s); m=$({ curl -s -m 3 http://127.0.0.1:10249/metrics || timeout 3 bash -c '\''exec 3<>/dev/tcp/127.0.0.1/10249 && printf "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3'\''; } 2>/dev/null | awk '\''$1 == "kubeproxy_sync_proxy_rules_last_timestamp_seconds" {print $2; exit}'\''); if [ -n "$m" ]; then awk -v m="$m" -v s="$((now - up))" '\''BEGIN {exit !(m + 0 > 0 && m + 0 >= s)}'\''; else [ "$up" -ge 70 ]; fi' >/dev/null 2>&1; do
+until bash -c 'p=$(pgrep -o -x kube-proxy) || exit 1; up=$(ps -o etimes= -p "$p") || exit 1; now=$(date +%s); m=$({ curl -s -m 3 http://127.0.0.1:10249/metrics || timeout 3 bash -c '\''exec 3<>/dev/tcp/127.0.0.1/10249 && printf "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3'\''; } 2>/dev/null | awk '\''$1 == "kubeproxy_sync_proxy_rules_last_timestamp_seconds" {print $2; exit}'\''); f=70; if [ -n "$m" ]; then awk -v m="$m" -v s="$((now - up))" -v up="$up" -v f="$f" '\''BEGIN {exit !(m + 0 > 0 ? m + 0 >= s : up + 0 >= f + 0)}'\''; else [ "$up" -ge "$f" ]; fi' >/dev/null 2>&1; do
   if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/kube-proxy-synced: did not hold within 100 s' >&2; exit 1; fi
   sleep 1
 done
