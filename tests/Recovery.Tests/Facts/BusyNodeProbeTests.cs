@@ -129,10 +129,7 @@ public sealed class BusyNodeProbeTests
     public async Task A_tcp_check_without_an_answer_waits_longer_once_then_is_unknown()
     {
         var inventory = Scenario.Inventory();
-        var first = ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.ConnectSeconds).Render();
-        var second = ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.RetryConnectSeconds).Render();
-        var etcdFirst = ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.ConnectSeconds).Render();
-        var etcdSecond = ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.RetryConnectSeconds).Render();
+        var (first, second, etcdFirst, etcdSecond) = TcpChecksOfNode1();
         var shell = Busy(inventory, "node2", (text, _) =>
             text == first || text == second || text == etcdFirst ? BusyShell.TimedOut()
             : text == etcdSecond ? Fixture.Ok("")
@@ -151,10 +148,7 @@ public sealed class BusyNodeProbeTests
     public async Task A_tcp_check_whose_connection_itself_waited_out_the_limit_is_not_tried_again()
     {
         var inventory = Scenario.Inventory();
-        var first = ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.ConnectSeconds).Render();
-        var second = ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.RetryConnectSeconds).Render();
-        var etcdFirst = ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.ConnectSeconds).Render();
-        var etcdSecond = ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.RetryConnectSeconds).Render();
+        var (first, second, etcdFirst, etcdSecond) = TcpChecksOfNode1();
         var asked = new System.Collections.Concurrent.ConcurrentBag<string>();
         // The API check: bash started at once and the connection waited 2.9 s (the target's silence). The etcd check:
         // bash itself took 2.6 s to start (a loaded node), so its 0.4 s of waiting says nothing: tried again, and answers.
@@ -187,6 +181,13 @@ public sealed class BusyNodeProbeTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Connection refused", result.StdErr, StringComparison.Ordinal);
     }
+
+    /// <summary>The TCP checks of node1's API server and etcd as the probe renders them: first try, then the longer second.</summary>
+    private static (string First, string Second, string EtcdFirst, string EtcdSecond) TcpChecksOfNode1() => (
+        ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.ConnectSeconds).Render(),
+        ProbeCommands.TcpConnect(Node1, NodeProbe.ApiPort, Budget.RetryConnectSeconds).Render(),
+        ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.ConnectSeconds).Render(),
+        ProbeCommands.TcpConnect(Node1, NodeProbe.EtcdPort, Budget.RetryConnectSeconds).Render());
 
     /// <summary>A shell whose link drops one command's answer (SshShell's TimeoutException), then answers again.</summary>
     private sealed class ThrowingOnceShell(INodeShell inner, string command) : INodeShell
