@@ -57,8 +57,15 @@ internal static class ScriptPlanRenderer
         o.Append("  if [ -z \"${KUBE_RECOVER_NO_PAUSE:-}\" ]; then read -r -p 'Press Enter to go on (Ctrl-C to stop): ' _; fi\n");
         o.Append("}\n");
         var number = 0;
+        // Fix-first is a head start the runner may skip when it gets no answer; a script stops at the first failure, so
+        // it keeps the order the runbook proves: the fix after the unbind (FixObject), checked and idempotent.
         foreach (var phase in plan.Phases)
         {
+            if (phase.Kind == PhaseKind.FixFirst)
+            {
+                number += phase.Steps.Count; // the plan's step numbers stay the script's
+                continue;
+            }
             var steps = new List<(int Number, Step Step)>();
             foreach (var s in phase.Steps)
             {

@@ -25,6 +25,19 @@ public sealed class ScriptPlanRendererTests
     }
 
     [Fact]
+    public void A_script_keeps_the_fix_after_the_unbind_even_where_the_plan_fixes_first()
+    {
+        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { FixFirstVia = "node2" }, "node2", Created);
+        Assert.Contains(plan.Phases, p => p.Kind == PhaseKind.FixFirst);
+
+        var script = ScriptPlanRenderer.RenderNode(plan, Seed(), "node2");
+
+        Assert.DoesNotContain("fix-first/", script, StringComparison.Ordinal);
+        Assert.Contains("fix-object/node2/delete-claiming-services", script, StringComparison.Ordinal);
+        Assert.True(script.IndexOf("# ---- Phase Unbind", StringComparison.Ordinal) < script.IndexOf("# ---- Phase FixObject", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_rendered_script_is_valid_bash()
     {
         var plans = new[]
