@@ -87,7 +87,8 @@ internal static class HandOff
             yield return $"  {++number}. {phase.Title}";
             foreach (var line in lines) yield return line;
         }
-        var wait = plan.Phases.SelectMany(p => p.Steps).Select(s => s.Action).OfType<Wait>().FirstOrDefault()?.Duration ?? 2 * plan.Intent.SyncPeriod;
+        // By hand there is no gauge to read: the blind wait, as the plan's fallback counts it.
+        var wait = plan.Intent.SyncPeriod * 2 + Planner.SyncMargin(plan.Intent.SyncPeriod);
         yield return $"  {++number}. After {wait.TotalSeconds:0} s (two kube-proxy sync periods and a margin), on every node: `{new IpvsAddressShow(plan.Intent.Addresses[0]).Render()}`" +
                      $" prints nothing{(plan.Intent.Addresses.Count > 1 ? " (and the same for " + string.Join(", ", plan.Intent.Addresses.Skip(1)) + ")" : "")}.";
     }

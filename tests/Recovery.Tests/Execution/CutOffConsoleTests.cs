@@ -47,7 +47,8 @@ public sealed class CutOffConsoleTests
         var fix = lines.ToList().FindIndex(l => l.Contains("kubectl get services --all-namespaces", StringComparison.Ordinal));
         var del = lines.ToList().FindIndex(l => l.Contains("ip addr del", StringComparison.Ordinal));
         Assert.True(fix > del, text);
-        Assert.Contains(lines, l => l.Contains("prints nothing", StringComparison.Ordinal) && l.Contains("ip -o addr show dev kube-ipvs0 to 10.77.0.11/32", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  4. After 70 s (two kube-proxy sync periods and a margin)", StringComparison.Ordinal)
+            && l.Contains("ip -o addr show dev kube-ipvs0 to 10.77.0.11/32", StringComparison.Ordinal) && l.EndsWith("prints nothing.", StringComparison.Ordinal));
     }
 
     [Fact]
