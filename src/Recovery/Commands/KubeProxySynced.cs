@@ -23,8 +23,7 @@ internal sealed record KubeProxySynced(int FallbackSeconds) : NodeCommand
 
     public override ShellCommand ToShell() => ShellCommand.Of("bash", "-c",
         "p=$(pgrep -o -x kube-proxy) || exit 1; up=$(ps -o etimes= -p \"$p\") || exit 1; now=$(date +%s); " +
-        "m=$({ curl -s -m 3 http://127.0.0.1:10249/metrics || timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10249 && " +
-        "printf \"GET /metrics HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3 && cat <&3'; } 2>/dev/null | " +
+        $"m=$({{ {ProxyModeQuery.Get("/metrics").Render()}; }} 2>/dev/null | " +
         $"awk '$1 == \"{Gauge}\" {{print $2; exit}}'); " +
         $"f={FallbackSeconds.ToString(CultureInfo.InvariantCulture)}; " +
         "if [ -n \"$m\" ]; then awk -v m=\"$m\" -v s=\"$((now - up))\" -v up=\"$up\" -v f=\"$f\" 'BEGIN {exit !(m + 0 > 0 ? m + 0 >= s : up + 0 >= f + 0)}'; " +

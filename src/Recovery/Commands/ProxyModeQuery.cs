@@ -15,12 +15,15 @@ internal sealed record ProxyModeQuery : NodeCommand
 
     private const string Seconds = "3";
 
-    // A constant script: no value of the plan or the node reaches it.
-    private const string DevTcp =
-        "exec 3<>/dev/tcp/127.0.0.1/10249 && printf 'GET /proxyMode HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && cat <&3";
+    public static ShellCommand Shell { get; } = Get("/proxyMode");
 
-    public static ShellCommand Shell { get; } = ShellCommand.Of("curl", "-s", "-m", Seconds, Url)
-        .OrElse(ShellCommand.Of("timeout", Seconds, "bash", "-c", DevTcp));
+    /// <summary>
+    /// GET PATH from kube-proxy's metrics port: curl where installed, else bash's /dev/tcp (the answer then carries the
+    /// HTTP headers). PATH is one of this project's constants: no value of the plan or the node reaches the script.
+    /// </summary>
+    public static ShellCommand Get(string path) => ShellCommand.Of("curl", "-s", "-m", Seconds, $"http://127.0.0.1:10249{path}")
+        .OrElse(ShellCommand.Of("timeout", Seconds, "bash", "-c",
+            $"exec 3<>/dev/tcp/127.0.0.1/10249 && printf \"GET {path} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3 && cat <&3"));
 
     public override ShellCommand ToShell() => Shell;
 }

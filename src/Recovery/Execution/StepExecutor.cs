@@ -44,7 +44,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
             }
             var (acted, detail, result) = await ActAsync(step, shell).ConfigureAwait(false);
             last = result ?? last;
-            if (!acted && phase == PhaseKind.FixFirst) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"not fixed first ({detail}): FixObject fixes it after the unbind", last);
+            if (!acted && phase == PhaseKind.FixFirst) return NotFixedFirst(phase, step, clock.Elapsed, detail, last);
             if (!acted) return recorder.Record(phase, step, detail.StartsWith("interrupted", StringComparison.Ordinal) ? StepStatus.Interrupted : StepStatus.Failed, clock.Elapsed, detail, last);
             if (step.Verify is { } verify)
             {
@@ -60,10 +60,14 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
         }
         catch (Exception e)
         {
-            if (phase == PhaseKind.FixFirst) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"not fixed first ({e.Message}): FixObject fixes it after the unbind", last);
+            if (phase == PhaseKind.FixFirst) return NotFixedFirst(phase, step, clock.Elapsed, e.Message, last);
             return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, e.Message, last);
         }
     }
+
+    /// <summary>Fix-first is a head start: where it fails, FixObject fixes the Service after the unbind, so it is skipped, not failed.</summary>
+    private StepOutcome NotFixedFirst(PhaseKind phase, Step step, TimeSpan elapsed, string why, CommandResult? last) =>
+        recorder.Record(phase, step, StepStatus.Skipped, elapsed, $"not fixed first ({why}): FixObject fixes it after the unbind", last);
 
     /// <summary>Whether the step runs commands on its node (a wait or an etcd fix does not).</summary>
     public static bool NeedsShell(Step step) => step.Action is RunCommands or SaveOutput || step.Guard is not null || step.Check is not null || step.Verify is not null;

@@ -26,24 +26,33 @@ internal static class FixObjectPhase
         if (intent.Addresses.Count == 0 || intent.FixFirstVia is not { } via || intent.Path == FixPath.Etcd || inventory.FindByName(via) is not { IsControlPlane: true }
             || !byName.TryGetValue(via, out var f) || !f.Kubectl.Installed) yield break;
         var candidate = new KubectlCandidate(via, f.Kubectl.KubeconfigPath);
-        foreach (var svc in intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null])
+        foreach (var svc in Services(intent))
         {
-            var target = svc is null ? $"every Service claiming {string.Join(", ", intent.Addresses)}" : $"the Service {svc}";
-            yield return new Step($"fix-first/{via}/{intent.Action.ToString().ToLowerInvariant()}-{(svc is null ? "claiming-services" : $"{svc.Namespace}.{svc.Name}")}", via,
-                $"{(intent.Action == FixAction.Delete ? "Delete" : "Strip the addresses from")} {target} through kubectl on {via}, whose API answered the survey (YAML saved first)",
+            yield return new Step(Id("fix-first", via, intent, svc), via,
+                $"{Verb(intent)} {Target(intent, svc)} through kubectl on {via}, whose API answered the survey (YAML saved first)",
                 new KubectlFix(svc, intent.Action, intent.Addresses, [candidate], FixFirstRequestTimeout, EtcdFallback: false));
         }
     }
+
+    /// <summary>The Services the intent names, or one null: every Service claiming the addresses, found at run time.</summary>
+    private static List<ServiceRef?> Services(RecoveryIntent intent) => intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null];
+
+    private static string Id(string phase, string node, RecoveryIntent intent, ServiceRef? svc) =>
+        $"{phase}/{node}/{intent.Action.ToString().ToLowerInvariant()}-{(svc is null ? "claiming-services" : $"{svc.Namespace}.{svc.Name}")}";
+
+    private static string Verb(RecoveryIntent intent) => intent.Action == FixAction.Delete ? "Delete" : "Strip the addresses from";
+
+    private static string Target(RecoveryIntent intent, ServiceRef? svc) =>
+        svc is null ? $"every Service claiming {string.Join(", ", intent.Addresses)}" : $"the Service {svc}";
 
     public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, NodeFacts> byName, RecoveryIntent intent, string localNode, List<string> warnings)
     {
         // Only owed kube-proxy starts to plan (no address left to recover): no Service to fix.
         if (intent.Addresses.Count == 0) yield break;
-        var services = intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null];
-        var verb = intent.Action == FixAction.Delete ? "Delete" : "Strip the addresses from";
-        string Id(ServiceRef? svc) => svc is null ? $"fix-object/{localNode}/{intent.Action.ToString().ToLowerInvariant()}-claiming-services"
-            : $"fix-object/{localNode}/{intent.Action.ToString().ToLowerInvariant()}-{svc.Namespace}.{svc.Name}";
-        string Target(ServiceRef? svc) => svc is null ? $"every Service claiming {string.Join(", ", intent.Addresses)}" : $"the Service {svc}";
+        var services = Services(intent);
+        var verb = Verb(intent);
+        string Id(ServiceRef? svc) => FixObjectPhase.Id("fix-object", localNode, intent, svc);
+        string Target(ServiceRef? svc) => FixObjectPhase.Target(intent, svc);
 
         if (intent.Path == FixPath.Etcd)
         {

@@ -241,7 +241,7 @@ done
 # [50] verify/node2/kube-proxy-running
 step verify/node2/kube-proxy-running 'kube-proxy runs again'
 deadline=$((SECONDS + 60))
-until { curl -s -m 3 http://127.0.0.1:10249/proxyMode || timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10249 && printf '\''GET /proxyMode HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n'\'' >&3 && cat <&3'; } >/dev/null 2>&1; do
+until { curl -s -m 3 http://127.0.0.1:10249/proxyMode || timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10249 && printf "GET /proxyMode HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3'; } >/dev/null 2>&1; do
   if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/kube-proxy-running: did not hold within 60 s' >&2; exit 1; fi
   sleep 1
 done

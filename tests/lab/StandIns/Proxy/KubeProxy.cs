@@ -46,7 +46,8 @@ internal static class KubeProxy
         try
         {
             // The informers' watch, modelled as a list every second at most: a change syncs at once, as upstream's
-            // bounded-frequency runner does (minSyncPeriod 0s), and every sync period the sync runs regardless.
+            // bounded-frequency runner does with minSyncPeriod 0s (pkg/util/async/bounded_frequency_runner.go, driven by
+            // pkg/proxy/ipvs/proxier.go's OnServiceUpdate -> Sync), and every sync period the sync runs regardless.
             var poll = options.SyncPeriod < TimeSpan.FromSeconds(1) ? options.SyncPeriod : TimeSpan.FromSeconds(1);
             var periodicDue = DateTimeOffset.MinValue;
             while (!ct.IsCancellationRequested)

@@ -88,7 +88,10 @@ internal sealed class MetricsServer(IPEndPoint bind, string mode, Func<DateTimeO
         "# TYPE kubeproxy_sync_proxy_rules_last_timestamp_seconds gauge\n" +
         $"kubeproxy_sync_proxy_rules_last_timestamp_seconds {Gauge(lastSynced())}\n";
 
-    /// <summary>The gauge as Prometheus' Go client writes a float (strconv 'g', shortest): 1.7966114699012346e+09; 0 before the first sync.</summary>
+    /// <summary>
+    /// The gauge as Prometheus' Go client writes a float (prometheus/common expfmt/text_create.go, writeFloat:
+    /// strconv.AppendFloat(f, 'g', -1, 64)): 1.7966114699012346e+09; 0 before the first sync (a registered gauge never set).
+    /// </summary>
     private static string Gauge(DateTimeOffset? synced) =>
         synced is { } t ? (t.ToUnixTimeMilliseconds() / 1000.0).ToString("0.################e+00", CultureInfo.InvariantCulture) : "0";
 
