@@ -80,7 +80,7 @@ public sealed class NodeProbeTests
         string[] readOnly = ["cat", "ip -j addr show", "ip -o addr show", "ip route get", "ip route show table local", "ps -e", "systemctl show",
             "ls -1d", "command -v", "docker ps", "crictl ps", "curl -s", $"bash -c timeout {ProbeBudget.Default.ConnectSeconds} bash -c 'echo $EPOCHREALTIME; </dev/tcp/",
             $"bash -c timeout {ProbeBudget.Default.RetryConnectSeconds} bash -c 'echo $EPOCHREALTIME; </dev/tcp/",
-            "timeout 3 bash -c exec 3<>/dev/tcp/127.0.0.1/10249 && printf 'GET /proxyMode"];
+            "timeout 3 bash -c exec 3<>/dev/tcp/127.0.0.1/10249 && printf \"GET /proxyMode"];
         Assert.All(shell.RanArgv, argv => Assert.Contains(readOnly, prefix => string.Join(' ', argv).StartsWith(prefix, StringComparison.Ordinal)));
         // One round of 12 commands (the stop marker's `cat` too) plus one TCP check per control-plane port, plus the config read: small and fixed.
         // node1 is the owner: its checks of node2's and node3's 6443 get no answer and are tried once more.
