@@ -4,6 +4,7 @@ using Recovery.Execution;
 using Recovery.Inventory;
 using Recovery.Logging;
 using Recovery.Planning;
+using Recovery.Planning.Summary;
 
 namespace Recovery.Cli.Commands;
 
@@ -26,7 +27,7 @@ internal static class PlanCommand
             if (r.GetValueOrDefault<FileInfo?>() is { } f && (!f.Exists || f.Length > SavedFacts.MaxFileBytes))
                 r.AddError($"--facts: '{f.FullName}' does not exist or is over {SavedFacts.MaxFileBytes / 1024 / 1024} MiB; expected the output of diagnose --json");
         });
-        var command = new Command("plan", "Read-only: print the ordered recovery plan (text, --format json, --format script)") { options.SyncPeriod, format, output, facts };
+        var command = new Command("plan", "Read-only: print the ordered recovery plan (text, --format json, --format script)") { options.SyncPeriod, options.Detail, format, output, facts };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var (plan, inventory) = parse.GetValue(facts) is { } saved
@@ -50,7 +51,8 @@ internal static class PlanCommand
             {
                 "json" => PlanJson.Write(plan),
                 "script" => ScriptPlanRenderer.Render(plan, inventory),
-                _ => TextPlanRenderer.Render(plan),
+                // A file is read later and at leisure: it always has the steps.
+                _ => PlanText.Of(plan, detail: target is not null || parse.GetValue(options.Detail)),
             };
             if (target is null) parse.InvocationConfiguration.Output.Write(text);
             else File.WriteAllText(target.FullName, text);

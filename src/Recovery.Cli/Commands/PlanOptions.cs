@@ -19,6 +19,8 @@ internal sealed class PlanOptions
         CustomParser = ParseDuration,
     };
 
+    public Option<bool> Detail { get; } = new("--detail") { Description = "Every step with its exact commands, after the one-screen summary (plan files and JSON always have them)" };
+
     public Option<FileInfo?> Snapshot { get; } = new("--etcd-snapshot") { Description = "Before the first etcd write, save an etcd snapshot to FILE (mode 0600)", HelpName = "FILE" };
 
     /// <summary>What the operator asked for; the library decides the rest from the facts.</summary>

@@ -30,7 +30,7 @@ internal static class RecoverCommand
                 && !File.Exists(Path.Combine(d.FullName, LocalFirst.StateSubdirectory, Journal.PlanFileName)))
                 r.AddError($"--resume: '{d.FullName}' holds no {Journal.PlanFileName}; expected the state directory of an earlier recover");
         });
-        var command = new Command("recover", "Show the plan, ask, then execute it phase by phase with verification (journal, backups, resumable)") { options.SyncPeriod, options.Snapshot, planFile, resume };
+        var command = new Command("recover", "Show the plan, ask, then execute it phase by phase with verification (journal, backups, resumable)") { options.SyncPeriod, options.Detail, options.Snapshot, planFile, resume };
         command.Validators.Add(r =>
         {
             if (r.GetResult(planFile) is not null && r.GetResult(resume) is not null) r.AddError("--plan and --resume cannot be combined; expected one of them");

@@ -6,6 +6,7 @@ using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
 using Recovery.Planning;
+using Recovery.Planning.Summary;
 using Recovery.State;
 using Serilog;
 
@@ -25,12 +26,7 @@ internal sealed class RecoverHost(ParseResult parse, GlobalOptions global, PlanO
 
     public int Parallel => parse.GetValue(global.Parallel);
 
-    public IProgress<StepEvent> Progress { get; } = new SynchronousProgress<StepEvent>(e =>
-    {
-        if (e.Status is null) Serilog.Log.Information("{Phase} {Node}: {What}", e.Phase, e.Node, e.What);
-        else if (e.Status is StepStatus.Failed) Serilog.Log.Error("{Phase} {Node}: {Step} failed after {Seconds:0.0} s: {Detail}", e.Phase, e.Node, e.StepId, e.Elapsed.TotalSeconds, e.Detail);
-        else Serilog.Log.Information("{Phase} {Node}: {Step} {Status} ({Seconds:0.0} s)", e.Phase, e.Node, e.StepId, e.Status.Value.ToString().ToLowerInvariant(), e.Elapsed.TotalSeconds);
-    });
+    public bool Verbose => parse.GetValue(global.Verbose);
 
     public async Task<Survey> SurveyAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +61,7 @@ internal sealed class RecoverHost(ParseResult parse, GlobalOptions global, PlanO
     public IEtcdServiceFixer? EtcdFixer(Func<Node, CancellationToken, Task<INodeShell>> connect) =>
         EtcdAccess.Fixer(parse, global, Inventory, LocalNode, connect, parse.GetValue(options.Snapshot)?.FullName);
 
-    public void Show(Plan plan) => output.Write(TextPlanRenderer.Render(plan));
+    public void Show(Plan plan) => output.Write(PlanText.Of(plan, parse.GetValue(options.Detail)));
 
     public int? Confirm()
     {
@@ -83,13 +79,7 @@ internal sealed class RecoverHost(ParseResult parse, GlobalOptions global, PlanO
         }
     }
 
-    public void Report(RunResult result, string stateDir) => output.Write(RunReport.Render(result, stateDir));
+    public void Report(RunResult result, Plan plan, string stateDir) => output.Write(RunReport.Render(result, plan, stateDir, parse.GetValue(options.Detail)));
 
     private string? LocalNode => localNode ??= LocalNodeFinder.Find(Inventory, parse.GetValue(global.Local)).Node?.Name;
-
-    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -18,7 +18,8 @@ internal interface ISessionHost
     /// <summary>At most this many nodes at once (--parallel).</summary>
     int Parallel { get; }
 
-    IProgress<StepEvent> Progress { get; }
+    /// <summary>Every step's progress line, not only each phase's (-v).</summary>
+    bool Verbose { get; }
 
     Task<Survey> SurveyAsync(CancellationToken cancellationToken);
 
@@ -39,5 +40,5 @@ internal interface ISessionHost
     /// <returns>null to go on; otherwise the exit code to stop with (refused, or no terminal to ask on).</returns>
     int? Confirm();
 
-    void Report(RunResult result, string stateDir);
+    void Report(RunResult result, Plan plan, string stateDir);
 }

@@ -3,6 +3,7 @@ using Recovery.Diagnosis;
 using Recovery.Facts;
 using Recovery.Inventory;
 using Recovery.Planning;
+using Recovery.Planning.Summary;
 using Recovery.State;
 
 namespace Recovery.Execution;
@@ -55,9 +56,10 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
             {
                 if (start is SessionStart.Fresh)
                 {
+                    var shown = plan;
                     (survey, plan, var exit) = await RunLocalFirstAsync(survey, plan, state, cancellationToken).ConfigureAwait(false);
                     if (exit is not null) return exit.Value;
-                    if (Approve(plan, "nothing left to do") is { } stopAgain) return stopAgain;
+                    if (ApproveRest(shown, plan) is { } stopAgain) return stopAgain;
                 }
                 else if (start is SessionStart.Saved file)
                 {
@@ -110,8 +112,11 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
     private async Task<int> ExecuteAsync(Plan plan, Journal journal, ClusterInventory inventory, Func<Node, CancellationToken, Task<INodeShell>> connect, string dir, CancellationToken cancellationToken)
     {
         var runner = new Runner(new RunnerOptions(dir, host.Parallel), inventory, connect, host.EtcdFixer(connect));
-        var result = await runner.RunAsync(plan, journal, host.Progress, cancellationToken).ConfigureAwait(false);
-        host.Report(result, dir);
+        var progress = new PhaseProgress(plan, host.Log, host.Verbose);
+        var result = await runner.RunAsync(plan, journal, progress, cancellationToken).ConfigureAwait(false);
+        progress.End();
+        // A first stage that went well is a step on the way, not the end: one report, at the end.
+        if (plan.Complete || result.ExitCode != ExitCodes.Done) host.Report(result, plan, dir);
         return result.ExitCode;
     }
 
@@ -122,6 +127,17 @@ internal sealed class Session(ISessionHost host, PlanRequest request)
         if (!plan.IsEmpty) return host.Confirm();
         host.Log.Information(whenEmpty);
         return ExitCodes.Done;
+    }
+
+    /// <summary>
+    /// Stage 2's plan is made from new facts. Where it does nothing the operator was not shown (same changes, same
+    /// nodes), it runs on the first answer; anything new is shown and asked again.
+    /// </summary>
+    private int? ApproveRest(Plan shown, Plan rest)
+    {
+        if (rest.IsEmpty || !PlanSummary.Covers(shown, rest)) return Approve(rest, "nothing left to do");
+        host.Log.Information("stage 2: the rest of the plan shown above ({Steps} steps)", rest.Steps.Count());
+        return null;
     }
 
     private bool Drifted(SessionStart.Saved saved, Survey survey)

@@ -19,3 +19,14 @@ internal enum StepStatus
     /// <summary>Ctrl-C stopped the run before (or, for a wait, during) this step.</summary>
     Interrupted,
 }
+
+/// <summary>A status as the console's progress and report say it.</summary>
+internal static class StepStatusText
+{
+    public static string Of(StepStatus status) => status switch
+    {
+        StepStatus.Skipped => "not needed",
+        StepStatus.NotRun => "not run",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}

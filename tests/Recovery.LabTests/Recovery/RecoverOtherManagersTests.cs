@@ -10,8 +10,9 @@ public sealed class RecoverStaticPodTests(StaticPodLab lab)
         lab.EnsureReady();
         await RecoveredCluster.HealAsync(lab);
         await lab.BreakAsync();
-        var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, "state"));
+        var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--detail", "--state-dir", Path.Combine(lab.Env.RunDir, "state"));
         Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
+        // --detail: every step's exact commands, the move to the aside folder among them.
         Assert.Contains("/var/lib/kube-recover/aside/kube-proxy.yaml", recover.StdOut);
 
         await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));

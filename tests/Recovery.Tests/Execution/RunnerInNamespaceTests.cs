@@ -41,7 +41,7 @@ public sealed class RunnerInNamespaceTests : IDisposable
         {
             first = await new Runner(new RunnerOptions(stateDir), inventory, Connect).RunAsync(plan, journal);
         }
-        Assert.True(first.ExitCode == 0, RunReport.Render(first, "STATE"));
+        Assert.True(first.ExitCode == 0, RunReport.Table(first));
         Assert.Equal(StepStatus.Done, first.Outcomes.Single(o => o.StepId == "unbind/node1/local-route-10.0.0.211").Status);
         Assert.Equal(StepStatus.Done, first.Outcomes.Single(o => o.StepId == "reach/node2/route-node1").Status);
         Assert.Equal(StepStatus.Skipped, first.Outcomes.Single(o => o.StepId == "unbind/node2/ipset-10.0.0.211").Status);

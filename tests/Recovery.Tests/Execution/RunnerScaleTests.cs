@@ -42,7 +42,7 @@ public sealed class RunnerScaleTests(ITestOutputHelper output) : IDisposable
         }
         clock.Stop();
 
-        Assert.True(result.ExitCode == 0, RunReport.Render(result, "STATE"));
+        Assert.True(result.ExitCode == 0, RunReport.Table(result));
         Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
         Assert.All(cluster.Nodes.Values, n => Assert.DoesNotContain(owner, n.Ipvs));
         Assert.InRange(cluster.MaxInFlight, 2, parallel);

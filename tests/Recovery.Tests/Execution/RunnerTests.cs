@@ -147,8 +147,13 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("FixObject", result.StoppedBecause, StringComparison.Ordinal);
         Assert.Contains("systemctl start kube-proxy.service    # on node1", result.ManualCommands);
         Assert.Contains(result.ManualCommands, c => c.StartsWith("kubectl get service -n NAMESPACE NAME -o yaml", StringComparison.Ordinal));
-        var summary = RunReport.Render(result, "STATE");
-        Assert.Contains("failed", summary, StringComparison.Ordinal);
+        var summary = RunReport.Render(result, SeedPlan(), "STATE");
+        Assert.StartsWith("Stopped partway: ", summary, StringComparison.Ordinal);
+        Assert.Contains("FAILED fix-object/node2/delete-claiming-services after ", summary, StringComparison.Ordinal);
+        // What was changed before the stop, grouped: every kube-proxy stopped, the address off every kube-ipvs0.
+        Assert.Contains("  Contain  ", summary, StringComparison.Ordinal);
+        Assert.Contains("node1-node3  stop kube-proxy.service", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("Restore", summary, StringComparison.Ordinal);
         Assert.Contains("Stopped: phase FixObject failed", summary, StringComparison.Ordinal);
         Assert.Contains("  systemctl start kube-proxy.service    # on node1", summary, StringComparison.Ordinal);
     }
@@ -212,7 +217,7 @@ public sealed class RunnerTests : IDisposable
         using var journal = Journal.Start(again, plan);
         var result = await new Runner(new RunnerOptions(again), Seed(), Connect(cluster)).RunAsync(plan, journal);
 
-        Assert.True(result.ExitCode == 0, RunReport.Render(result, "STATE"));
+        Assert.True(result.ExitCode == 0, RunReport.Table(result));
         Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
         Assert.All(cluster.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
         Assert.All(cluster.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));

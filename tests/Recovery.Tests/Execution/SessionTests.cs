@@ -56,7 +56,8 @@ public sealed class SessionTests : IDisposable
         await Assert.ThrowsAsync<SurveyedException>(() => new Session(host, Request).RunAsync(new SessionStart.Resume(StateDirectory.Open(stateDir)), CancellationToken.None));
 
         Assert.Equal(1, host.Surveys);
-        Assert.Equal([stageDir], host.Reported);
+        // A first stage that went well is not reported on its own: the one report comes at the end.
+        Assert.Empty(host.Reported);
         Assert.Equal(ExitCodes.Done, Journal.ReadAll(stageDir)[^1].ExitCode);
         Assert.DoesNotContain(Node1, cluster.Nodes["node2"].Ipvs);
         Assert.False(File.Exists(Path.Combine(stateDir, Journal.PlanFileName)));
@@ -145,7 +146,7 @@ public sealed class SessionTests : IDisposable
 
         public int Parallel => 2;
 
-        public IProgress<StepEvent> Progress { get; } = new RunnerTests.SyncProgress([]);
+        public bool Verbose => true;
 
         public Task<Survey> SurveyAsync(CancellationToken cancellationToken)
         {
@@ -166,6 +167,6 @@ public sealed class SessionTests : IDisposable
 
         public int? Confirm() => null;
 
-        public void Report(RunResult result, string stateDir) => Reported.Add(stateDir);
+        public void Report(RunResult result, Plan plan, string stateDir) => Reported.Add(stateDir);
     }
 }
