@@ -4,7 +4,7 @@
 # never clashes with another kubectl already on PATH; the lab puts that folder first on its PATH.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-packages=(openssh-server openssh-client sudo etcd-server etcd-client iproute2 openssl curl file procps psmisc
+packages=(openssh-server openssh-client sudo etcd-server etcd-client iproute2 openssl curl file procps psmisc tmux
           iputils-ping qemu-user-static time bc)
 # The arm64 userland qemu-user runs the arm64 release file against (Debian multiarch, no -L): libssl for etcd's TLS
 # has no cross package.
