@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Recovery.Inventory.SshConfig;
@@ -18,22 +19,14 @@ internal sealed class NodeSshResolver(SshSettings given, SshConfigFile config, s
     /// <exception cref="InventoryException">A value that cannot be used (an unknown %token, a HostName that is no host, a ProxyJump loop), with file:line.</exception>
     public NodeSsh For(Node node)
     {
-        var resolved = Resolve([node.Name, node.Address.ToString()], hop: null, depth: 0);
-        if (resolved.HostName is { } hostName && hostName.Value != node.Name && hostName.Value != node.Address.ToString())
-        {
-            resolved.Ssh = resolved.Ssh with
-            {
-                Warnings = [.. resolved.Ssh.Warnings, $"HostName {hostName.Value} ({hostName.Origin}) is not used for {node.Name}: its address {node.Address} (inventory) is"],
-            };
-        }
-        return resolved.Ssh;
+        var (ssh, hostName) = Resolve([node.Name, node.Address.ToString()], hop: null, depth: 0);
+        // The node's address is the inventory's (or discovery's): a HostName pointing elsewhere is named, not followed.
+        return hostName is not null && hostName.Value != node.Name && hostName.Value != node.Address.ToString()
+            ? ssh with { Warnings = [.. ssh.Warnings, $"HostName {hostName.Value} ({hostName.Origin}) is not used for {node.Name}: its address {node.Address} (inventory) is"] }
+            : ssh;
     }
 
-    private sealed class Resolved(NodeSsh ssh, Valued? hostName)
-    {
-        public NodeSsh Ssh { get; set; } = ssh;
-        public Valued? HostName { get; } = hostName;
-    }
+    private sealed record Resolved(NodeSsh Ssh, Valued? HostName);
 
     private sealed record Valued(string Value, string Origin);
 
@@ -52,10 +45,10 @@ internal sealed class NodeSshResolver(SshSettings given, SshConfigFile config, s
             : First("user") ?? new Valued(hop is null ? given.User : "root", "default");
         settings = settings with { User = user.Value };
         origins.Add($"user {user.Value} ({user.Origin})");
-        var port = hop?.Port is { } hopPort ? new Valued(hopPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "ProxyJump")
-            : Given(SshField.Port) is { } portFrom ? new Valued(given.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), portFrom)
-            : First("port") ?? new Valued(hop is null ? given.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : "22", "default");
-        settings = settings with { Port = int.Parse(port.Value, System.Globalization.CultureInfo.InvariantCulture) };
+        var port = hop?.Port is { } hopPort ? new Valued(Text(hopPort), "ProxyJump")
+            : Given(SshField.Port) is { } portFrom ? new Valued(Text(given.Port), portFrom)
+            : First("port") ?? new Valued(Text(hop is null ? given.Port : 22), "default");
+        settings = settings with { Port = int.Parse(port.Value, CultureInfo.InvariantCulture) };
         origins.Add($"port {port.Value} ({port.Origin})");
 
         var hostName = First("hostname") is { } h ? h with { Value = Expand(h, names[0], names[0], settings) } : null;
@@ -149,12 +142,14 @@ internal sealed class NodeSshResolver(SshSettings given, SshConfigFile config, s
                 'n' => original,
                 'r' => settings.User,
                 'u' => localUser,
-                'p' => settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                'p' => Text(settings.Port),
                 _ => throw Error(value.Origin, "token", $"%{text[i]} in '{Logging.SafeText.Of(text)}' is not supported; expected %%, %d, %h, %n, %p, %r or %u"),
             });
         }
         return result.ToString();
     }
+
+    private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
 
     private static InventoryException Error(string origin, string field, string problem)
     {

@@ -64,6 +64,9 @@ internal sealed class SshConfigFile
         {
             var info = new FileInfo(path);
             if (info.Length > MaxFileBytes) throw new IOException($"is {info.Length} bytes; expected an ssh_config under {MaxFileBytes} bytes");
+            // As ssh's secure_permissions: a file others may write could send every connection elsewhere.
+            if ((info.UnixFileMode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+                throw new IOException("is writable by group or others, which ssh refuses too; run chmod go-w on it");
             text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)

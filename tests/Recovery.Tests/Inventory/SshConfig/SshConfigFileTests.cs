@@ -30,6 +30,19 @@ public sealed class SshConfigFileTests
 
     private static SshConfigFile Config(string text) => SshConfigFile.Parse(text, "config", "/home/op");
 
+    private static void InTempHome(Action<string> test)
+    {
+        var home = Directory.CreateTempSubdirectory("sshconfig-").FullName;
+        try
+        {
+            test(home);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
     private static string? First(SshConfigFile config, string keyword, params string[] hosts) =>
         config.For(hosts).FirstOrDefault(l => l.Keyword == keyword)?.Args[0];
 
@@ -157,8 +170,7 @@ public sealed class SshConfigFileTests
     [Fact]
     public void Include_reads_files_relative_to_dot_ssh_in_lexical_order_under_the_including_block()
     {
-        var home = Directory.CreateTempSubdirectory("sshconfig-include-").FullName;
-        try
+        InTempHome(home =>
         {
             Directory.CreateDirectory(Path.Combine(home, ".ssh", "config.d"));
             File.WriteAllText(Path.Combine(home, ".ssh", "config.d", "b.conf"), "User from-b\nHost other\n  Port 2300\n");
@@ -171,28 +183,32 @@ public sealed class SshConfigFileTests
             Assert.Null(First(config, "port", "other"));
             Assert.Equal("tail", First(config, "user", "node2"));
             Assert.EndsWith("a.conf:1", config.For(["node1"]).First(l => l.Keyword == "port").Origin, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(home, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void An_include_loop_is_an_error()
     {
-        var home = Directory.CreateTempSubdirectory("sshconfig-loop-").FullName;
-        try
+        InTempHome(home =>
         {
             Directory.CreateDirectory(Path.Combine(home, ".ssh"));
             File.WriteAllText(Path.Combine(home, ".ssh", "config"), "Include config\n");
             var error = Assert.Throws<InventoryException>(() => SshConfigFile.Load(Path.Combine(home, ".ssh", "config"), home));
             Assert.Contains("Include", error.Message, StringComparison.Ordinal);
-        }
-        finally
+        });
+    }
+
+    [Fact]
+    public void A_file_others_may_write_is_refused_as_ssh_refuses_it()
+    {
+        InTempHome(home =>
         {
-            Directory.Delete(home, recursive: true);
-        }
+            var path = Path.Combine(home, "config");
+            File.WriteAllText(path, "User x\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+            var error = Assert.Throws<InventoryException>(() => SshConfigFile.Load(path, home));
+            Assert.Contains("chmod go-w", error.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
