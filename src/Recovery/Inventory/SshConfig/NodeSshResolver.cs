@@ -61,7 +61,8 @@ internal sealed class NodeSshResolver(SshSettings given, SshConfigFile config, s
         {
             origins.Add($"identity {given.IdentityFile} ({identityFrom})");
         }
-        else if (lines.Where(l => l.Keyword == "identityfile").ToList() is { Count: > 0 } identityLines)
+        // `IdentityFile none` (ssh: no key files) leaves the defaults, as no line would.
+        else if (lines.Where(l => l.Keyword == "identityfile" && !IsNone(l.Args[0])).ToList() is { Count: > 0 } identityLines)
         {
             identities = [.. identityLines.Select(l => HomePath.Expand(Expand(new Valued(l.Args[0], l.Origin), remote, names[0], settings), home))];
             origins.AddRange(identityLines.Select((l, i) => $"identity {identities[i]} ({l.Origin})"));
@@ -79,9 +80,17 @@ internal sealed class NodeSshResolver(SshSettings given, SshConfigFile config, s
         {
             // ssh reads every file listed and writes to the first; one file is checked here, so the others are named.
             var file = HomePath.Expand(Expand(new Valued(known.Args[0], known.Origin), remote, names[0], settings), home);
-            settings = settings with { KnownHostsFile = file };
-            origins.Add($"known hosts {file} ({known.Origin})");
-            if (known.Args.Count > 1) warnings.Add($"UserKnownHostsFile at {known.Origin} lists {known.Args.Count} files: only the first, {file}, is read and written");
+            if (IsNone(file) || file == "/dev/null")
+            {
+                // With StrictHostKeyChecking no this is the usual "trust every key": host keys are checked here all the same.
+                warnings.Add($"UserKnownHostsFile {file} ({known.Origin}) is not used: kube-recover checks host keys against {settings.KnownHostsFile ?? "~/.ssh/known_hosts"}");
+            }
+            else
+            {
+                settings = settings with { KnownHostsFile = file };
+                origins.Add($"known hosts {file} ({known.Origin})");
+                if (known.Args.Count > 1) warnings.Add($"UserKnownHostsFile at {known.Origin} lists {known.Args.Count} files: only the first, {file}, is read and written");
+            }
         }
 
         if (Given(SshField.AcceptNewHostKeys) is { } acceptFrom)
@@ -148,6 +157,8 @@ internal sealed class NodeSshResolver(SshSettings given, SshConfigFile config, s
         }
         return result.ToString();
     }
+
+    private static bool IsNone(string value) => value.Equals("none", StringComparison.OrdinalIgnoreCase);
 
     private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
 

@@ -118,6 +118,23 @@ public sealed class NodeSshResolverTests
         Assert.Contains(ssh.Warnings, w => w.Contains("taken as accept-new", StringComparison.Ordinal) && w.Contains("config:1", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/dev/null")]
+    [InlineData("none")]
+    public void A_known_hosts_file_that_keeps_nothing_is_not_used(string file)
+    {
+        // The usual "trust every key" pair: keys are still checked against (and recorded in) the real known_hosts.
+        var ssh = Resolve(Node3, Defaults, $"UserKnownHostsFile {file}\nStrictHostKeyChecking no\n");
+        Assert.Equal("/home/op/.ssh/known_hosts", ssh.Settings.KnownHostsFile);
+        Assert.Contains(ssh.Warnings, w => w.Contains("is not used", StringComparison.Ordinal) && w.Contains("config:1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void IdentityFile_none_leaves_the_default_keys()
+    {
+        Assert.Empty(Resolve(Node3, Defaults, "IdentityFile none\n").IdentityFiles);
+    }
+
     [Fact]
     public void StrictHostKeyChecking_ask_is_yes()
     {
