@@ -93,7 +93,7 @@ internal sealed class HostKeyPolicy(
         {
             if (localKeys.Contains(presented))
             {
-                throw Reject((string?)null, where, HostKeyOutcome.Unknown, presented, localNodeName ?? "this machine", true,
+                throw Reject(null, where, HostKeyOutcome.Unknown, presented, localNodeName ?? "this machine", true,
                     $"the neighbour at {where} offered this machine's own host key ({presented}): it is this node, not another");
             }
             var matches = inventory.Nodes.Select(n => (Node: n, Match: KnownHosts.Check([n.Address.ToString(), n.Name], port, presented))).ToList();
@@ -108,11 +108,11 @@ internal sealed class HostKeyPolicy(
                 [var node] when candidates.Contains(node) => node,
                 [var node] => throw Reject(node.Name, where, HostKeyOutcome.Trusted, presented, node.Name, false,
                     $"the neighbour at {where} is {node.Name} by its host key, which this run already reaches another way"),
-                [] => throw Reject((string?)null, where, HostKeyOutcome.Unknown, presented, null, false,
+                [] => throw Reject(null, where, HostKeyOutcome.Unknown, presented, null, false,
                     $"the neighbour at {where} offered a host key no inventory node has in {FileName} ({presented}): refusing it, whatever it claims to be. "
                     + "A node found on the wire is identified by the key known_hosts holds for it, never by its address; add the node's key "
                     + "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console) if this is one of yours."),
-                _ => throw Reject((string?)null, where, HostKeyOutcome.Trusted, presented, null, false,
+                _ => throw Reject(null, where, HostKeyOutcome.Trusted, presented, null, false,
                     $"the neighbour at {where} offered {presented}, which {FileName} trusts for {string.Join(", ", trusted.Select(n => n.Name))} at once: "
                     + "cannot tell which node it is; refusing."),
             };

@@ -163,10 +163,10 @@ internal sealed class NodeConnector
     private async Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken, bool goAround)
     {
         if (node.Name == _localNodeName) return new LocalShell(node);
-        // A node found around the hijack once is reached the same way again (a later stage, a resumed step).
         var ssh = _resolver.For(node);
         if (ssh.Jumps.Count > 0) return await ThroughJumpsAsync(node, ssh, cancellationToken).ConfigureAwait(false);
         var (settings, credentials, hostKeys) = Reach(ssh);
+        // A node found around the hijack once is reached the same way again (a later stage, a resumed step).
         if (_fromSpare.ContainsKey(node.Name) && Spare() is { } spare)
         {
             return await SshShell.ConnectFromAsync(node, spare.Address, settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
