@@ -15,15 +15,15 @@ public sealed class ProxyJumpTests(SshdFixture sshd)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private Task<INodeShell> Connect(string knownHostsText, bool acceptNew = false)
+    private Task<INodeShell> Connect(string knownHostsText, string jump = "bastion")
     {
         var knownHosts = sshd.NewKnownHostsPath();
         File.WriteAllText(knownHosts, knownHostsText);
-        var ssh = sshd.Settings(knownHosts) with { AcceptNewHostKeys = acceptNew };
+        var ssh = sshd.Settings(knownHosts);
         var config = SshConfigFile.Parse($"""
             Host node1
-              ProxyJump bastion
-            Host bastion
+              ProxyJump {jump}
+            Host bastion second
               HostName 127.0.0.1
               Port {sshd.Port}
             """, "config", "/nonexistent");
@@ -47,6 +47,16 @@ public sealed class ProxyJumpTests(SshdFixture sshd)
         }
         // Two logins: the jump host's and the target's over the forward.
         Assert.True(Logins() - before >= 2, sshd.Log.ToString());
+    }
+
+    [Fact]
+    public async Task A_chain_of_two_hops_reaches_the_target_through_both()
+    {
+        // The second hop is reached through the first's forward; its key is checked under its own host (127.0.0.1).
+        await using var shell = await Connect(JumpEntry + sshd.HostEntry(sshd.HostKeyEd25519), "bastion,second");
+        Assert.Contains("through jump host bastion", shell.Way, StringComparison.Ordinal);
+        Assert.Contains("then second", shell.Way, StringComparison.Ordinal);
+        Assert.Equal("chained\n", (await shell.RunAsync(ShellCommand.Of("echo", "chained"), Limit)).StdOut);
     }
 
     [Fact]
