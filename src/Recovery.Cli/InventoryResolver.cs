@@ -23,11 +23,11 @@ internal static class InventoryResolver
                 : throw new InventoryException([new InventoryError("command line", 0, "nodes", "no inventory; expected --inventory FILE or --node NAME=ADDRESS (repeatable)")]);
 
         var ssh = inventory.Ssh;
-        if (parse.GetValue(global.User) is { } user) ssh = ssh with { User = user };
-        if (parse.GetValue(global.Identity) is { } identity) ssh = ssh with { IdentityFile = identity.FullName };
-        if (parse.GetValue(global.KnownHosts) is { } knownHosts) ssh = ssh with { KnownHostsFile = knownHosts.FullName };
+        if (parse.GetValue(global.User) is { } user) ssh = (ssh with { User = user }).GivenBy(SshField.User, "--user");
+        if (parse.GetValue(global.Identity) is { } identity) ssh = (ssh with { IdentityFile = identity.FullName }).GivenBy(SshField.IdentityFile, "--identity");
+        if (parse.GetValue(global.KnownHosts) is { } knownHosts) ssh = (ssh with { KnownHostsFile = knownHosts.FullName }).GivenBy(SshField.KnownHosts, "--known-hosts");
         if (parse.GetValue(global.PasswordEnv) is { } passwordEnv) ssh = ssh with { PasswordEnv = passwordEnv };
-        if (parse.GetValue(global.AcceptNewHostKeys)) ssh = ssh with { AcceptNewHostKeys = true };
+        if (parse.GetValue(global.AcceptNewHostKeys)) ssh = (ssh with { AcceptNewHostKeys = true }).GivenBy(SshField.AcceptNewHostKeys, "--accept-new-host-keys");
         if (parse.GetValue(global.Sudo)) ssh = ssh with { Sudo = true };
         if (parse.GetValue(global.SpareAddress) is { } spare) ssh = ssh with { SpareAddress = spare };
         ssh = ssh with { KnownHostsFile = ssh.KnownHostsFile ?? Path.Combine(HomePath.Directory, ".ssh", "known_hosts") };
@@ -46,6 +46,6 @@ internal static class InventoryResolver
             if (taken is not null)
                 throw new InventoryException([new InventoryError("--spare-address", 0, "--spare-address", $"{spareAddress} is {taken}; expected a free address of this node's segment that no machine uses")]);
         }
-        return inventory with { Ssh = ssh, Protect = protect };
+        return SshFromConfig.Apply(inventory with { Ssh = ssh, Protect = protect });
     }
 }

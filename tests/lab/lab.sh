@@ -2,10 +2,10 @@
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
 #   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
-#             [--ipv6 on|off] [--sync-period 1s|30s|...]
+#             [--ipv6 on|off] [--sync-period 1s|30s|...] [--bastion yes|no]
 #   lab.sh break [--ip ADDR]... [--all-nodes] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
-#   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node)
+#   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node; NODE may be bastion)
 #   lab.sh api down|up
 #   lab.sh measure                      (memory of the lab's processes)
 #
@@ -13,7 +13,7 @@
 # Needs root, and the packages of tests/lab/install.sh.
 set -euo pipefail
 LAB_HOME=$(cd "$(dirname "$0")" && pwd)
-for f in common namespaces pki sshd etcd kube proxy standins inventory cluster status down measure; do
+for f in common namespaces pki sshd etcd kube proxy standins inventory cluster status down measure bastion; do
   # shellcheck source=/dev/null
   source "$LAB_HOME/lib/$f.sh"
 done
@@ -49,7 +49,7 @@ proxy_ready() { wait_for 120 "kube-proxy on $1" proxy_mode_on "$1"; }
 
 cmd_up() {
   need_root
-  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on sync=1s
+  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on sync=1s bastion=no
   while (($#)); do
     case $1 in
       --nodes) nodes=$2; shift ;;
@@ -58,7 +58,8 @@ cmd_up() {
       --proxy-mode) mode=$2; shift ;;
       --ipv6) ipv6=$2; shift ;;
       --sync-period) sync=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION)" ;;
+      --bastion) bastion=$2; shift ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --bastion yes|no)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
@@ -68,7 +69,10 @@ cmd_up() {
   [[ $ipv6 =~ ^(on|off)$ ]] || die "--ipv6: expected on|off, got '$ipv6'"
   # kube-proxy's ipvs.syncPeriod (the lab's default 1 s keeps tests fast; upstream's default is 30s).
   [[ $sync =~ ^[1-9][0-9]*(s|m)$ ]] || die "--sync-period: expected a whole number of seconds or minutes such as 1s or 30s, got '$sync'"
+  [[ $bastion =~ ^(yes|no)$ ]] || die "--bastion: expected yes|no, got '$bastion'"
+  [[ $bastion == no ]] || ((nodes >= 2)) || die "--bastion yes: needs node1 (the console) and node2 (behind it); expected --nodes 2 or more"
   local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"$'\n'"ipv6=$ipv6"$'\n'"sync_period=$sync"
+  [[ $bastion == no ]] || options+=$'\n'"bastion=$bastion"
   if [[ -z ${LAB_UP_TOKEN:-} ]]; then
     if lab_alive && [[ $(cat "$LAB_RUN_DIR/options") == "$options" ]]; then log "already up ($(lab_prefix))"; return 0; fi
     [[ -e $LAB_RUN_DIR ]] && { log "replacing the previous lab in $LAB_RUN_DIR"; lab_down; }
@@ -77,7 +81,7 @@ cmd_up() {
     echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
     # Every process of this `up` (and of the nodes) carries the prefix in its environment from here on, so
     # `down` finds them even when `up` was killed halfway.
-    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6" --sync-period "$sync"
+    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6" --sync-period "$sync" --bastion "$bastion"
   fi
 
   local t0=$SECONDS
@@ -93,7 +97,9 @@ cmd_up() {
   ln -s "$LAB_KUBECTL" "$LAB_RUN_DIR/sbin/kubectl"
   make_cluster_pki; make_client_key
   lab_nodes | for_nodes prepare_node_dirs
+  if [[ $bastion == yes ]]; then prepare_bastion; fi
   make_known_hosts; write_inventory
+  if [[ $bastion == yes ]]; then bastion_client_files; fi
 
   start_switch
   lab_nodes | for_nodes start_node
@@ -106,6 +112,7 @@ cmd_up() {
   local n; for n in $(control_plane_nodes); do wait_for 180 "apiserver on $n" api_answers_on "$n" || die "apiserver on $n did not answer"; done
   register_nodes || die "registering Node objects failed"
   lab_nodes | for_nodes proxy_ready
+  if [[ $bastion == yes ]]; then start_bastion; log "bastion up: node2 through $BASTION_ADDR"; fi
   touch "$LAB_RUN_DIR/up-complete"
   log "up in $((SECONDS - t0))s"
 }
@@ -134,7 +141,8 @@ cmd_break() {
 cmd_console() {
   need_root; need_lab
   local node=${1:-}; [[ -n $node ]] || die "console: expected NODE [-- CMD...]"; shift
-  lab_nodes | grep -qx "$node" || die "console: no node '$node' (nodes: $(lab_nodes | xargs))"
+  local known; known=" $(lab_nodes | xargs) "; [[ $(lab_option bastion) == yes ]] && known+="bastion "
+  [[ $known == *" $node "* ]] || die "console: no node '$node' (nodes:$known)"
   [[ ${1:-} == -- ]] && shift
   (($#)) || set -- bash -l
   node_exec "$node" "$@"

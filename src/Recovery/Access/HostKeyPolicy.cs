@@ -26,37 +26,46 @@ internal sealed class HostKeyPolicy(
     /// <exception cref="HostKeyRejectedException">The key is unknown, mismatched, revoked, or another machine's.</exception>
     public void Verify(Node node, int port, HostKey presented)
     {
-        lock (_decide) Decide(node, port, presented);
+        lock (_decide) Decide(node.Name, node.Address.ToString(), node, port, presented);
     }
 
-    private void Decide(Node node, int port, HostKey presented)
+    /// <summary>
+    /// A ProxyJump host: trusted by the known_hosts entries for the host connected to or the name it was given as, as
+    /// ssh checks it. It is no inventory node, so whose key it is otherwise is not asked.
+    /// </summary>
+    /// <exception cref="HostKeyRejectedException">The key is unknown, mismatched or revoked.</exception>
+    public void VerifyJump(string alias, string host, int port, HostKey presented)
     {
-        var host = node.Address.ToString();
+        lock (_decide) Decide(alias, host, null, port, presented);
+    }
+
+    private void Decide(string name, string host, Node? node, int port, HostKey presented)
+    {
         var where = KnownHosts.LookupName(host, port);
-        var match = KnownHosts.Check([host, node.Name], port, presented);
+        var match = KnownHosts.Check([host, name], port, presented);
         if (match.Outcome == HostKeyOutcome.Trusted) return;
         if (match.Outcome == HostKeyOutcome.Revoked)
         {
-            throw Reject(node, where, match.Outcome, presented, null, false,
-                $"host key of {node.Name} at {where} ({presented}) is marked @revoked in {FileName} line {match.Entries[0].Line}: refusing to connect.");
+            throw Reject(name, where, match.Outcome, presented, null, false,
+                $"host key of {name} at {where} ({presented}) is marked @revoked in {FileName} line {match.Entries[0].Line}: refusing to connect.");
         }
-        if (FindOwner(node, port, presented) is { } owner)
+        if (node is not null && FindOwner(node, port, presented) is { } owner)
         {
-            throw Reject(node, where, match.Outcome, presented, owner.Name, owner.IsLocal, HijackMessage(node, where, owner));
+            throw Reject(name, where, match.Outcome, presented, owner.Name, owner.IsLocal, HijackMessage(node, where, owner));
         }
         if (match.Outcome == HostKeyOutcome.Mismatch)
         {
             var known = string.Join(", ", match.Entries.Select(e => $"{e.Key} (line {e.Line})"));
-            throw Reject(node, where, match.Outcome, presented, null, false,
-                $"host key of {node.Name} at {where} does NOT match {FileName}: offered {presented}, known {known}. "
+            throw Reject(name, where, match.Outcome, presented, null, false,
+                $"host key of {name} at {where} does NOT match {FileName}: offered {presented}, known {known}. "
                 + "Someone may be intercepting the connection, or the node was reinstalled; refusing. If you checked on the node's "
                 + $"console that {presented.Fingerprint} is its key (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), remove the old entry with "
                 + $"`ssh-keygen -R {ShellQuoting.Quote(where)} -f {ShellQuoting.Quote(FileName)}` and retry.");
         }
         if (!acceptNew)
         {
-            throw Reject(node, where, match.Outcome, presented, null, false,
-                $"host key of {node.Name} at {where} is not in {FileName}: offered {presented}. Compare it on the node's console "
+            throw Reject(name, where, match.Outcome, presented, null, false,
+                $"host key of {name} at {where} is not in {FileName}: offered {presented}. Compare it on the node's console "
                 + "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then add it to known_hosts or rerun with --accept-new-host-keys.");
         }
         try
@@ -65,10 +74,10 @@ internal sealed class HostKeyPolicy(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Reject(node, where, match.Outcome, presented, null, false,
-                $"host key of {node.Name} at {where} ({presented}) could not be added to {FileName}: {e.Message}; not connecting with a key that is not recorded.");
+            throw Reject(name, where, match.Outcome, presented, null, false,
+                $"host key of {name} at {where} ({presented}) could not be added to {FileName}: {e.Message}; not connecting with a key that is not recorded.");
         }
-        KeyAccepted?.Invoke($"accepted new host key of {node.Name} at {where}: {presented}, added to {FileName}");
+        KeyAccepted?.Invoke($"accepted new host key of {name} at {where}: {presented}, added to {FileName}");
     }
 
     /// <summary>
@@ -90,14 +99,14 @@ internal sealed class HostKeyPolicy(
             var matches = inventory.Nodes.Select(n => (Node: n, Match: KnownHosts.Check([n.Address.ToString(), n.Name], port, presented))).ToList();
             if (matches.FirstOrDefault(m => m.Match.Outcome == HostKeyOutcome.Revoked) is { Node: not null } revoked)
             {
-                throw Reject(revoked.Node, where, HostKeyOutcome.Revoked, presented, null, false,
+                throw Reject(revoked.Node.Name, where, HostKeyOutcome.Revoked, presented, null, false,
                     $"the neighbour at {where} offered {presented}, marked @revoked in {FileName} for {revoked.Node.Name}: refusing to connect.");
             }
             var trusted = matches.Where(m => m.Match.Outcome == HostKeyOutcome.Trusted).Select(m => m.Node).ToList();
             return trusted switch
             {
                 [var node] when candidates.Contains(node) => node,
-                [var node] => throw Reject(node, where, HostKeyOutcome.Trusted, presented, node.Name, false,
+                [var node] => throw Reject(node.Name, where, HostKeyOutcome.Trusted, presented, node.Name, false,
                     $"the neighbour at {where} is {node.Name} by its host key, which this run already reaches another way"),
                 [] => throw Reject(null, where, HostKeyOutcome.Unknown, presented, null, false,
                     $"the neighbour at {where} offered a host key no inventory node has in {FileName} ({presented}): refusing it, whatever it claims to be. "
@@ -111,8 +120,11 @@ internal sealed class HostKeyPolicy(
     }
 
     /// <summary>The key types known_hosts holds for a node, so the connection asks for one of those first.</summary>
-    public IReadOnlySet<string> KnownKeyTypes(Node node, int port) =>
-        KnownHosts.KeysFor(node.Address.ToString(), port).Concat(KnownHosts.KeysFor(node.Name, port)).Select(k => k.Type).ToHashSet();
+    public IReadOnlySet<string> KnownKeyTypes(Node node, int port) => KnownKeyTypes([node.Address.ToString(), node.Name], port);
+
+    /// <summary>The key types known_hosts holds under any of these names.</summary>
+    public IReadOnlySet<string> KnownKeyTypes(IEnumerable<string> names, int port) =>
+        names.SelectMany(n => KnownHosts.KeysFor(n, port)).Select(k => k.Type).ToHashSet();
 
     private string FileName => KnownHosts.Path ?? "known_hosts";
 
@@ -136,6 +148,6 @@ internal sealed class HostKeyPolicy(
           + $"the hijacked-address lockout, or a duplicate address. Fix {owner.Name} first (its kube-ipvs0 may hold {node.Address}), then retry.";
 
     private static HostKeyRejectedException Reject(
-        Node? node, string where, HostKeyOutcome outcome, HostKey presented, string? owner, bool ownerIsLocal, string message) =>
-        new(node?.Name ?? "(unidentified neighbour)", where, outcome, presented.Type, presented.Fingerprint, owner, ownerIsLocal, message);
+        string? name, string where, HostKeyOutcome outcome, HostKey presented, string? owner, bool ownerIsLocal, string message) =>
+        new(name ?? "(unidentified neighbour)", where, outcome, presented.Type, presented.Fingerprint, owner, ownerIsLocal, message);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Recovery.Inventory;
 
 namespace Recovery.Access;
 
@@ -45,37 +46,5 @@ internal sealed record KnownHostEntry(KnownHostMarker Marker, string Hosts, Host
     }
 
     // As OpenSSH's match_hostname: any negated pattern that matches vetoes the whole list.
-    private bool PatternListMatches(string lookupName)
-    {
-        var matched = false;
-        foreach (var raw in Hosts.Split(','))
-        {
-            var pattern = raw.ToLowerInvariant();
-            var negated = pattern.StartsWith('!');
-            if (negated) pattern = pattern[1..];
-            if (!Glob(pattern, lookupName)) continue;
-            if (negated) return false;
-            matched = true;
-        }
-        return matched;
-    }
-
-    internal static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        while (true)
-        {
-            if (pattern.IsEmpty) return text.IsEmpty;
-            if (pattern[0] == '*')
-            {
-                for (var skip = 0; skip <= text.Length; skip++)
-                {
-                    if (Glob(pattern[1..], text[skip..])) return true;
-                }
-                return false;
-            }
-            if (text.IsEmpty || pattern[0] != '?' && pattern[0] != text[0]) return false;
-            pattern = pattern[1..];
-            text = text[1..];
-        }
-    }
+    private bool PatternListMatches(string lookupName) => HostPatterns.ListMatches(Hosts.Split(','), lookupName);
 }

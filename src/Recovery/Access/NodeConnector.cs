@@ -1,4 +1,5 @@
 using Recovery.Inventory;
+using Recovery.Inventory.SshConfig;
 
 namespace Recovery.Access;
 
@@ -19,8 +20,11 @@ internal sealed class NodeConnector
     private readonly SshSettings _ssh;
     private readonly string? _localNodeName;
     private readonly ISecretSource _secrets;
-    private readonly Lazy<SshCredentials> _credentials;
-    private readonly Lazy<HostKeyPolicy> _hostKeys;
+    private readonly NodeSshResolver _resolver;
+    private readonly IReadOnlyList<HostKey> _localKeys;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SshCredentials>> _credentials = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<KnownHosts>> _knownHosts = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool), Lazy<HostKeyPolicy>> _hostKeys = new();
 
     /// <param name="localNodeName">The node this machine is (found by the Facts layer's LocalNodeFinder), or null on a machine outside the cluster.</param>
     /// <param name="localHostKeyDirectory">Folder holding ssh_host_*_key.pub of this machine.</param>
@@ -39,13 +43,8 @@ internal sealed class NodeConnector
         _ssh = ssh;
         _localNodeName = localNodeName;
         _secrets = secrets;
-        _credentials = new Lazy<SshCredentials>(() => SshCredentials.Load(_ssh, _secrets));
-        _hostKeys = new Lazy<HostKeyPolicy>(() =>
-        {
-            var policy = new HostKeyPolicy(KnownHosts.Load(KnownHostsPath(_ssh)), _inventory, ReadLocalHostKeys(localHostKeyDirectory), _localNodeName, _ssh.AcceptNewHostKeys);
-            policy.KeyAccepted += message => KeyAccepted?.Invoke(message);
-            return policy;
-        });
+        _resolver = new NodeSshResolver(ssh, inventory.SshConfig, HomePath.Directory, Environment.UserName);
+        _localKeys = ReadLocalHostKeys(localHostKeyDirectory);
     }
 
     /// <summary>
@@ -65,7 +64,7 @@ internal sealed class NodeConnector
     public event Action<string>? KeyAccepted;
 
     /// <summary>The known_hosts in use (loaded on first use), e.g. to report its malformed lines.</summary>
-    public KnownHosts KnownHosts => _hostKeys.Value.KnownHosts;
+    public KnownHosts KnownHosts => HostKeys(_ssh).KnownHosts;
 
     public static string KnownHostsPath(SshSettings ssh) => ssh.KnownHostsFile is { } file
         ? HomePath.Expand(file)
@@ -109,11 +108,11 @@ internal sealed class NodeConnector
             }, parallel, cancellationToken);
 
             AroundSearch? early = null;
-            var certain = ordered.Where(n => n.Name != _localNodeName && CutOff.Contains(n.Name)).ToList();
+            var certain = ordered.Where(n => n.Name != _localNodeName && CutOff.Contains(n.Name) && !Jumped(n)).ToList();
             if ((certain.Count > 0 || CutOffLikely) && _localNodeName is not null && Spare() is null
                 && (certain.Count > 0 || await Task.WhenAny(direct, Task.Delay(Hedge, cancellationToken)).ConfigureAwait(false) != direct))
             {
-                var waiting = CutOffLikely ? ordered.Where(n => n.Name != _localNodeName && !settled.ContainsKey(n.Name)).ToList() : certain;
+                var waiting = CutOffLikely ? ordered.Where(n => n.Name != _localNodeName && !settled.ContainsKey(n.Name) && !Jumped(n)).ToList() : certain;
                 if (waiting.Count > 0)
                 {
                     early = await FindAroundAsync(waiting, cancellationToken).ConfigureAwait(false);
@@ -125,7 +124,7 @@ internal sealed class NodeConnector
             foreach (var r in results)
             {
                 var around = early?.Found.GetValueOrDefault(r.Node.Name);
-                if (r.Succeeded || !IsCutOff(r.Error))
+                if (r.Succeeded || !IsCutOff(r.Error) || Jumped(r.Node))
                 {
                     // Its address answered, or refused for a reason of its own (a key known_hosts does not hold for it
                     // there, a login refused): that stands; the way around is for the hijack only.
@@ -143,7 +142,7 @@ internal sealed class NodeConnector
                 }
             }
             // Nodes the early search did not cover (they failed before it began, or none began) go around now.
-            var missing = chosen.Where(r => !r.Succeeded && IsCutOff(r.Error) && early?.Searched.Contains(r.Node.Name) != true).ToList();
+            var missing = chosen.Where(r => !r.Succeeded && IsCutOff(r.Error) && !Jumped(r.Node) && early?.Searched.Contains(r.Node.Name) != true).ToList();
             if (missing.Count == 0) return chosen;
             var late = await ReachAroundAsync(missing, cancellationToken).ConfigureAwait(false);
             return [.. chosen.Select(r => late.FirstOrDefault(a => a.Node.Name == r.Node.Name) ?? r)];
@@ -164,20 +163,23 @@ internal sealed class NodeConnector
     private async Task<INodeShell> ConnectAsync(Node node, CancellationToken cancellationToken, bool goAround)
     {
         if (node.Name == _localNodeName) return new LocalShell(node);
+        var ssh = _resolver.For(node);
+        if (ssh.Jumps.Count > 0) return await ThroughJumpsAsync(node, ssh, cancellationToken).ConfigureAwait(false);
+        var (settings, credentials, hostKeys) = Reach(ssh);
         // A node found around the hijack once is reached the same way again (a later stage, a resumed step).
         if (_fromSpare.ContainsKey(node.Name) && Spare() is { } spare)
         {
-            return await SshShell.ConnectFromAsync(node, spare.Address, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+            return await SshShell.ConnectFromAsync(node, spare.Address, settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
         }
         if (_around.TryGetValue(node.Name, out var neighbour))
         {
-            return await SshShell.ConnectAroundAsync(neighbour.Address, neighbour.Interface, [node], _ssh, _credentials.Value, _hostKeys.Value, cancellationToken)
+            return await SshShell.ConnectAroundAsync(neighbour.Address, neighbour.Interface, [node], settings, credentials, hostKeys, cancellationToken)
                 .ConfigureAwait(false);
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            return await SshShell.ConnectAsync(node, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+            return await SshShell.ConnectAsync(node, settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (goAround && IsCutOff(e))
         {
@@ -242,13 +244,15 @@ internal sealed class NodeConnector
         {
             return new AroundSearch(new Dictionary<string, Reached>(), searched, $"neighbour discovery on {nic.Name} failed: {e.Message}");
         }
+        // One way to log in for the whole search: the nodes looked for share their settings in any cluster seen so far.
+        var (settings, credentials, hostKeys) = Reach(nodes[0]);
         using var gate = new SemaphoreSlim(Fanout.DefaultParallel);
         var tries = await Task.WhenAll(neighbours.Select(async address =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var shell = await SshShell.ConnectAroundAsync(address, nic, nodes, _ssh, _credentials.Value, _hostKeys.Value, cancellationToken).ConfigureAwait(false);
+                var shell = await SshShell.ConnectAroundAsync(address, nic, nodes, settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
                 return (Neighbour: new Neighbour(address, nic), Shell: (INodeShell?)shell, Error: (Exception?)null);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -286,7 +290,8 @@ internal sealed class NodeConnector
         var tries = await Fanout.RunAsync(missing.Select(m => m.Node), async (node, ct) =>
         {
             await spare.PinAsync(node.Address).ConfigureAwait(false);
-            return (INodeShell)await SshShell.ConnectFromAsync(node, spare.Address, _ssh, _credentials.Value, _hostKeys.Value, ct).ConfigureAwait(false);
+            var (settings, credentials, hostKeys) = Reach(node);
+            return (INodeShell)await SshShell.ConnectFromAsync(node, spare.Address, settings, credentials, hostKeys, ct).ConfigureAwait(false);
         }, Fanout.DefaultParallel, cancellationToken).ConfigureAwait(false);
         return [.. missing.Select(m => tries.First(t => t.Node.Name == m.Node.Name) switch
         {
@@ -299,6 +304,42 @@ internal sealed class NodeConnector
     {
         _fromSpare[missing.Node.Name] = true;
         return new NodeResult<INodeShell>(missing.Node, shell, null, missing.Elapsed);
+    }
+
+    /// <summary>A node's own settings (<see cref="NodeSshResolver"/>), with the keys and host-key policy they name.</summary>
+    private (SshSettings Settings, SshCredentials Credentials, HostKeyPolicy HostKeys) Reach(Node node) => Reach(_resolver.For(node));
+
+    private (SshSettings Settings, SshCredentials Credentials, HostKeyPolicy HostKeys) Reach(NodeSsh ssh) =>
+        (ssh.Settings, Credentials(ssh), HostKeys(ssh.Settings));
+
+    // Loaded once per set of key files: every node and hop that shares them shares one prompt for a passphrase.
+    private SshCredentials Credentials(NodeSsh ssh)
+    {
+        var key = string.Join("\n", [ssh.Settings.IdentityFile ?? "", .. ssh.IdentityFiles]);
+        return _credentials.GetOrAdd(key, _ => new Lazy<SshCredentials>(() => SshCredentials.Load(ssh.Settings, _secrets, ssh.IdentityFiles))).Value;
+    }
+
+    // One known_hosts per file (a key accepted for one node is seen by the next), one policy per file and accept-new.
+    private HostKeyPolicy HostKeys(SshSettings settings)
+    {
+        var path = KnownHostsPath(settings);
+        return _hostKeys.GetOrAdd((path, settings.AcceptNewHostKeys), _ => new Lazy<HostKeyPolicy>(() =>
+        {
+            var known = _knownHosts.GetOrAdd(path, p => new Lazy<KnownHosts>(() => KnownHosts.Load(p))).Value;
+            var policy = new HostKeyPolicy(known, _inventory, _localKeys, _localNodeName, settings.AcceptNewHostKeys);
+            policy.KeyAccepted += message => KeyAccepted?.Invoke(message);
+            return policy;
+        })).Value;
+    }
+
+    /// <summary>A node behind ProxyJump hosts is reached through them only: the hijack's ways around concern links from here.</summary>
+    private bool Jumped(Node node) => _resolver.For(node).Jumps.Count > 0;
+
+    private async Task<INodeShell> ThroughJumpsAsync(Node node, NodeSsh ssh, CancellationToken cancellationToken)
+    {
+        var (settings, credentials, hostKeys) = Reach(ssh);
+        var hops = ssh.Jumps.Select(j => new JumpHop(j, Credentials(j.Ssh), HostKeys(j.Ssh.Settings))).ToList();
+        return await SshShell.ConnectThroughAsync(node, hops, settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
     }
 
     private SpareAddress? Spare() =>

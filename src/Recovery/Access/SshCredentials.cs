@@ -30,7 +30,9 @@ internal sealed class SshCredentials
     public bool HasPassword => _password is not null;
 
     /// <exception cref="SshCredentialException">A key cannot be read or decrypted, a named variable is empty, or there is nothing to log in with.</exception>
-    public static SshCredentials Load(SshSettings settings, ISecretSource secrets)
+    /// <param name="configFiles">IdentityFile lines of ~/.ssh/config, used when no identity file was given; as ssh does,
+    /// the ones that do not exist are skipped and the default keys are not added.</param>
+    public static SshCredentials Load(SshSettings settings, ISecretSource secrets, IReadOnlyList<string>? configFiles = null)
     {
         string? password = null;
         if (settings.PasswordEnv is { } passwordEnv)
@@ -41,12 +43,19 @@ internal sealed class SshCredentials
         }
         var files = settings.IdentityFile is { } explicitFile
             ? [HomePath.Expand(explicitFile)]
+            : configFiles is { Count: > 0 } ? configFiles.Where(File.Exists).ToList()
             : DefaultKeyNames.Select(n => Path.Combine(HomePath.Directory, ".ssh", n)).Where(File.Exists).ToList();
         if (settings.IdentityFile is { } named && !File.Exists(files[0]))
         {
             throw new SshCredentialException($"identity file {named} does not exist");
         }
         var keys = files.Select(f => ReadKey(f, settings.PassphraseEnv, secrets)).ToList();
+        if (keys.Count == 0 && password is null && configFiles is { Count: > 0 } && settings.IdentityFile is null)
+        {
+            throw new SshCredentialException(
+                $"no way to log in over SSH: none of the identity files ~/.ssh/config names exists ({string.Join(", ", configFiles)}); "
+                + "pass --identity FILE or --password-env VAR");
+        }
         if (keys.Count == 0 && password is null)
         {
             throw new SshCredentialException(

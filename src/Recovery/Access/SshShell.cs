@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Recovery.Inventory;
+using Recovery.Inventory.SshConfig;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
@@ -90,31 +91,71 @@ internal sealed class SshShell : INodeShell
     public static async Task<SshShell> ConnectFromAsync(
         Node node, IPAddress source, SshSettings settings, SshCredentials credentials, HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
     {
-        var where = KnownHosts.LookupName(node.Address.ToString(), settings.Port);
         var relay = SourceBoundRelay.Start(source, new IPEndPoint(node.Address, settings.Port));
+        return await ConnectViaAsync(node, relay, relay.LocalEndPoint, $"from the spare address {source}, {NodeConnector.AroundTheHijack}",
+            settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A node reached through ProxyJump hosts (<see cref="JumpChain"/>): the last hop forwards a port here to the node's
+    /// address, and the node's host key is checked under the node's own name and address, never the forward's 127.0.0.1.
+    /// </summary>
+    public static async Task<SshShell> ConnectThroughAsync(
+        Node node, IReadOnlyList<JumpHop> hops, SshSettings settings, SshCredentials credentials, HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
+    {
+        var chain = await JumpChain.OpenAsync(hops, node.Address.ToString(), settings.Port, cancellationToken).ConfigureAwait(false);
+        return await ConnectViaAsync(node, chain, chain.Target, $"through {chain}", settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A ProxyJump host: a connection that carries forwards only (no command runs there, so no sudo check). Reached at its
+    /// host directly, or at <paramref name="via"/>, the previous hop's forward to it.
+    /// </summary>
+    public static Task<SshShell> ConnectJumpAsync(
+        JumpHost jump, IPEndPoint? via, SshCredentials credentials, HostKeyPolicy hostKeys, CancellationToken cancellationToken = default)
+    {
+        var port = jump.Ssh.Settings.Port;
+        var where = KnownHosts.LookupName(jump.Host, port);
+        var stand = new Node(jump.Alias, IPAddress.TryParse(jump.Host, out var address) ? address : IPAddress.None, new HashSet<NodeRole>());
+        return ConnectAsync(via?.Address.ToString() ?? jump.Host, $"jump host {jump.Alias}", where, _ => $"jump host {where}",
+            hostKeys.KnownKeyTypes([jump.Host, jump.Alias], port),
+            key =>
+            {
+                hostKeys.VerifyJump(jump.Alias, jump.Host, port, key);
+                return stand;
+            },
+            jump.Ssh.Settings, credentials, cancellationToken, via?.Port, runsCommands: false);
+    }
+
+    // A node at a local end point that carries the connection on (a relay, a jump chain), closed with the shell.
+    private static async Task<SshShell> ConnectViaAsync(
+        Node node, IAsyncDisposable carrier, IPEndPoint local, string how, SshSettings settings, SshCredentials credentials, HostKeyPolicy hostKeys,
+        CancellationToken cancellationToken)
+    {
+        var where = KnownHosts.LookupName(node.Address.ToString(), settings.Port);
         try
         {
-            var shell = await ConnectAsync(relay.LocalEndPoint.Address.ToString(), node.Name, where, _ => $"IPv4 {where} from the spare address {source}, {NodeConnector.AroundTheHijack}",
+            var shell = await ConnectAsync(local.Address.ToString(), node.Name, where, _ => $"IPv4 {where} {how}",
                 hostKeys.KnownKeyTypes(node, settings.Port),
                 key =>
                 {
                     hostKeys.Verify(node, settings.Port, key);
                     return node;
                 },
-                settings, credentials, cancellationToken, relay.LocalEndPoint.Port).ConfigureAwait(false);
-            shell._carrier = relay;
+                settings, credentials, cancellationToken, local.Port).ConfigureAwait(false);
+            shell._carrier = carrier;
             return shell;
         }
         catch
         {
-            await relay.DisposeAsync().ConfigureAwait(false);
+            await carrier.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     private static async Task<SshShell> ConnectAsync(
         string host, string name, string where, Func<HostKey, string> wayOf, IReadOnlySet<string> keyTypes, Func<HostKey, Node> verify,
-        SshSettings settings, SshCredentials credentials, CancellationToken cancellationToken, int? port = null)
+        SshSettings settings, SshCredentials credentials, CancellationToken cancellationToken, int? port = null, bool runsCommands = true)
     {
         var connectTimeout = settings.ConnectTimeout ?? DefaultConnectTimeout;
         var info = new ConnectionInfo(host, port ?? settings.Port, settings.User, credentials.MethodsFor(settings.User))
@@ -167,7 +208,7 @@ internal sealed class SshShell : INodeShell
             client.Dispose();
             throw new NodeConnectException(name, $"{name} at {where} connected without offering a host key");
         }
-        var shell = new SshShell(node, client, settings.User, settings.Sudo || settings.User != "root", wayOf(offered));
+        var shell = new SshShell(node, client, settings.User, runsCommands && (settings.Sudo || settings.User != "root"), wayOf(offered));
         try
         {
             if (shell.UsesSudo) await shell.CheckSudoAsync(cancellationToken).ConfigureAwait(false);

@@ -131,19 +131,19 @@ internal sealed class InventoryLoader(Func<string, bool> fileExists, string home
             {
                 case "user":
                     var user = Scalar(value, field);
-                    if (user is not null && !System.Text.RegularExpressions.Regex.IsMatch(user, "^[a-z_][a-z0-9_-]{0,31}$"))
+                    if (user is not null && !SshUserName.IsValid(user))
                         Error(value, field, $"'{Printable(user)}' is not a user name; expected a POSIX login name");
-                    else if (user is not null) settings = settings with { User = user };
+                    else if (user is not null) settings = (settings with { User = user }).GivenBy(SshField.User, Where(value));
                     break;
                 case "port":
-                    if (int.TryParse(Scalar(value, field), out var port) && port is > 0 and < 65536) settings = settings with { Port = port };
+                    if (int.TryParse(Scalar(value, field), out var port) && port is > 0 and < 65536) settings = (settings with { Port = port }).GivenBy(SshField.Port, Where(value));
                     else Error(value, field, "expected a TCP port number between 1 and 65535");
                     break;
                 case "identityFile":
-                    if (Path_(value, field, mustExist: true) is { } identity) settings = settings with { IdentityFile = identity };
+                    if (Path_(value, field, mustExist: true) is { } identity) settings = (settings with { IdentityFile = identity }).GivenBy(SshField.IdentityFile, Where(value));
                     break;
                 case "knownHosts":
-                    if (Path_(value, field, mustExist: false) is { } known) settings = settings with { KnownHostsFile = known };
+                    if (Path_(value, field, mustExist: false) is { } known) settings = (settings with { KnownHostsFile = known }).GivenBy(SshField.KnownHosts, Where(value));
                     break;
                 case "passwordEnv":
                 case "passphraseEnv":
@@ -314,6 +314,8 @@ internal sealed class InventoryLoader(Func<string, bool> fileExists, string home
         Error(node, field, "expected a single value, not a list or mapping");
         return null;
     }
+
+    private string Where(YamlNode node) => $"{_source}:{node.Start.Line}";
 
     private void Error(YamlNode at, string field, string problem) => _errors.Add(new InventoryError(_source, at.Start.Line, field, problem));
 

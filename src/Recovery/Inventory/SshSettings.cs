@@ -15,4 +15,23 @@ internal sealed record SshSettings(
     bool Sudo = false,
     bool AcceptNewHostKeys = false,
     TimeSpan? ConnectTimeout = null,
-    System.Net.IPAddress? SpareAddress = null);
+    System.Net.IPAddress? SpareAddress = null)
+{
+    /// <summary>
+    /// The settings the operator gave (command line or inventory file), each with where (`--user`, `inventory.yaml:3`):
+    /// those win over ~/.ssh/config (<see cref="SshConfig.NodeSshResolver"/>); the others are defaults it may replace.
+    /// </summary>
+    public IReadOnlyDictionary<SshField, string> Given { get; init; } = new Dictionary<SshField, string>();
+
+    public SshSettings GivenBy(SshField field, string origin) => this with { Given = new Dictionary<SshField, string>(Given) { [field] = origin } };
+}
+
+/// <summary>The settings ~/.ssh/config can also give.</summary>
+internal enum SshField
+{
+    User,
+    Port,
+    IdentityFile,
+    KnownHosts,
+    AcceptNewHostKeys,
+}

@@ -36,4 +36,8 @@ print_env() {
   echo "LAB_ADMIN_KEY=$LAB_RUN_DIR/pki/admin.key"
   echo "LAB_CA_CERT=$LAB_RUN_DIR/pki/ca.crt"
   echo "LAB_ETCD_ENDPOINTS=$(etcd_endpoints)"
+  if [[ $(lab_option bastion) == yes ]]; then
+    echo "LAB_BASTION=$BASTION_ADDR"
+    echo "LAB_BASTION_SSH_CONFIG=$LAB_RUN_DIR/ssh/bastion_config"
+  fi
 }
