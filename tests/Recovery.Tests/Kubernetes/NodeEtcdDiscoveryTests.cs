@@ -55,12 +55,14 @@ public sealed class NodeEtcdDiscoveryTests(EtcdFixture etcd) : IClassFixture<Etc
     public async Task TheRunningProcessWinsOverTheManifest()
     {
         WriteManifest();
-        var start = new ProcessStartInfo("bash") { ArgumentList = { "-c", $"exec -a {_processName} bash -c 'sleep 30; true' x --etcd-servers=https://10.77.0.13:2379 --etcd-prefix=/running" } };
+        var start = new ProcessStartInfo("bash") { ArgumentList = { "-c", $"exec -a {_processName} bash -c 'sleep 600; true' x --etcd-servers=https://10.77.0.13:2379 --etcd-prefix=/running" } };
         using var process = Process.Start(start)!;
         try
         {
+            // Waits for the process to show under its name (a loaded machine is slow); it lives until killed below.
             EtcdSettings? settings = null;
-            for (var i = 0; i < 100 && settings?.Prefix != "/running"; i++)
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (settings?.Prefix != "/running" && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
                 settings = await NodeEtcdDiscovery.DiscoverAsync(new LocalTestShell(), Locations(), CancellationToken.None);
