@@ -13,6 +13,9 @@
 // container, API-server Pods. Unlike a real kubelet, whose containers outlive it in the runtime, stopping
 // this kubelet (SIGTERM) stops its children, so the lab leaves no process behind; --lab-keep-pods-on-exit
 // leaves them running as a real runtime would.
+// --lab-runtime=docker: every pod (the static ones and the DaemonSet pods of --lab-daemonset-pods=DIR) runs in the node's
+// dockerd as dockershim runs it (DockerPods.cs); stopping kubelet then leaves them running, as a real kubelet does
+// (its containers belong to the runtime: pkg/kubelet/kubelet.go has no pod teardown on shutdown).
 using YamlDotNet.RepresentationModel;
 
 namespace Lab.StandIns.Kubelet;
@@ -28,6 +31,8 @@ internal static class Kubelet
             throw new StartupException("no static Pod folder: give --pod-manifest-path=DIR or --config FILE with staticPodPath");
         var logDir = flags.Get("lab-log-dir", "/var/log/pods-lab");
         var keepOnExit = flags.Get("lab-keep-pods-on-exit") is "true" or "yes";
+        if (flags.Get("lab-runtime") == "docker")
+            return await RunDockerAsync(flags, dir, ct);
         Console.Error.WriteLine($"kubelet (lab stand-in): static Pods from {dir}, logs in {logDir}");
         var running = new Dictionary<string, PodProcess>(StringComparer.Ordinal);
         var reported = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -48,6 +53,49 @@ internal static class Kubelet
         foreach (var p in running.Values)
             p.Dispose();
         return 0;
+    }
+
+    private static async Task<int> RunDockerAsync(Flags flags, string manifests, CancellationToken ct)
+    {
+        var node = flags.Get("hostname-override") ?? Environment.MachineName;
+        var daemonSet = flags.Get("lab-daemonset-pods");
+        var tarball = flags.Get("lab-image-tarball") ?? throw new StartupException("--lab-runtime=docker needs --lab-image-tarball=FILE");
+        var mounts = (flags.Get("lab-pod-mounts") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var runtime = new DockerPods(tarball, mounts);
+        var reported = new Dictionary<string, string>(StringComparer.Ordinal);
+        Console.Error.WriteLine($"kubelet (lab stand-in): pods in dockerd, static from {manifests}, DaemonSet pods from {daemonSet}");
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var pods = Read(manifests, node, true, reported).Concat(daemonSet is null ? [] : Read(daemonSet, node, false, reported)).ToList();
+                await runtime.SyncAsync(pods);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        return 0;
+    }
+
+    private static IEnumerable<RuntimePod> Read(string dir, string node, bool isStatic, Dictionary<string, string> reported)
+    {
+        IEnumerable<string> files = Directory.Exists(dir) ? Directory.GetFiles(dir).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal) : [];
+        foreach (var file in files)
+        {
+            var (pod, problem) = RuntimePod.Read(file, node, isStatic);
+            if (pod is not null)
+            {
+                reported.Remove(file);
+                yield return pod;
+            }
+            else if (reported.GetValueOrDefault(file) != problem)
+            {
+                reported[file] = problem!;
+                Log($"manifest {file}: {problem}");
+            }
+        }
     }
 
     private static async Task SyncAsync(string dir, string logDir, Dictionary<string, PodProcess> running, Dictionary<string, string> reported, Dictionary<string, int> crashes)
