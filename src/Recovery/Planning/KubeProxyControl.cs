@@ -167,8 +167,8 @@ internal sealed record KubeProxyControl(
 
     private ContainerClient Client => Manager == KubeProxyManager.Docker ? ContainerClient.Docker : ContainerClient.Crictl;
 
-    // Stopped or gone: `ps` lists running containers only.
-    private Probe ContainerStopped() => Probe.PrintsNothing(new ContainerRunning(Client, ContainerId!));
+    // No kube-proxy container runs, whichever attempt (and kubelet, which would start the next, stays stopped).
+    private Probe ContainerStopped() => Probe.PrintsNothing(new KubeProxyContainerRunning(Client, StopKubelet));
 
     private static string Short(string id) => id.Length > 12 ? id[..12] : id;
 }
