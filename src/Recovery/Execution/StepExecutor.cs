@@ -80,6 +80,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
 
     private async Task<(bool Verified, CommandResult Last)> VerifyAsync(INodeShell shell, Verification verify)
     {
+        if (verify.Settle > TimeSpan.Zero) await Task.Delay(verify.Settle, CancellationToken.None).ConfigureAwait(false);
         var deadline = Stopwatch.StartNew();
         while (true)
         {

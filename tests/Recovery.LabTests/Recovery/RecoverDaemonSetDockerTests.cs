@@ -35,4 +35,37 @@ public sealed class RecoverDaemonSetDockerTests(DaemonSetDockerLab lab)
         }
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
     }
+
+    /// <summary>
+    /// Drill: a supervisor on node3 (a watchdog, configuration management) starts kubelet again 3 s after it stops, so
+    /// kubelet replaces the stopped kube-proxy container with a new one during Contain. The tool must not take the old
+    /// container's stop for kube-proxy stopped: before the fix its check asked only for the old id and held.
+    /// </summary>
+    [SkippableFact]
+    public async Task Kubelet_started_again_by_a_supervisor_during_contain_is_noticed_and_the_run_stops()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+        var supervisor = (await lab.BashAsync("node3",
+            "setsid bash -c 'while :; do if ! systemctl is-active --quiet kubelet; then sleep 3; systemctl start kubelet; fi; sleep 0.2; done' </dev/null >/dev/null 2>&1 & echo $!"))
+            .StdOut.Trim();
+        try
+        {
+            var state = Path.Combine(lab.Env.RunDir, $"state-{Guid.NewGuid():N}");
+            var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
+
+            Assert.True(recover.ExitCode != 0, $"recover reported success while kubelet restarted kube-proxy on node3\n{recover.StdOut}\n{recover.StdErr}");
+            var journal = File.ReadAllText(Path.Combine(state, "journal.jsonl"));
+            Assert.DoesNotContain("\"step\":\"contain/node3/stop-kube-proxy\",\"node\":\"node3\",\"status\":\"Done\"", journal, StringComparison.Ordinal);
+            Assert.Contains("contain/node3/stop-kube-proxy", recover.StdOut + recover.StdErr, StringComparison.Ordinal);
+            // What the tool could not stop runs: a kube-proxy container on node3, under a kubelet that runs.
+            await Poll.UntilAsync(async () => await DockerProxyContainer.RunningOnAsync(lab, "node3") is [_], "a kube-proxy container running on node3");
+        }
+        finally
+        {
+            await lab.BashAsync("node3", $"kill {supervisor}");
+        }
+        await RecoveredCluster.HealAsync(lab);
+    }
 }

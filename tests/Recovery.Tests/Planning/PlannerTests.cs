@@ -287,6 +287,9 @@ public sealed class PlannerTests
         // Stopped means: kubelet still stopped and no kube-proxy container of any attempt running (kubelet replaces a stopped one under a new id).
         Assert.Equal("{ systemctl is-active --quiet kubelet && echo 'kubelet is active'; } ; { docker ps -q --no-trunc --filter 'name=^/k8s_kube-proxy_' || echo 'docker ps failed'; }",
             plan.Step("contain/node3/stop-kube-proxy").Verify!.Probe.Command.Render());
+        // ... and still so 10 s later: a kubelet a supervisor starts again has replaced the container by then.
+        Assert.Equal(TimeSpan.FromSeconds(10), plan.Step("contain/node3/stop-kube-proxy").Verify!.Settle);
+        Assert.Contains("sleep 10\n", ScriptPlanRenderer.Render(plan, Seed()), StringComparison.Ordinal);
         Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Starts().Select(s => s.Id));
         Assert.Equal(["systemctl start kubelet"], plan.Step("restore/node3/start-kubelet").Commands());
     }
