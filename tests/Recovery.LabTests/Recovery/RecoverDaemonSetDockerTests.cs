@@ -59,6 +59,7 @@ public sealed class RecoverDaemonSetDockerTests(DaemonSetDockerLab lab)
             var journal = File.ReadAllText(Path.Combine(state, "journal.jsonl"));
             Assert.DoesNotContain("\"step\":\"contain/node3/stop-kube-proxy\",\"node\":\"node3\",\"status\":\"Done\"", journal, StringComparison.Ordinal);
             Assert.Contains("contain/node3/stop-kube-proxy", recover.StdOut + recover.StdErr, StringComparison.Ordinal);
+            Assert.Contains("printed: kubelet is active", recover.StdOut + recover.StdErr, StringComparison.Ordinal);
             // What the tool could not stop runs: a kube-proxy container on node3, under a kubelet that runs.
             await Poll.UntilAsync(async () => await DockerProxyContainer.RunningOnAsync(lab, "node3") is [_], "a kube-proxy container running on node3");
         }
