@@ -1,4 +1,4 @@
-// Stand-in for kubelet's static Pods (lab only: there is no container runtime here).
+// Stand-in for kubelet's static Pods, as child processes or (--lab-runtime=docker) in the node's real dockerd.
 //
 // Reproduces: --pod-manifest-path=DIR, or --config FILE with staticPodPath (other flags ignored); every second
 // each non-hidden file in DIR is a Pod manifest whose first container's command + args run as a child process
@@ -8,14 +8,16 @@
 // manifest disappears or changes the child is stopped (SIGTERM, SIGKILL after 5 s) and, if changed, started
 // again. So moving a manifest out of the folder stops the component, as with a real kubelet.
 //
-// Does not reproduce: images, containers, namespaces or cgroups of any kind (the child shares the node's),
+// Without a runtime it does not reproduce: images, containers, namespaces or cgroups of any kind (the child shares the node's),
 // mirror Pods in the API server, node registration and status, the real back-off timings, probes, more than one
 // container, API-server Pods. Unlike a real kubelet, whose containers outlive it in the runtime, stopping
 // this kubelet (SIGTERM) stops its children, so the lab leaves no process behind; --lab-keep-pods-on-exit
 // leaves them running as a real runtime would.
 // --lab-runtime=docker: every pod (the static ones and the DaemonSet pods of --lab-daemonset-pods=DIR) runs in the node's
-// dockerd as dockershim runs it (DockerPods.cs); stopping kubelet then leaves them running, as a real kubelet does
-// (its containers belong to the runtime: pkg/kubelet/kubelet.go has no pod teardown on shutdown).
+// dockerd as dockershim runs it (DockerPods.cs, which says what it does not reproduce); stopping kubelet then leaves
+// them running, as a real kubelet does (its containers belong to the runtime; kubelet stops a pod's containers only
+// when it syncs the pod away, pkg/kubelet/kubelet.go syncPod/killPod, never on its own exit). Not reproduced here:
+// pods from the API server (the DaemonSet pods are files the lab writes), node registration and status.
 using YamlDotNet.RepresentationModel;
 
 namespace Lab.StandIns.Kubelet;
