@@ -17,7 +17,7 @@ namespace Recovery.LabTests;
 public partial class LabFixture : IAsyncLifetime
 {
     private static readonly string[] RequiredTools =
-        ["unshare", "nsenter", "ip", "etcd", "etcdctl", "sshd", "ssh", "ssh-keyscan", "openssl", "curl", "dotnet"];
+        ["unshare", "nsenter", "ip", "etcd", "etcdctl", "sshd", "ssh", "ssh-keyscan", "openssl", "curl", "dotnet", "dockerd"];
 
     private static readonly SemaphoreSlim Slots = new(2);
     private static readonly Lazy<Task> AbandonedLabsTakenDown = new(TakeDownAbandonedLabsAsync);

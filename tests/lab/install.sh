@@ -5,7 +5,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 packages=(openssh-server openssh-client sudo etcd-server etcd-client iproute2 openssl curl file procps psmisc tmux
-          iputils-ping qemu-user-static time bc)
+          iputils-ping qemu-user-static time bc docker.io)
 # The arm64 userland qemu-user runs the arm64 release file against (Debian multiarch, no -L): libssl for etcd's TLS
 # has no cross package.
 arm64=(libc6:arm64 libgcc-s1:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64)
@@ -15,7 +15,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
   apt-get update -qq
+  # No service starts on the host (docker.io's postinst would start a host dockerd): the lab runs one per node.
+  noservice=no; [[ -e /usr/sbin/policy-rc.d ]] || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; noservice=yes; }
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [[ $noservice == yes ]]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 tools="$here/.tools"
 if [[ ! -x "$tools/kubectl" ]]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
-#   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
+#   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom|daemonset-docker] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
 #             [--ipv6 on|off] [--sync-period 1s|30s|...] [--bastion yes|no]
 #   lab.sh break [--ip ADDR]... [--all-nodes] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
@@ -13,7 +13,7 @@
 # Needs root, and the packages of tests/lab/install.sh.
 set -euo pipefail
 LAB_HOME=$(cd "$(dirname "$0")" && pwd)
-for f in common namespaces pki sshd etcd kube proxy standins inventory cluster status down measure bastion; do
+for f in common namespaces pki sshd etcd kube proxy docker standins inventory cluster status down measure bastion; do
   # shellcheck source=/dev/null
   source "$LAB_HOME/lib/$f.sh"
 done
@@ -59,11 +59,11 @@ cmd_up() {
       --ipv6) ipv6=$2; shift ;;
       --sync-period) sync=$2; shift ;;
       --bastion) bastion=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --bastion yes|no)" ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom|daemonset-docker, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --bastion yes|no)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
-  [[ $manager =~ ^(systemd|static-pod|custom)$ ]] || die "--proxy-manager: expected systemd|static-pod|custom, got '$manager'"
+  [[ $manager =~ ^(systemd|static-pod|custom|daemonset-docker)$ ]] || die "--proxy-manager: expected systemd|static-pod|custom|daemonset-docker, got '$manager'"
   [[ $owner =~ ^(yes|no)$ ]] || die "--bind-owner: expected yes|no, got '$owner'"
   [[ $mode =~ ^(ipvs|iptables)$ ]] || die "--proxy-mode: expected ipvs|iptables, got '$mode'"
   [[ $ipv6 =~ ^(on|off)$ ]] || die "--ipv6: expected on|off, got '$ipv6'"
@@ -95,6 +95,7 @@ cmd_up() {
   sed -e "s|@BIN@|$(bin_dir)|" -e "s|@BIND_OWNER@|$owner|" "$LAB_HOME/lib/lab-kube-proxy" > "$LAB_RUN_DIR/sbin/lab-kube-proxy"
   chmod +x "$LAB_RUN_DIR/sbin/"*
   ln -s "$LAB_KUBECTL" "$LAB_RUN_DIR/sbin/kubectl"
+  [[ $manager == daemonset-docker ]] && make_lab_rootfs
   make_cluster_pki; make_client_key
   lab_nodes | for_nodes prepare_node_dirs
   if [[ $bastion == yes ]]; then prepare_bastion; fi
@@ -106,6 +107,7 @@ cmd_up() {
   log "namespaces ready (+$((SECONDS - t0))s)"
   lab_nodes | for_nodes start_units
   if [[ $manager == custom ]]; then lab_nodes | for_nodes start_custom_proxy; fi
+  if [[ $manager == daemonset-docker ]]; then lab_nodes | for_nodes docker_ready; log "dockerd up (+$((SECONDS - t0))s)"; fi
   lab_nodes | for_nodes _wait_ssh
   wait_for 120 "etcd cluster health" etcd_ready || die "etcd did not become healthy"
   log "etcd healthy (+$((SECONDS - t0))s)"

@@ -51,16 +51,6 @@ internal sealed record ContainerStart(ContainerClient Client, string Id) : NodeC
     public override ShellCommand ToShell() => ShellCommand.Of(ContainerStop.Program(Client), "start", Id);
 }
 
-/// <summary>Prints the container's id while it runs (`ps` lists running containers only): nothing once stopped or gone.</summary>
-internal sealed record ContainerRunning(ContainerClient Client, string Id) : NodeCommand
-{
-    public string Id { get; } = CommandWords.ContainerId(Id);
-
-    public override ShellCommand ToShell() => Client == ContainerClient.Docker
-        ? ShellCommand.Of("docker", "ps", "-q", "--no-trunc", "--filter", $"id={Id}")
-        : ShellCommand.Of("crictl", "ps", "-q", "--id", Id);
-}
-
 /// <summary>Where a static pod manifest is moved while kube-proxy must stay stopped: outside every manifest folder, so kubelet stops the pod.</summary>
 internal static class AsideDirectory
 {

@@ -29,7 +29,7 @@ namespace Recovery.Commands;
 [JsonDerivedType(typeof(UnitActive), "unitActive")]
 [JsonDerivedType(typeof(ContainerStop), "containerStop")]
 [JsonDerivedType(typeof(ContainerStart), "containerStart")]
-[JsonDerivedType(typeof(ContainerRunning), "containerRunning")]
+[JsonDerivedType(typeof(KubeProxyContainerRunning), "kubeProxyContainerRunning")]
 [JsonDerivedType(typeof(AsideDirectoryCreate), "asideDirectoryCreate")]
 [JsonDerivedType(typeof(ManifestMoveAside), "manifestMoveAside")]
 [JsonDerivedType(typeof(ManifestMoveBack), "manifestMoveBack")]

@@ -53,7 +53,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
                 if (!verified)
                 {
                     return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed,
-                        $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode})", last);
+                        $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode}{Printed(verifyResult)})", last);
                 }
             }
             return recorder.Record(phase, step, StepStatus.Done, clock.Elapsed, detail, last);
@@ -80,6 +80,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
 
     private async Task<(bool Verified, CommandResult Last)> VerifyAsync(INodeShell shell, Verification verify)
     {
+        if (verify.Settle > TimeSpan.Zero) await Task.Delay(verify.Settle, CancellationToken.None).ConfigureAwait(false);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -125,6 +126,10 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
                 return (false, $"unknown step kind {step.Action.GetType().Name}", null);
         }
     }
+
+    // What a probe that must print nothing printed says why it did not hold ("kubelet is active").
+    private static string Printed(CommandResult r) =>
+        r.StdOut.Trim() is { Length: > 0 } text ? $"; printed: {text.Split('\n')[0]}" : "";
 
     private static string FirstLine(CommandResult r)
     {

@@ -93,7 +93,7 @@ internal sealed record KubeProxyControl(
                 Undo: new ManifestMoveBack(ManifestPath!).AndThen(unmark), Deferred: deferred),
             KubeProxyManager.Docker or KubeProxyManager.Containerd => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the kube-proxy container {Short(ContainerId!)} ({ContainerStop.Program(Client)})",
                 new RunCommands([mark, new ContainerStop(Client, ContainerId!)]),
-                Check: ContainerStopped(), Verify: Verification.Within(ContainerStopped(), budget),
+                Check: ContainerStopped(), Verify: StopKubelet ? Verification.SettledWithin(ContainerStopped(), KubeletRestartSec, budget) : Verification.Within(ContainerStopped(), budget),
                 Undo: new ContainerStart(Client, ContainerId!).AndThen(unmark), Deferred: deferred),
             _ => new Step($"{id}/stop-kube-proxy", node, $"{record}stop kube-proxy with the inventory's stop command",
                 new RunCommands([mark, new CustomCommand(CustomStop!)]),
@@ -167,8 +167,14 @@ internal sealed record KubeProxyControl(
 
     private ContainerClient Client => Manager == KubeProxyManager.Docker ? ContainerClient.Docker : ContainerClient.Crictl;
 
-    // Stopped or gone: `ps` lists running containers only.
-    private Probe ContainerStopped() => Probe.PrintsNothing(new ContainerRunning(Client, ContainerId!));
+    // No kube-proxy container runs, whichever attempt (and kubelet, which would start the next, stays stopped).
+    private Probe ContainerStopped() => Probe.PrintsNothing(new KubeProxyContainerRunning(Client, StopKubelet));
+
+    /// <summary>
+    /// How long a stopped kube-proxy container is watched before it counts as stopped: a kubelet started again within
+    /// it (a supervisor, a watchdog) has replaced the container by then. kubeadm's kubelet.service restarts after 10 s.
+    /// </summary>
+    private static readonly TimeSpan KubeletRestartSec = TimeSpan.FromSeconds(10);
 
     private static string Short(string id) => id.Length > 12 ? id[..12] : id;
 }

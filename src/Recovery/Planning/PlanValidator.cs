@@ -43,9 +43,9 @@ internal static partial class PlanValidator
                     ValidateCommand(probe.Command, node, where);
                     if (probe.Text?.Any(char.IsControl) == true) Fail($"{where}: a probe text contains control characters");
                 }
-                if (step.Verify is { } v && (v.Budget <= TimeSpan.Zero || v.Budget > MaxDuration || v.Interval <= TimeSpan.Zero || v.Interval > v.Budget))
+                if (step.Verify is { } v && (v.Budget <= TimeSpan.Zero || v.Budget > MaxDuration || v.Interval <= TimeSpan.Zero || v.Interval > v.Budget || v.Settle < TimeSpan.Zero || v.Settle > MaxDuration))
                 {
-                    Fail($"{where}: verify budget {v.Budget} / interval {v.Interval} out of range: expected 0 < interval <= budget <= 1 hour");
+                    Fail($"{where}: verify budget {v.Budget} / interval {v.Interval} out of range: expected 0 < interval <= budget <= 1 hour, 0 <= settle <= 1 hour");
                 }
                 if (step.Undo is { } undo) ValidateCommand(undo, node, where);
                 ValidateAction(step.Action, node, inventory, where);

@@ -109,6 +109,7 @@ internal static class ScriptPlanRenderer
         {
             // Wall-clock budget, like the runner: a slow probe (a 5 s connect timeout) must not stretch it.
             var failed = ShellQuoting.Quote($"FAILED: {step.Id}: did not hold within {v.Budget.TotalSeconds:0} s");
+            if (v.Settle > TimeSpan.Zero) o.Append($"{body}sleep {v.Settle.TotalSeconds:0.###}\n");
             o.Append($"{body}deadline=$((SECONDS + {Math.Max(1, (int)Math.Ceiling(v.Budget.TotalSeconds))}))\n");
             o.Append($"{body}until {ProbeScript.Condition(v.Probe)}; do\n");
             o.Append($"{body}  if [ \"$SECONDS\" -ge \"$deadline\" ]; then echo {failed} >&2; exit 1; fi\n");

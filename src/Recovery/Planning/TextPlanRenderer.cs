@@ -37,7 +37,7 @@ internal static class TextPlanRenderer
                 if (step.Guard is { } guard) o.Append($"       only if: {ProbeScript.Condition(guard)}\n");
                 if (step.Check is { } check) o.Append($"       skip if: {ProbeScript.Condition(check)}\n");
                 foreach (var line in ActLines(step.Action)) o.Append($"       run:     {line}\n");
-                if (step.Verify is { } v) o.Append($"       verify:  {ProbeScript.Condition(v.Probe)}  (within {v.Budget.TotalSeconds:0} s)\n");
+                if (step.Verify is { } v) o.Append($"       verify:  {ProbeScript.Condition(v.Probe)}  ({(v.Settle > TimeSpan.Zero ? $"after {v.Settle.TotalSeconds:0} s, " : "")}within {v.Budget.TotalSeconds:0} s)\n");
                 if (step.Undo is { } undo) o.Append($"       undo:    {undo.Render()}\n");
             }
         }

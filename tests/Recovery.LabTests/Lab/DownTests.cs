@@ -44,6 +44,33 @@ public sealed class DownTests : IClassFixture<DownTests.Prerequisites>
         }
     }
 
+    /// <summary>daemonset-docker: a dockerd, its containerd, shims and containers per node, and their cgroups, all gone.</summary>
+    [SkippableFact]
+    public async Task DownAfterADockerLabLeavesNoDaemonContainerOrCgroup()
+    {
+        _prerequisites.EnsureReady();
+        var lab = LabScript.ForRunDir(NewRunDir());
+        try
+        {
+            (await lab.RunAsync(["up", "--nodes", "2", "--proxy-manager", "daemonset-docker"], TimeSpan.FromMinutes(10)))
+                .EnsureSuccess("lab.sh up --nodes 2 --proxy-manager daemonset-docker");
+            var comms = (await lab.RunAsync("console", "node2", "--", "ps", "-eo", "comm=")).EnsureSuccess("ps").StdOut;
+            Assert.Contains("dockerd", comms.Split('\n'));
+            Assert.Contains("containerd-shim", comms.Split('\n'));
+            var leftovers = Leftovers.Capture(lab.RunDir);
+            Assert.NotEmpty(Leftovers.Cgroups(leftovers.Prefix));   // the check below can see them
+
+            (await lab.RunAsync("down")).EnsureSuccess("lab.sh down");
+
+            var remaining = leftovers.Remaining();
+            Assert.True(remaining.Count == 0, string.Join('\n', remaining));
+        }
+        finally
+        {
+            await lab.RunAsync("down");
+        }
+    }
+
     [SkippableFact]
     public async Task DownAfterAnUpKilledHalfwayLeavesNothing()
     {

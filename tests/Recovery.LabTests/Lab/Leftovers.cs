@@ -2,7 +2,8 @@ namespace Recovery.LabTests.Lab;
 
 /// <summary>
 /// What a lab leaves on the host: processes (its inits, and anything inside its PID namespaces), namespaces
-/// still held by a process, interfaces in the host's network namespace, mounts in the host's mount table.
+/// still held by a process, interfaces in the host's network namespace, mounts in the host's mount table, cgroups
+/// (daemonset-docker: each node's dockerd makes /PREFIX-NODE in every hierarchy).
 /// Snapshot while the lab runs, compare after `down`.
 /// </summary>
 public sealed record Leftovers(IReadOnlySet<string> Namespaces, IReadOnlyList<string> HostLinksAtCapture, string RunDir, string Prefix)
@@ -51,12 +52,20 @@ public sealed record Leftovers(IReadOnlySet<string> Namespaces, IReadOnlyList<st
             .Where(l => l.Contains(RunDir, StringComparison.Ordinal) || l.Contains(Prefix, StringComparison.Ordinal))
             .Select(l => $"mount: {l}"));
         found.AddRange(HostLinks().Where(l => l.Contains(Prefix, StringComparison.Ordinal)).Select(l => $"link: {l}"));
+        found.AddRange(Cgroups(Prefix).Select(c => $"cgroup: {c}"));
         if (Directory.Exists(RunDir))
         {
             found.Add($"run folder: {RunDir}");
         }
         return found;
     }
+
+    /// <summary>The cgroups named after the lab's prefix, in every hierarchy under /sys/fs/cgroup.</summary>
+    /// (v1: one folder per hierarchy below it; v2: the root itself).
+    public static IReadOnlyList<string> Cgroups(string prefix) => Directory.Exists("/sys/fs/cgroup")
+        ? Directory.GetDirectories("/sys/fs/cgroup").Prepend("/sys/fs/cgroup")
+            .SelectMany(h => Directory.GetDirectories(h, $"{prefix}-*")).Order(StringComparer.Ordinal).ToList()
+        : [];
 
     private static bool IsZombie(string pid)
     {

@@ -66,6 +66,7 @@ public static class RecoveredCluster
             "static-pod" => ("if [ -e /etc/kubernetes/manifests/kube-proxy.yaml ]; then mkdir -p /root/lab-aside && mv /etc/kubernetes/manifests/kube-proxy.yaml /root/lab-aside/; fi",
                 "for f in /root/lab-aside/kube-proxy.yaml /var/lib/kube-recover/aside/kube-proxy.yaml; do if [ -e $f ]; then mv $f /etc/kubernetes/manifests/kube-proxy.yaml; fi; done"),
             "custom" => ("/usr/local/sbin/lab-kube-proxy stop", "/usr/local/sbin/lab-kube-proxy start"),
+            "daemonset-docker" => ("systemctl stop kubelet; for c in $(docker ps -q --filter name=^/k8s_kube-proxy_); do docker stop $c; done", "systemctl start kubelet"),
             _ => ("systemctl stop kube-proxy", "systemctl start kube-proxy"),
         };
         foreach (var node in lab.Env.Nodes) await lab.BashAsync(node, stop);

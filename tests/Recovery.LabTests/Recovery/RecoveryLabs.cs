@@ -32,6 +32,19 @@ public sealed class CustomLab : LabFixture
     protected override IReadOnlyList<string> UpArguments => ["--proxy-manager", "custom", "--bind-owner", "no"];
 }
 
+/// <summary>kubeadm's DaemonSet kube-proxy in a real dockerd 20.10 per node, run by the kubelet stand-in as dockershim does.</summary>
+public sealed class DaemonSetDockerLab : LabFixture
+{
+    protected override string Name => "recover-docker";
+    protected override IReadOnlyList<string> UpArguments => ["--proxy-manager", "daemonset-docker"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class DaemonSetDockerLabCollection : ICollectionFixture<DaemonSetDockerLab>
+{
+    public const string Name = "recover-docker";
+}
+
 [CollectionDefinition(Name)]
 public sealed class SystemdLabCollection : ICollectionFixture<SystemdLab>
 {

@@ -284,6 +284,12 @@ public sealed class PlannerTests
         Assert.Equal(["systemctl stop kubelet"], plan.Step("contain/node3/stop-kubelet").StopCommands());
         Assert.True(plan.IndexOf("contain/node3/stop-kubelet") < plan.IndexOf("contain/node3/stop-kube-proxy"));
         Assert.Equal([$"docker stop {proxy.ContainerId}"], plan.Step("contain/node3/stop-kube-proxy").StopCommands());
+        // Stopped means: kubelet still stopped and no kube-proxy container of any attempt running (kubelet replaces a stopped one under a new id).
+        Assert.Equal("{ systemctl is-active --quiet kubelet && echo 'kubelet is active'; } ; { docker ps -q --no-trunc --filter 'name=^/k8s_kube-proxy_' || echo 'docker ps failed'; }",
+            plan.Step("contain/node3/stop-kube-proxy").Verify!.Probe.Command.Render());
+        // ... and still so 10 s later: a kubelet a supervisor starts again has replaced the container by then.
+        Assert.Equal(TimeSpan.FromSeconds(10), plan.Step("contain/node3/stop-kube-proxy").Verify!.Settle);
+        Assert.Contains("sleep 10\n", ScriptPlanRenderer.Render(plan, Seed()), StringComparison.Ordinal);
         Assert.Equal(["restore/node2/start-kubelet", "restore/node1/start-kubelet", "restore/node3/start-kubelet"], plan.Phase(PhaseKind.Restore).Starts().Select(s => s.Id));
         Assert.Equal(["systemctl start kubelet"], plan.Step("restore/node3/start-kubelet").Commands());
     }
@@ -296,7 +302,8 @@ public sealed class PlannerTests
         facts[2] = facts[2] with { KubeProxy = new KubeProxyFacts(KubeProxyManager.K3s, true, "ipvs", Unit: "k3s.service") };
         var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
         Assert.Equal([$"crictl stop {id}"], plan.Step("contain/node1/stop-kube-proxy").StopCommands());
-        Assert.Equal($"crictl ps -q --id {id}", plan.Step("contain/node1/stop-kube-proxy").Check!.Command.Render());
+        Assert.Equal("{ systemctl is-active --quiet kubelet && echo 'kubelet is active'; } ; { crictl ps -q --name '^kube-proxy$' || echo 'crictl ps failed'; }",
+            plan.Step("contain/node1/stop-kube-proxy").Check!.Command.Render());
         Assert.True(plan.IndexOf("contain/node1/stop-kubelet") < plan.IndexOf("contain/node1/stop-kube-proxy"));
         Assert.Equal(["systemctl stop k3s.service"], plan.Step("contain/node3/stop-kube-proxy").StopCommands());
         Assert.DoesNotContain(plan.Steps, s => s.Id == "contain/node3/stop-kubelet");

@@ -37,6 +37,7 @@ lab_down() {
     # every killed process has really exited, so its namespaces and mounts are gone when `down` returns.
     for _ in $(seq 300); do still_running $killed || break; sleep 0.1; done
     [[ -z $(lab_processes "$prefix") ]] || die "processes of lab $prefix survive: $(lab_processes "$prefix" | xargs)"
+    remove_docker_cgroups "$prefix"   # daemonset-docker: the cgroups of containers killed with their node
   fi
   rm -rf "$LAB_RUN_DIR"
 }

@@ -4,6 +4,13 @@
 
 bin_dir() { echo "$LAB_RUN_DIR/bin"; }
 
+# daemonset-docker: every pod through the node's dockerd, as dockershim runs them (Kubelet/DockerPods.cs).
+docker_kubelet_flags() {
+  [[ $(lab_option proxy_manager) == daemonset-docker ]] || return 0
+  printf ' \\\n  %s' --lab-runtime=docker --lab-daemonset-pods=/etc/kubernetes/lab-daemonset-pods \
+    "--lab-image-tarball=$LAB_RUN_DIR/images/rootfs.tar" "--lab-pod-mounts=/usr,$(bin_dir),/etc/kubernetes,/var/lib/kube-proxy"
+}
+
 make_node_kubelet_unit() {
   local node=$1
   cat > "$(node_dir "$node")/etc-systemd-system/kubelet.service" <<UNIT
@@ -16,7 +23,7 @@ Environment="PATH=$(bin_dir):$LAB_NODE_PATH"
 ExecStart=$(bin_dir)/kubelet \\
   --pod-manifest-path=/etc/kubernetes/manifests \\
   --hostname-override=$node \\
-  --node-ip=$(node_addr "$node")
+  --node-ip=$(node_addr "$node")$(docker_kubelet_flags)
 Restart=always
 RestartSec=2
 

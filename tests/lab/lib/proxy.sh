@@ -1,6 +1,7 @@
 # kube-proxy per node (the C# stand-in, IPVS-mode behaviour), its KubeProxyConfiguration, and its supervision
 # by --proxy-manager: systemd (a unit, as kubeasz binary installs do), static-pod (a manifest the kubelet runs,
-# kubelet being a unit, as kubeadm static-pod setups do), or custom (commands in the inventory).
+# kubelet being a unit, as kubeadm static-pod setups do), custom (commands in the inventory), or daemonset-docker
+# (kubeadm's DaemonSet in a real dockerd: lib/docker.sh).
 
 make_node_proxy_config() {
   local node=$1 d; d=$(node_dir "$node")
@@ -73,6 +74,7 @@ $(for a in $(proxy_args "$node"); do echo "    - $a"; done)
 YAML
       ;;
     custom) ;;   # /usr/local/sbin/lab-kube-proxy, shared by all nodes
+    daemonset-docker) make_node_docker_unit "$node"; make_node_daemonset_pod "$node" ;;
   esac
 }
 
@@ -81,7 +83,8 @@ node_units() {
   local node=$1 u=()
   u+=(ssh)
   is_control_plane "$node" && u+=(etcd)
-  if is_control_plane "$node" || [[ $(lab_option proxy_manager) == static-pod ]]; then u+=(kubelet); fi
+  [[ $(lab_option proxy_manager) == daemonset-docker ]] && u+=(docker)
+  if is_control_plane "$node" || [[ $(lab_option proxy_manager) =~ ^(static-pod|daemonset-docker)$ ]]; then u+=(kubelet); fi
   [[ $(lab_option proxy_manager) == systemd ]] && u+=(kube-proxy)
   echo "${u[@]}"
 }
@@ -111,6 +114,6 @@ proxy_mode_on() { [[ $(proxy_mode_of "$1") == "$(proxy_mode)" ]]; }
 
 # The last lines kube-proxy wrote on NODE, wherever its manager keeps them (for failure messages).
 proxy_log_tail() {
-  node_exec "$1" sh -c 'for f in /run/lab-systemd/kube-proxy.service/log /run/lab-kube-proxy.log /var/log/pods-lab/*kube-proxy*; do
+  node_exec "$1" sh -c 'for f in /run/lab-systemd/kube-proxy.service/log /run/lab-kube-proxy.log /var/log/pods-lab/*kube-proxy* /run/lab-systemd/kubelet.service/log; do
     [ -f "$f" ] && { echo "--- $f"; tail -n 8 "$f"; }; done' 2>/dev/null || true
 }

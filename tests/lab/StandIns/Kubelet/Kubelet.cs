@@ -1,4 +1,4 @@
-// Stand-in for kubelet's static Pods (lab only: there is no container runtime here).
+// Stand-in for kubelet's static Pods, as child processes or (--lab-runtime=docker) in the node's real dockerd.
 //
 // Reproduces: --pod-manifest-path=DIR, or --config FILE with staticPodPath (other flags ignored); every second
 // each non-hidden file in DIR is a Pod manifest whose first container's command + args run as a child process
@@ -8,11 +8,16 @@
 // manifest disappears or changes the child is stopped (SIGTERM, SIGKILL after 5 s) and, if changed, started
 // again. So moving a manifest out of the folder stops the component, as with a real kubelet.
 //
-// Does not reproduce: images, containers, namespaces or cgroups of any kind (the child shares the node's),
+// Without a runtime it does not reproduce: images, containers, namespaces or cgroups of any kind (the child shares the node's),
 // mirror Pods in the API server, node registration and status, the real back-off timings, probes, more than one
 // container, API-server Pods. Unlike a real kubelet, whose containers outlive it in the runtime, stopping
 // this kubelet (SIGTERM) stops its children, so the lab leaves no process behind; --lab-keep-pods-on-exit
 // leaves them running as a real runtime would.
+// --lab-runtime=docker: every pod (the static ones and the DaemonSet pods of --lab-daemonset-pods=DIR) runs in the node's
+// dockerd as dockershim runs it (DockerPods.cs, which says what it does not reproduce); stopping kubelet then leaves
+// them running, as a real kubelet does (its containers belong to the runtime; kubelet stops a pod's containers only
+// when it syncs the pod away, pkg/kubelet/kubelet.go syncPod/killPod, never on its own exit). Not reproduced here:
+// pods from the API server (the DaemonSet pods are files the lab writes), node registration and status.
 using YamlDotNet.RepresentationModel;
 
 namespace Lab.StandIns.Kubelet;
@@ -28,6 +33,8 @@ internal static class Kubelet
             throw new StartupException("no static Pod folder: give --pod-manifest-path=DIR or --config FILE with staticPodPath");
         var logDir = flags.Get("lab-log-dir", "/var/log/pods-lab");
         var keepOnExit = flags.Get("lab-keep-pods-on-exit") is "true" or "yes";
+        if (flags.Get("lab-runtime") == "docker")
+            return await RunDockerAsync(flags, dir, ct);
         Console.Error.WriteLine($"kubelet (lab stand-in): static Pods from {dir}, logs in {logDir}");
         var running = new Dictionary<string, PodProcess>(StringComparer.Ordinal);
         var reported = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -48,6 +55,49 @@ internal static class Kubelet
         foreach (var p in running.Values)
             p.Dispose();
         return 0;
+    }
+
+    private static async Task<int> RunDockerAsync(Flags flags, string manifests, CancellationToken ct)
+    {
+        var node = flags.Get("hostname-override") ?? Environment.MachineName;
+        var daemonSet = flags.Get("lab-daemonset-pods");
+        var tarball = flags.Get("lab-image-tarball") ?? throw new StartupException("--lab-runtime=docker needs --lab-image-tarball=FILE");
+        var mounts = (flags.Get("lab-pod-mounts") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var runtime = new DockerPods(tarball, mounts);
+        var reported = new Dictionary<string, string>(StringComparer.Ordinal);
+        Console.Error.WriteLine($"kubelet (lab stand-in): pods in dockerd, static from {manifests}, DaemonSet pods from {daemonSet}");
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var pods = Read(manifests, node, true, reported).Concat(daemonSet is null ? [] : Read(daemonSet, node, false, reported)).ToList();
+                await runtime.SyncAsync(pods);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        return 0;
+    }
+
+    private static IEnumerable<RuntimePod> Read(string dir, string node, bool isStatic, Dictionary<string, string> reported)
+    {
+        IEnumerable<string> files = Directory.Exists(dir) ? Directory.GetFiles(dir).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal) : [];
+        foreach (var file in files)
+        {
+            var (pod, problem) = RuntimePod.Read(file, node, isStatic);
+            if (pod is not null)
+            {
+                reported.Remove(file);
+                yield return pod;
+            }
+            else if (reported.GetValueOrDefault(file) != problem)
+            {
+                reported[file] = problem!;
+                Log($"manifest {file}: {problem}");
+            }
+        }
     }
 
     private static async Task SyncAsync(string dir, string logDir, Dictionary<string, PodProcess> running, Dictionary<string, string> reported, Dictionary<string, int> crashes)
