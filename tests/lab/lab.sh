@@ -93,7 +93,7 @@ cmd_up() {
   ln -s "$LAB_KUBECTL" "$LAB_RUN_DIR/sbin/kubectl"
   make_cluster_pki; make_client_key
   lab_nodes | for_nodes prepare_node_dirs
-  make_known_hosts; write_inventory
+  make_known_hosts; give_operator_ssh; write_inventory
 
   start_switch
   lab_nodes | for_nodes start_node

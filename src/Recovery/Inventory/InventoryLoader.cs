@@ -131,7 +131,7 @@ internal sealed class InventoryLoader(Func<string, bool> fileExists, string home
             {
                 case "user":
                     var user = Scalar(value, field);
-                    if (user is not null && !System.Text.RegularExpressions.Regex.IsMatch(user, "^[a-z_][a-z0-9_-]{0,31}$"))
+                    if (user is not null && !SshDefaults.IsUserName(user))
                         Error(value, field, $"'{Printable(user)}' is not a user name; expected a POSIX login name");
                     else if (user is not null) settings = settings with { User = user };
                     break;
