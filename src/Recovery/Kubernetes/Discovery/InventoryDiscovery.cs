@@ -43,6 +43,8 @@ internal sealed class InventoryDiscovery(INodeShell local, IReadOnlyList<string>
             ?? await FromApiAsync(tried, sources, cancellationToken).ConfigureAwait(false)
             ?? throw new InventoryDiscoveryException(tried, Environment.MachineName);
 
+        // Why an earlier source gave nothing belongs to where the nodes came from (a worker has no etcd of its own).
+        sources.InsertRange(0, tried.Select(t => $"nodes: tried {t}"));
         foreach (var skipped in found.Skipped) sources.Add($"nodes: skipped {skipped}");
         var protect = Protected(apiServer, found, sources);
         sources.Add(sshSource);
