@@ -22,12 +22,7 @@ public sealed class InventoryDiscoveryTests(EtcdFixture etcd) : IClassFixture<Et
     [Fact]
     public async Task NodesRolesAndProtectedAddressesComeFromEtcdAndTheKubeconfigs()
     {
-        var manifest = File.ReadAllText(Path.Combine(Fixtures.Directory("apiserver"), "kubeadm-kube-apiserver.yaml"))
-            .Replace("https://127.0.0.1:2379", etcd.Endpoint.ToString().TrimEnd('/'), StringComparison.Ordinal)
-            .Replace("/etc/kubernetes/pki/etcd/ca.crt", etcd.File("ca.crt"), StringComparison.Ordinal)
-            .Replace("/etc/kubernetes/pki/apiserver-etcd-client.crt", etcd.File("client.crt"), StringComparison.Ordinal)
-            .Replace("/etc/kubernetes/pki/apiserver-etcd-client.key", etcd.File("client.key"), StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(_dir, "kube-apiserver.yaml"), manifest);
+        File.WriteAllText(Path.Combine(_dir, "kube-apiserver.yaml"), etcd.KubeadmManifest());
         etcd.Put("/registry/minions/master1", K8sObjects.Node("master1", new Dictionary<string, string> { ["node-role.kubernetes.io/control-plane"] = "" },
             ("InternalIP", "10.1.125.3"), ("InternalIP", "fd00::3")));
         etcd.Put("/registry/minions/worker1", K8sObjects.Node("worker1", new Dictionary<string, string>(), ("InternalIP", "10.1.125.21")));
