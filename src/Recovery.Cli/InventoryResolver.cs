@@ -18,19 +18,20 @@ internal static class InventoryResolver
 {
     private static readonly ConditionalWeakTable<ParseResult, ResolvedInventory> Resolved = new();
 
-    public static ClusterInventory Resolve(ParseResult parse, GlobalOptions global) => ResolveWithSources(parse, global).Inventory;
+    public static ClusterInventory Resolve(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken = default) =>
+        ResolveWithSources(parse, global, cancellationToken).Inventory;
 
     /// <summary>The inventory and where each part came from; resolved (and discovered) once per command line.</summary>
-    public static ResolvedInventory ResolveWithSources(ParseResult parse, GlobalOptions global)
+    public static ResolvedInventory ResolveWithSources(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken = default)
     {
         if (Resolved.TryGetValue(parse, out var done)) return done;
-        var resolved = Build(parse, global);
+        var resolved = Build(parse, global, cancellationToken);
         foreach (var line in resolved.Sources) Log.Information("{Source}", line);
         Resolved.AddOrUpdate(parse, resolved);
         return resolved;
     }
 
-    private static ResolvedInventory Build(ParseResult parse, GlobalOptions global)
+    private static ResolvedInventory Build(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken)
     {
         var file = parse.GetValue(global.Inventory);
         var nodeSpecs = parse.GetValue(global.Nodes) ?? [];
@@ -51,7 +52,7 @@ internal static class InventoryResolver
         }
         else
         {
-            var discovered = Discover();
+            var discovered = Discover(cancellationToken);
             inventory = discovered.Inventory;
             sources.AddRange(discovered.Sources);
         }
@@ -85,15 +86,19 @@ internal static class InventoryResolver
         return new ResolvedInventory(inventory with { Ssh = ssh, Protect = protect }, sources);
     }
 
-    /// <summary>Discovery runs here, read-only, before any verb acts; bounded by its own timeouts (etcd 5 s a call, kubectl 5 s).</summary>
-    private static DiscoveredInventory Discover()
+    /// <summary>
+    /// Discovery runs here, read-only, before any verb acts; bounded by its own timeouts (etcd 5 s a call, kubectl 5 s).
+    /// Waited on synchronously: the verbs resolve their inventory in synchronous places (a console app has no
+    /// synchronisation context, so this cannot deadlock), and Ctrl-C still ends it through the token.
+    /// </summary>
+    private static DiscoveredInventory Discover(CancellationToken cancellationToken)
     {
         var home = HomePath.Directory;
         var user = Environment.GetEnvironmentVariable("USER");
         var ssh = SshDefaults.ForThisUser(user, home);
         var here = new LocalShell(new Node(Environment.MachineName, IPAddress.Loopback, new HashSet<NodeRole>()));
         var discovery = new InventoryDiscovery(here, InventoryDiscovery.Kubeconfigs(home), File.ReadAllText);
-        return discovery.DiscoverAsync(ssh, SshDefaults.Describe(ssh, user, home, File.Exists), CancellationToken.None).GetAwaiter().GetResult();
+        return discovery.DiscoverAsync(ssh, SshDefaults.Describe(ssh, user, home, File.Exists), cancellationToken).GetAwaiter().GetResult();
     }
 }
 

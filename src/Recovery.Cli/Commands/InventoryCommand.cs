@@ -17,9 +17,9 @@ internal static class InventoryCommand
         var command = new Command("inventory", "Print the nodes, roles, addresses and SSH settings it would use (discovered without -i/--node), as inventory YAML");
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the YAML to FILE instead of stdout", HelpName = "FILE" };
         command.Options.Add(output);
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
-            var resolved = InventoryResolver.ResolveWithSources(parse, global);
+            var resolved = InventoryResolver.ResolveWithSources(parse, global, cancellationToken);
             var yaml = InventoryYaml.Write(resolved.Inventory, ["kube-recover inventory: review, edit, then pass with -i FILE", .. resolved.Sources.Select(SecretMask.Mask)]);
             if (parse.GetValue(output) is { } target)
             {
@@ -30,7 +30,7 @@ internal static class InventoryCommand
             {
                 parse.InvocationConfiguration.Output.Write(yaml);
             }
-            return ExitCodes.Done;
+            return Task.FromResult(ExitCodes.Done);
         });
         return command;
     }

@@ -48,7 +48,7 @@ internal static class RestoreCommand
             }
             else
             {
-                inventory = InventoryResolver.Resolve(parse, global);
+                inventory = InventoryResolver.Resolve(parse, global, cancellationToken);
                 local = LocalNodeFinder.Find(inventory, parse.GetValue(global.Local)).Node?.Name;
             }
 

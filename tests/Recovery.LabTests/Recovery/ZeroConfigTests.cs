@@ -1,4 +1,5 @@
 using Recovery.Inventory;
+using Recovery.LabTests.Lab;
 
 namespace Recovery.LabTests.Recovery;
 
@@ -69,6 +70,29 @@ public sealed class ZeroConfigTests(ZeroConfigLab lab)
         Assert.Equal(lab.Env.Nodes, inventory.Nodes.Select(n => n.Name));
         // Without etcd's member list only the labels speak: the lab labels its control plane node-role.kubernetes.io/master.
         Assert.All(inventory.Nodes, n => Assert.Equal(lab.Env.ControlPlane.Contains(n.Name), n.IsControlPlane));
+    }
+
+    [SkippableFact]
+    public async Task A_worker_cut_off_from_the_api_says_what_it_tried_and_what_to_write_and_touches_nothing()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+        var node1 = lab.Env.Address("node1").ToString();
+        // Every kubeconfig points at node1's address, which node4's own kube-ipvs0 now holds: wait for that state.
+        var before = await Poll.UntilStatusAsync(lab, s => s.KubeIpvs0("node4").Contains(node1), "node1's address on node4's kube-ipvs0");
+
+        var refused = await KubeRecover.RunAsync(lab, "node4", "inventory");
+
+        Assert.True(refused.ExitCode == 2, $"inventory exit {refused.ExitCode}\n{refused.StdOut}\n{refused.StdErr}");
+        Assert.Empty(refused.StdOut);
+        Assert.Contains("none could be discovered on this node:\n  - etcd: node4: kube-apiserver's etcd flags not found", refused.StdErr, StringComparison.Ordinal);
+        Assert.Contains("\n  - API through /etc/kubernetes/admin.conf: ", refused.StdErr, StringComparison.Ordinal);
+        Assert.Contains("\n  - API through /root/.kube/config: ", refused.StdErr, StringComparison.Ordinal);
+        Assert.Contains("    nodes:\n      - { name: node4, address: 10.0.0.211, roles: [control-plane, etcd] }\n", refused.StdErr, StringComparison.Ordinal);
+        var after = await lab.StatusAsync();
+        Assert.All(lab.Env.Nodes, n => Assert.Equal(before[n, "kube_proxy"], after[n, "kube_proxy"]));
+        Assert.Equal(before.KubeIpvs0("node4"), after.KubeIpvs0("node4"));
     }
 
     [SkippableFact]
