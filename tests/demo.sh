@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The tool doing its main job, end to end, on the lab (tests/lab): bring up a 3-node cluster in network
 # namespaces, break it the way the original incident did (externalIPs = node1's own address, kube-proxy in IPVS
-# mode), then from node2's console: diagnose, plan, recover; and check the cluster's state before and after.
+# mode), then from node2's console, with nothing written (the inventory discovered from etcd, SSH from root's
+# ~/.ssh): inventory, diagnose, plan, recover; and check the cluster's state before and after.
 # Needs root. Usage: sudo tests/demo.sh [--nodes N] [--proxy-manager systemd|static-pod|custom] [--keep]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,16 +35,18 @@ bash "$lab" break
 say "symptoms (lab.sh status)"
 bash "$lab" status | grep -E 'kube_ipvs0|route\.node1|ssh\.node1|kubectl' || true
 
+say "kube-recover inventory (read-only): what it found on node2, with no -i"
+console "$kr" inventory
 say "kube-recover diagnose (read-only), from node2's console"
-console "$kr" diagnose -i "$LAB_INVENTORY" || [[ $? == 3 ]]
+console "$kr" diagnose || [[ $? == 3 ]]
 say "kube-recover plan (read-only)"
-console "$kr" plan -i "$LAB_INVENTORY"
+console "$kr" plan
 say "kube-recover recover --yes"
-time console "$kr" recover -i "$LAB_INVENTORY" --yes --state-dir "$LAB_RUN_DIR/recover-state"
+time console "$kr" recover --yes --state-dir "$LAB_RUN_DIR/recover-state"
 
 say "after: lab.sh status"
 bash "$lab" status | grep -E 'kube_ipvs0|route\.node1|ssh\.node1|kubectl|kube_proxy=' || true
 say "after: kubectl get svc -A from node3"
 bash "$lab" console node3 -- "$LAB_KUBECTL" get services --all-namespaces
-say "a second recover is a no-op"
+say "a second recover is a no-op (this time with the written inventory, -i)"
 console "$kr" recover -i "$LAB_INVENTORY" --yes --state-dir "$LAB_RUN_DIR/recover-state-2"

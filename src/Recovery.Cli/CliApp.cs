@@ -27,6 +27,7 @@ internal static class CliApp
         root.Subcommands.Add(PlanCommand.Create(global));
         root.Subcommands.Add(RecoverCommand.Create(global));
         root.Subcommands.Add(RestoreCommand.Create(global));
+        root.Subcommands.Add(InventoryCommand.Create(global));
         root.Subcommands.Add(AuditCommand.Create(global));
         root.Subcommands.Add(GuardCommand.Create(global));
         root.Subcommands.Add(VersionCommand.Create(global));
@@ -57,7 +58,8 @@ internal static class CliApp
             Log.Warning("interrupted");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is InventoryException or LocalNodeException or InvalidPlanException or SshCredentialException or StateDirectoryException or Recovery.Facts.NodeIdentityException)
+        catch (Exception e) when (e is InventoryException or LocalNodeException or InvalidPlanException or SshCredentialException or StateDirectoryException or Recovery.Facts.NodeIdentityException
+                                   or Recovery.Kubernetes.Discovery.InventoryDiscoveryException)
         {
             // Bad input, or nowhere safe to record what we do: refused before anything was changed.
             error.WriteLine($"kube-recover: {SecretMask.Mask(e.Message)}");

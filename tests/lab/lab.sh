@@ -99,7 +99,7 @@ cmd_up() {
   make_cluster_pki; make_client_key
   lab_nodes | for_nodes prepare_node_dirs
   if [[ $bastion == yes ]]; then prepare_bastion; fi
-  make_known_hosts; write_inventory
+  make_known_hosts; give_operator_ssh; write_inventory
   if [[ $bastion == yes ]]; then bastion_client_files; fi
 
   start_switch

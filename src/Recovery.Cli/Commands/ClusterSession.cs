@@ -13,7 +13,7 @@ internal static class ClusterSession
     /// <param name="reachAcross">false for a recovery: no TCP checks across nodes in the survey (<see cref="NodeProbe"/>).</param>
     public static async Task<Survey> SurveyAsync(ParseResult parse, GlobalOptions global, CancellationToken cancellationToken, bool reachAcross = true)
     {
-        var inventory = InventoryResolver.Resolve(parse, global);
+        var inventory = InventoryResolver.Resolve(parse, global, cancellationToken);
         var local = LocalNodeFinder.Find(inventory, parse.GetValue(global.Local));
         if (local.Node is null)
         {

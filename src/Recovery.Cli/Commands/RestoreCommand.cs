@@ -42,15 +42,13 @@ internal static class RestoreCommand
 
             ClusterInventory inventory;
             string? local = null;
-            if (parse.GetResult(global.Inventory) is null && parse.GetResult(global.Nodes) is null)
+            if (parse.GetResult(global.Inventory) is null && parse.GetResult(global.Nodes) is null && parse.GetResult(global.EtcdEndpoints) is not null)
             {
-                if (parse.GetResult(global.EtcdEndpoints) is null)
-                    throw new InventoryException([new InventoryError("command line", 0, "etcd", "restore needs --etcd-endpoints (with --etcd-cacert/--etcd-cert/--etcd-key), or an inventory to reach etcd through a control-plane node")]);
                 inventory = new ClusterInventory(null, new SshSettings(), [], []);
             }
             else
             {
-                inventory = InventoryResolver.Resolve(parse, global);
+                inventory = InventoryResolver.Resolve(parse, global, cancellationToken);
                 local = LocalNodeFinder.Find(inventory, parse.GetValue(global.Local)).Node?.Name;
             }
 

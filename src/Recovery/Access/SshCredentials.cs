@@ -12,8 +12,6 @@ namespace Recovery.Access;
 /// </summary>
 internal sealed class SshCredentials
 {
-    private static readonly string[] DefaultKeyNames = ["id_ed25519", "id_ecdsa", "id_rsa"];
-
     private readonly IReadOnlyList<IPrivateKeySource> _keys;
     private readonly string? _password;
 
@@ -44,7 +42,7 @@ internal sealed class SshCredentials
         var files = settings.IdentityFile is { } explicitFile
             ? [HomePath.Expand(explicitFile)]
             : configFiles is { Count: > 0 } ? configFiles.Where(File.Exists).ToList()
-            : DefaultKeyNames.Select(n => Path.Combine(HomePath.Directory, ".ssh", n)).Where(File.Exists).ToList();
+            : SshDefaults.ExistingKeys(HomePath.Directory, File.Exists).ToList();
         if (settings.IdentityFile is { } named && !File.Exists(files[0]))
         {
             throw new SshCredentialException($"identity file {named} does not exist");
@@ -59,7 +57,7 @@ internal sealed class SshCredentials
         if (keys.Count == 0 && password is null)
         {
             throw new SshCredentialException(
-                $"no way to log in over SSH: no identity file given and none of ~/.ssh/{string.Join(", ~/.ssh/", DefaultKeyNames)} exists; "
+                $"no way to log in over SSH: no identity file given and none of ~/.ssh/{string.Join(", ~/.ssh/", SshDefaults.KeyNames)} exists; "
                 + "pass --identity FILE or --password-env VAR");
         }
         return new SshCredentials(keys, files, password);

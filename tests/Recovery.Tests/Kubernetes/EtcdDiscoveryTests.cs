@@ -20,6 +20,7 @@ public sealed class EtcdDiscoveryTests
         Assert.Equal("/registry", settings.Prefix);
         Assert.True(settings.HasClientCertificate);
         Assert.Equal("kube-apiserver.yaml", settings.Source);
+        Assert.Equal("10.1.125.3", settings.AdvertiseAddress);
     }
 
     [Fact]
@@ -32,6 +33,7 @@ public sealed class EtcdDiscoveryTests
         Assert.Equal("/etc/kubernetes/ssl/kubernetes.pem", settings.CertificateFile);
         Assert.Equal("/etc/kubernetes/ssl/kubernetes-key.pem", settings.KeyFile);
         Assert.Equal("/registry", settings.Prefix);
+        Assert.Equal("192.168.166.170", settings.AdvertiseAddress);
     }
 
     [Fact]

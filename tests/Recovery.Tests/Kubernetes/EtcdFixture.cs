@@ -75,6 +75,14 @@ public sealed class EtcdFixture : IDisposable
 
     public string File(string name) => Path.Combine(Directory, name);
 
+    /// <summary>The real kubeadm kube-apiserver manifest (Fixtures/apiserver), its etcd flags pointed at this etcd and its certificates.</summary>
+    public string KubeadmManifest() =>
+        System.IO.File.ReadAllText(Path.Combine(Fixtures.Directory("apiserver"), "kubeadm-kube-apiserver.yaml"))
+            .Replace("https://127.0.0.1:2379", Endpoint.ToString().TrimEnd('/'), StringComparison.Ordinal)
+            .Replace("/etc/kubernetes/pki/etcd/ca.crt", File("ca.crt"), StringComparison.Ordinal)
+            .Replace("/etc/kubernetes/pki/apiserver-etcd-client.crt", File("client.crt"), StringComparison.Ordinal)
+            .Replace("/etc/kubernetes/pki/apiserver-etcd-client.key", File("client.key"), StringComparison.Ordinal);
+
     /// <summary>Puts raw bytes (through dotnet-etcd directly, not through EtcdStore); returns the revision.</summary>
     public long Put(string key, byte[] value) =>
         _raw.Put(new PutRequest { Key = ByteString.CopyFromUtf8(key), Value = ByteString.CopyFrom(value) }).Header.Revision;

@@ -64,6 +64,18 @@ internal static class K8sObjects
             .Str(4, "IPv4")
             .Bytes());
 
+    /// <summary>A Node with these labels and status.addresses, in this order (field numbers: k8s.io/api core/v1 generated.proto).</summary>
+    public static byte[] Node(string name, IReadOnlyDictionary<string, string> labels, params (string Type, string Address)[] addresses)
+    {
+        var status = new Proto();
+        foreach (var (type, address) in addresses) status.Msg(5, new Proto().Str(1, type).Str(2, address));
+        return Proto.Envelope("v1", "Node", new Proto()
+            .Msg(1, Meta("", name, Guid.NewGuid().ToString(), labels))
+            .Msg(2, new Proto().Str(1, "10.244.0.0/24"))
+            .Msg(3, status)
+            .Bytes());
+    }
+
     public static byte[] Node(string name, string internalIP) =>
         Proto.Envelope("v1", "Node", new Proto()
             .Msg(1, Meta("", name, Guid.NewGuid().ToString(), new Dictionary<string, string> { ["kubernetes.io/hostname"] = name }))

@@ -23,11 +23,7 @@ public sealed class NodeEtcdDiscoveryTests(EtcdFixture etcd) : IClassFixture<Etc
     /// <summary>The real kubeadm manifest, its etcd flags pointed at this test's etcd and certificates.</summary>
     private void WriteManifest()
     {
-        var manifest = File.ReadAllText(Path.Combine(Fixtures.Directory("apiserver"), "kubeadm-kube-apiserver.yaml"))
-            .Replace("https://127.0.0.1:2379", etcd.Endpoint.ToString().TrimEnd('/'), StringComparison.Ordinal)
-            .Replace("/etc/kubernetes/pki/etcd/ca.crt", etcd.File("ca.crt"), StringComparison.Ordinal)
-            .Replace("/etc/kubernetes/pki/apiserver-etcd-client.crt", etcd.File("client.crt"), StringComparison.Ordinal)
-            .Replace("/etc/kubernetes/pki/apiserver-etcd-client.key", etcd.File("client.key"), StringComparison.Ordinal);
+        var manifest = etcd.KubeadmManifest();
         File.WriteAllText(Path.Combine(_dir, "kube-apiserver.yaml"), manifest);
     }
 

@@ -58,3 +58,15 @@ lab_ssh() {
   node_exec "$from" timeout 15 ssh -i "$LAB_RUN_DIR/ssh/id_ed25519" -o UserKnownHostsFile="$LAB_RUN_DIR/ssh/known_hosts" \
     -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR "root@$addr" "$@"
 }
+
+# The operator's key and known_hosts in every node's own /root/.ssh, as an admin's home holds them: a console with
+# no inventory uses ~/.ssh's defaults (issue 13). The node's `ssh` client finds them there too.
+give_operator_ssh() {
+  local n d
+  for n in $(lab_nodes); do
+    d=$(node_dir "$n")/root/.ssh
+    mkdir -p "$d"; chmod 700 "$d"
+    cp "$LAB_RUN_DIR/ssh/id_ed25519" "$LAB_RUN_DIR/ssh/id_ed25519.pub" "$LAB_RUN_DIR/ssh/known_hosts" "$d/"
+    chmod 600 "$d/id_ed25519"
+  done
+}

@@ -18,7 +18,7 @@ internal static class ApiServerFlags
             if (!argument.StartsWith("--", StringComparison.Ordinal)) continue;
             var equals = argument.IndexOf('=');
             var name = equals < 0 ? argument[2..] : argument[2..equals];
-            if (name is not ("etcd-servers" or "etcd-cafile" or "etcd-certfile" or "etcd-keyfile" or "etcd-prefix")) continue;
+            if (name is not ("etcd-servers" or "etcd-cafile" or "etcd-certfile" or "etcd-keyfile" or "etcd-prefix" or "advertise-address")) continue;
             if (equals >= 0) flags[name] = argument[(equals + 1)..];
             else if (i + 1 < arguments.Count) flags[name] = arguments[++i];
             else throw new DiscoveryException($"{source}: --{name} has no value");
@@ -37,7 +37,10 @@ internal static class ApiServerFlags
         var endpoints = servers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => Endpoint(s, source)).ToList();
         var prefix = flags.GetValueOrDefault("etcd-prefix") is { Length: > 0 } p ? p : DefaultPrefix;
         if (!prefix.StartsWith('/')) throw new DiscoveryException($"{source}: --etcd-prefix={prefix} does not start with '/'");
-        return new EtcdSettings(endpoints, Path(flags, "etcd-cafile"), Path(flags, "etcd-certfile"), Path(flags, "etcd-keyfile"), prefix, source);
+        return new EtcdSettings(endpoints, Path(flags, "etcd-cafile"), Path(flags, "etcd-certfile"), Path(flags, "etcd-keyfile"), prefix, source)
+        {
+            AdvertiseAddress = Path(flags, "advertise-address"),
+        };
     }
 
     private static string? Path(Dictionary<string, string> flags, string name) => flags.GetValueOrDefault(name) is { Length: > 0 } v ? v : null;

@@ -7,5 +7,8 @@ namespace Recovery.Kubernetes.Discovery;
 internal sealed record EtcdSettings(IReadOnlyList<Uri> Endpoints, string? CaFile, string? CertificateFile, string? KeyFile, string Prefix, string Source)
 {
     /// <summary>True when every endpoint is https and all three files are known (what mTLS needs).</summary>
+    /// <summary>kube-apiserver's --advertise-address from the same definition (unparsed; null when not set): an address to protect.</summary>
+    public string? AdvertiseAddress { get; init; }
+
     public bool HasClientCertificate => CaFile is not null && CertificateFile is not null && KeyFile is not null;
 }

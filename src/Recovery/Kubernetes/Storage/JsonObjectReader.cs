@@ -18,8 +18,14 @@ internal static class JsonObjectReader
             Strings(spec, "externalIPs"), Text(spec, "loadBalancerIP"), ingress);
     });
 
-    public static NodeObject Node(StoredValue value) => Read(value, root =>
-        new NodeObject(ReadMeta(root), Items(Child(root, "status"), "addresses").Select(a => new NodeAddress(Text(a, "type"), Text(a, "address"))).ToList()));
+    public static NodeObject Node(StoredValue value) => Read(value, ReadNode);
+
+    /// <summary>The items of a v1 NodeList as the API serves it (<c>kubectl get nodes -o json</c>).</summary>
+    public static IReadOnlyList<NodeObject> NodeList(ReadOnlyMemory<byte> json) =>
+        Read(new StoredValue(StorageEncoding.Json, "v1", "NodeList", json, "", "", 0, null), root => Items(root, "items").Select(ReadNode).ToList());
+
+    private static NodeObject ReadNode(JsonElement root) =>
+        new(ReadMeta(root), Items(Child(root, "status"), "addresses").Select(a => new NodeAddress(Text(a, "type"), Text(a, "address"))).ToList());
 
     private static T Read<T>(StoredValue value, Func<JsonElement, T> read)
     {
