@@ -27,9 +27,10 @@ internal static class ProbeCommands
     public static readonly IReadOnlyList<string> Kubeconfigs =
     [
         "/etc/kubernetes/admin.conf",
-        "/root/.kube/config",
+        // Written by k3s and RKE2 servers, pointing at their own API (https://127.0.0.1:6443): before a user's copy.
         "/etc/rancher/k3s/k3s.yaml",
         "/etc/rancher/rke2/rke2.yaml",
+        "/root/.kube/config",
     ];
 
     public static readonly IReadOnlyList<string> Units = ["kube-proxy.service", "k3s.service", "k3s-agent.service", "kubelet.service"];

@@ -77,6 +77,7 @@ internal static class ScriptPlanRenderer
             var others = phase.Steps.Select(s => s.Node).Distinct().Where(n => n != node).ToList();
             if (phase.FirstNode is { } first && first != node) o.Append($"# Before this phase: finish it on {first} first.\n");
             if (phase.Kind == PhaseKind.Unbind) o.Append("# Before this phase: kube-proxy must be stopped (phase Contain) on EVERY node.\n");
+            if (phase.Kind == PhaseKind.UnbindAfterFix) o.Append("# Only after the Service fix (phase FixObject) succeeded: kube-proxy here runs inside k3s with an API server (never stop it) and binds the address again while a Service claims it.\n");
             if (phase.Kind == PhaseKind.Restore) o.Append("# Only after the Service fix (phase FixObject) succeeded: a started kube-proxy binds the address again otherwise.\n");
             foreach (var (n, step) in steps) RenderStep(o, n, step);
             var next = phase.FirstNode == node && others.Count > 0
