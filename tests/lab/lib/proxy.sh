@@ -73,6 +73,7 @@ $(for a in $(proxy_args "$node"); do echo "    - $a"; done)
 YAML
       ;;
     custom) ;;   # /usr/local/sbin/lab-kube-proxy, shared by all nodes
+    k3s) ;;      # inside the k3s / k3s-agent unit (lib/k3s.sh)
   esac
 }
 
@@ -81,6 +82,7 @@ node_units() {
   local node=$1 u=()
   u+=(ssh)
   is_control_plane "$node" && u+=(etcd)
+  if is_k3s; then u+=("$(k3s_unit "$node")"); echo "${u[@]}"; return; fi
   if is_control_plane "$node" || [[ $(lab_option proxy_manager) == static-pod ]]; then u+=(kubelet); fi
   [[ $(lab_option proxy_manager) == systemd ]] && u+=(kube-proxy)
   echo "${u[@]}"
