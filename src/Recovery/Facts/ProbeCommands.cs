@@ -33,6 +33,9 @@ internal static class ProbeCommands
         "/root/.kube/config",
     ];
 
+    /// <summary>Tools a distribution keeps outside PATH (RKE2): found as files.</summary>
+    public static readonly IReadOnlyList<string> ToolsOffPath = [Kubernetes.KubectlProgram.Rke2, Kubernetes.KubectlProgram.Rke2Crictl];
+
     public static readonly IReadOnlyList<string> Units = ["kube-proxy.service", "k3s.service", "k3s-agent.service", "kubelet.service"];
 
     /// <summary>The kernel's hostname (what `hostname` prints, without needing that tool), then the machine-id: two lines.</summary>
@@ -57,7 +60,7 @@ internal static class ProbeCommands
 
     public static IReadOnlyList<string> StaticPodDirectories { get; } = StaticPodManifests.Select(m => Path.GetDirectoryName(m)!).ToList();
 
-    public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs, .. AsideManifests, .. StaticPodDirectories]);
+    public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs, .. AsideManifests, .. StaticPodDirectories, .. ToolsOffPath]);
 
     /// <summary>
     /// Which tools are installed: `command -v` prints the path of each one found. One name per call: dash's

@@ -125,7 +125,7 @@ internal static class ScriptPlanRenderer
         RunCommands run => run.Commands.Select(c => c.Render()),
         Wait wait => [$"sleep {wait.Duration.TotalSeconds:0}"],
         SaveOutput save => [$"{save.Command.Render()} > \"$STATE_DIR\"/{ShellQuoting.Quote(save.File)}"],
-        KubectlFix fix => KubectlLines(fix, fix.Candidates.FirstOrDefault(c => c.Node == step.Node)?.Kubeconfig),
+        KubectlFix fix => KubectlLines(fix, fix.Candidates.FirstOrDefault(c => c.Node == step.Node)),
         EtcdFix fix => [
             $"echo {ShellQuoting.Quote($"Fix {fix.Service?.ToString() ?? "the Services claiming the addresses"} in etcd: kube-recover recover --via etcd (etcdctl by hand: see the runbook)")} >&2",
             "exit 1",
@@ -137,10 +137,10 @@ internal static class ScriptPlanRenderer
     /// The Service fix in bash: list (namespace, name, externalIPs | LB addresses), and for each Service claiming one
     /// of the addresses save its YAML, then delete it or patch its externalIPs.
     /// </summary>
-    private static IEnumerable<string> KubectlLines(KubectlFix fix, string? kubeconfig)
+    private static IEnumerable<string> KubectlLines(KubectlFix fix, KubectlCandidate? on)
     {
-        var kubectl = new List<string> { "kubectl" };
-        if (kubeconfig is not null) kubectl.AddRange(["--kubeconfig", kubeconfig]);
+        var kubectl = new List<string> { on?.Program ?? KubectlProgram.OnPath };
+        if (on?.Kubeconfig is { } kubeconfig) kubectl.AddRange(["--kubeconfig", kubeconfig]);
         kubectl.Add($"--request-timeout={(int)fix.RequestTimeout.TotalSeconds}s");
         yield return $"kubectl_=({string.Join(' ', kubectl.Select(ShellQuoting.Quote))})";
         // The fields of the one claim rule: externalIPs (strippable) | the load-balancer fields (not).

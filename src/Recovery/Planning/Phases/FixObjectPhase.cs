@@ -31,7 +31,7 @@ internal static class FixObjectPhase
         {
             if (!byName.TryGetValue(node, out var f) || !f.Kubectl.Installed) continue;
             var whose = node == via ? "whose API answered the survey" : "its own API, which its kube-proxy watches";
-            var candidate = new KubectlCandidate(node, f.Kubectl.KubeconfigPath);
+            var candidate = new KubectlCandidate(node, f.Kubectl.KubeconfigPath, f.Kubectl.Program);
             foreach (var svc in Services(intent))
             {
                 yield return new Step(Id("fix-first", node, intent, svc), node,
@@ -80,7 +80,7 @@ internal static class FixObjectPhase
         // Control-plane nodes with kubectl that answered, local first; unreachable control-plane nodes last.
         var candidates = nodes.Where(n => n.IsControlPlane && byName.TryGetValue(n.Name, out var f) && f.Kubectl.Installed)
             .Concat(nodes.Where(n => n.IsControlPlane && !byName.ContainsKey(n.Name)))
-            .Select(n => new KubectlCandidate(n.Name, byName.GetValueOrDefault(n.Name)?.Kubectl.KubeconfigPath)).ToList();
+            .Select(n => byName.GetValueOrDefault(n.Name)?.Kubectl is { } k ? new KubectlCandidate(n.Name, k.KubeconfigPath, k.Program) : new KubectlCandidate(n.Name, null)).ToList();
         if (candidates.Count == 0)
         {
             warnings.Add(intent.Path == FixPath.Auto
