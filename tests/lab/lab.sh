@@ -2,7 +2,7 @@
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
 #   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom|daemonset-docker] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
-#             [--ipv6 on|off] [--sync-period 1s|30s|...] [--bastion yes|no]
+#             [--ipv6 on|off] [--sync-period 1s|30s|...] [--flavor kubeadm|k3s] [--bastion yes|no]
 #   lab.sh break [--ip ADDR]... [--all-nodes] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
 #   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node; NODE may be bastion)
@@ -13,7 +13,7 @@
 # Needs root, and the packages of tests/lab/install.sh.
 set -euo pipefail
 LAB_HOME=$(cd "$(dirname "$0")" && pwd)
-for f in common namespaces pki sshd etcd kube proxy docker standins inventory cluster status down measure bastion; do
+for f in common namespaces pki sshd etcd kube proxy docker k3s standins inventory cluster status down measure bastion; do
   # shellcheck source=/dev/null
   source "$LAB_HOME/lib/$f.sh"
 done
@@ -38,6 +38,7 @@ prepare_node_dirs() {
   make_node_pki "$node"; make_node_kubeconfigs "$node"; make_node_sshd "$node"; make_node_ssh_unit "$node"
   make_node_etcd_unit "$node"; make_node_kubelet_unit "$node"; make_node_apiserver_manifest "$node"
   make_node_proxy_config "$node"; make_node_proxy "$node"
+  if is_k3s; then make_node_k3s "$node"; fi
 }
 
 start_node() { start_node_init "$1"; wire_node "$1"; }
@@ -49,7 +50,7 @@ proxy_ready() { wait_for 120 "kube-proxy on $1" proxy_mode_on "$1"; }
 
 cmd_up() {
   need_root
-  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on sync=1s bastion=no
+  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on sync=1s flavor=kubeadm bastion=no
   while (($#)); do
     case $1 in
       --nodes) nodes=$2; shift ;;
@@ -58,12 +59,17 @@ cmd_up() {
       --proxy-mode) mode=$2; shift ;;
       --ipv6) ipv6=$2; shift ;;
       --sync-period) sync=$2; shift ;;
+      --flavor) flavor=$2; shift ;;
       --bastion) bastion=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom|daemonset-docker, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --bastion yes|no)" ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom|daemonset-docker, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --flavor kubeadm|k3s, --bastion yes|no)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
-  [[ $manager =~ ^(systemd|static-pod|custom|daemonset-docker)$ ]] || die "--proxy-manager: expected systemd|static-pod|custom|daemonset-docker, got '$manager'"
+  [[ $manager =~ ^(systemd|static-pod|custom|daemonset-docker|k3s)$ ]] || die "--proxy-manager: expected systemd|static-pod|custom|daemonset-docker, got '$manager'"
+  [[ $flavor =~ ^(kubeadm|k3s)$ ]] || die "--flavor: expected kubeadm|k3s, got '$flavor'"
+  # k3s runs kube-proxy inside its own process (lib/k3s.sh): the flavor is the proxy manager.
+  if [[ $flavor == k3s ]]; then [[ $manager =~ ^(systemd|k3s)$ ]] || die "--flavor k3s runs kube-proxy inside k3s: no --proxy-manager"; manager=k3s; fi
+  [[ $manager != k3s || $flavor == k3s ]] || die "--proxy-manager k3s: expected --flavor k3s instead"
   [[ $owner =~ ^(yes|no)$ ]] || die "--bind-owner: expected yes|no, got '$owner'"
   [[ $mode =~ ^(ipvs|iptables)$ ]] || die "--proxy-mode: expected ipvs|iptables, got '$mode'"
   [[ $ipv6 =~ ^(on|off)$ ]] || die "--ipv6: expected on|off, got '$ipv6'"
@@ -81,7 +87,7 @@ cmd_up() {
     echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
     # Every process of this `up` (and of the nodes) carries the prefix in its environment from here on, so
     # `down` finds them even when `up` was killed halfway.
-    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6" --sync-period "$sync" --bastion "$bastion"
+    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --flavor "$flavor" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6" --sync-period "$sync" --bastion "$bastion"
   fi
 
   local t0=$SECONDS

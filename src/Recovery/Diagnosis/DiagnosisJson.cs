@@ -67,7 +67,7 @@ internal static class DiagnosisJson
             n.KubeProxy.Unknown),
         n.KubeletRunning,
         n.Reach.Select(r => new ReachDocument(r.TargetNode, r.TargetAddress.ToString(), r.Port, r.Reachable, r.Detail)).ToList(),
-        new KubectlDocument(n.Kubectl.Installed, n.Kubectl.KubeconfigPath),
+        new KubectlDocument(n.Kubectl.Installed, n.Kubectl.KubeconfigPath, n.Kubectl.Program),
         n.Notes,
         n.LocalRoutes.Select(r => new LocalRouteDocument(r.Type, r.Destination, r.Device, r.Source?.ToString())).ToList(),
         n.Way.Length == 0 ? null : n.Way);

@@ -69,7 +69,8 @@ internal sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<
             kubeProxy,
             n.KubeletRunning,
             n.Reach.Select(r => new ReachProbe(Known(r.Node, inventory), Address(r.Address, "reach address"), r.Port is > 0 and < 65536 ? r.Port : throw new FormatException($"port {r.Port}"), r.Reachable, r.Detail)).ToList(),
-            new KubectlFacts(n.Kubectl.Installed, n.Kubectl.Kubeconfig))
+            // Only a kubectl the probe knows (guarantee 7: no program path taken from a file as it is).
+            new KubectlFacts(n.Kubectl.Installed, n.Kubectl.Kubeconfig, n.Kubectl.Program is null or Kubernetes.KubectlProgram.Rke2 ? n.Kubectl.Program : throw new FormatException($"kubectl program '{n.Kubectl.Program}'")))
         {
             Notes = n.Notes,
             Way = n.Way is { } way && !way.Any(char.IsControl) ? way : "",

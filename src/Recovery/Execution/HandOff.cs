@@ -53,14 +53,16 @@ internal static class HandOff
     {
         yield return $"Where kube-recover is not at hand there, these are the changes for {string.Join(", ", plan.Intent.Addresses)}; finish each phase on every node before the next phase anywhere:";
         var number = 0;
-        foreach (var phase in plan.Phases.Where(p => p.Kind is PhaseKind.Contain or PhaseKind.Unbind or PhaseKind.FixObject or PhaseKind.Restore))
+        foreach (var phase in plan.Phases.Where(p => p.Kind is PhaseKind.Contain or PhaseKind.Unbind or PhaseKind.FixObject or PhaseKind.UnbindAfterFix or PhaseKind.Restore))
         {
             var lines = new List<string>();
             foreach (var node in nodes)
             {
                 var commands = phase.Steps.Where(s => s.Node == node && s.Action is RunCommands { Commands.Count: > 0 })
                     .SelectMany(s => ((RunCommands)s.Action).Commands.Select(c => $"      {c.Render()}    # {s.What}")).ToList();
-                var stoppedByPlan = plan.Phases.Any(p => p.Kind == PhaseKind.Contain && p.Steps.Any(s => s.Node == node));
+                var stoppedByPlan = plan.Phases.Any(p => p.Kind == PhaseKind.Contain && p.Steps.Any(s => s.Node == node))
+                    // kube-proxy inside an API server: never stopped, not even by hand (guarantee 9); unbound after the fix.
+                    || plan.Phases.Any(p => p.Kind == PhaseKind.UnbindAfterFix && p.Steps.Any(s => s.Node == node));
                 if (phase.Kind == PhaseKind.Contain && !stoppedByPlan)
                 {
                     commands.Add("      # stop kube-proxy however it runs there (systemd unit, kubelet static pod, DaemonSet container): the plan could not tell how");

@@ -8,7 +8,8 @@ namespace Recovery.Execution;
 /// "The node it runs on is fixed first, then the nodes it could not reach before become reachable." When some
 /// nodes did not answer and this node holds hijacked addresses on its own kube-ipvs0, its traffic to those nodes
 /// stays on itself: nothing about them can be known, so nothing about them can be planned well. Stage 1 runs only
-/// this node's Preflight, Contain and Unbind steps (kube-proxy stopped here before the address goes, guarantee 3);
+/// this node's Preflight, Contain and Unbind steps (kube-proxy stopped here before the address goes, guarantee 3; on a
+/// k3s server, whose kube-proxy is never stopped, its fix-first through its own API instead);
 /// then the cluster is surveyed again and the whole recovery is planned from real facts of every node.
 /// </summary>
 internal static class LocalFirst
@@ -30,9 +31,16 @@ internal static class LocalFirst
     {
         Scope = PlanScope.LocalFirst,
         Phases = plan.Phases
-            .Where(p => StagePhases.Contains(p.Kind))
+            .Where(p => StagePhases.Contains(p.Kind) || p.Kind == PhaseKind.FixFirst && KeepsKubeProxy(plan, localNode))
             .Select(p => p with { Steps = p.Steps.Where(s => s.Node == localNode).ToList() })
             .ToList(),
         Notes = [$"Stage 1 of 2: fix {localNode} (this node) first, so the nodes it could not reach answer; the whole recovery is planned again after it."],
     };
+
+    /// <summary>
+    /// This node's kube-proxy runs inside its API server (k3s server) and is never stopped: what frees this node is the
+    /// Service fix through its own API (its fix-first step), after which that kube-proxy unbinds by itself.
+    /// </summary>
+    private static bool KeepsKubeProxy(Plan plan, string localNode) =>
+        plan.Phases.Any(p => p.Kind == PhaseKind.UnbindAfterFix && p.Steps.Any(s => s.Node == localNode));
 }

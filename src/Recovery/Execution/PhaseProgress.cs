@@ -65,6 +65,7 @@ internal sealed class PhaseProgress(Plan plan, ILogger log, bool verbose) : IPro
         PhaseKind.FixFirst => "fix-first",
         PhaseKind.VerifyReach => "verify-reach",
         PhaseKind.FixObject => "fix-object",
+        PhaseKind.UnbindAfterFix => Planning.Phases.UnbindAfterFixPhase.Id,
         _ => phase.ToString().ToLowerInvariant(),
     };
 

@@ -25,7 +25,7 @@ internal sealed class ServiceFixSteps(RunnerOptions options, NodeShells shells, 
                 silent.Add($"{candidate.Node}: {shells.WhyUnreachable(candidate.Node)}");
                 continue;
             }
-            var result = await fixer.RunAsync(shell, candidate.Kubeconfig, CancellationToken.None).ConfigureAwait(false);
+            var result = await fixer.RunAsync(shell, candidate.Kubeconfig, candidate.Program, CancellationToken.None).ConfigureAwait(false);
             last = result.Last;
             switch (result.Outcome)
             {

@@ -111,7 +111,10 @@ internal static class KubeProxyDetection
         var unit = units.FirstOrDefault(u => u.IsActive) ?? units.FirstOrDefault();
         var process = ProcessTable.FindK3s(e.Processes);
         if (unit is null && process is null) return null;
-        return new KubeProxyFacts(KubeProxyManager.K3s, unit?.IsActive ?? true, UnknownMode, Unit: unit?.Id ?? "k3s.service")
+        // Without systemd, the process title says the role (`k3s server` / `k3s agent`: SetProcTitle in k3s-io/k3s
+        // pkg/cli/server/server.go and pkg/cli/agent/agent.go); only an agent is known to hold no API server.
+        var id = unit?.Id ?? (process is { Argv: [_, "agent", ..] } ? "k3s-agent.service" : "k3s.service");
+        return new KubeProxyFacts(KubeProxyManager.K3s, unit?.IsActive ?? true, UnknownMode, Unit: id)
         { Pid = unit?.MainPid ?? process?.Pid };
     }
 }

@@ -57,4 +57,5 @@ internal sealed record ReachProbe(string TargetNode, IPAddress TargetAddress, in
     public bool Unknown { get; init; }
 }
 
-internal sealed record KubectlFacts(bool Installed, string? KubeconfigPath);
+/// <param name="Program">Where kubectl is when PATH has none (RKE2's <see cref="Kubernetes.KubectlProgram.Rke2"/>); null: `kubectl` on PATH.</param>
+internal sealed record KubectlFacts(bool Installed, string? KubeconfigPath, string? Program = null);

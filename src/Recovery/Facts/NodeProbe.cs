@@ -91,8 +91,9 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
             ? kubeletUnit.IsActive
             : ProcessTable.FindKubelet(processList) is not null;
 
-        var kubectl = new KubectlFacts(installed.Contains("kubectl"), ProbeCommands.Kubeconfigs.FirstOrDefault(existing.Contains));
-        if (!installed.Contains("kubectl")) notes.Add("kubectl: not installed");
+        var offPath = !installed.Contains("kubectl") && existing.Contains(Kubernetes.KubectlProgram.Rke2) ? Kubernetes.KubectlProgram.Rke2 : null;
+        var kubectl = new KubectlFacts(installed.Contains("kubectl") || offPath is not null, ProbeCommands.Kubeconfigs.FirstOrDefault(existing.Contains), offPath);
+        if (!kubectl.Installed) notes.Add("kubectl: not installed");
 
         return new NodeFacts(shell.Node.Name, hostname, machineId, addressList, routeList, kubeProxy, kubelet, reachResults, kubectl)
         {

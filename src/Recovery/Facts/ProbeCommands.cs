@@ -27,10 +27,14 @@ internal static class ProbeCommands
     public static readonly IReadOnlyList<string> Kubeconfigs =
     [
         "/etc/kubernetes/admin.conf",
-        "/root/.kube/config",
+        // Written by k3s and RKE2 servers, pointing at their own API (https://127.0.0.1:6443): before a user's copy.
         "/etc/rancher/k3s/k3s.yaml",
         "/etc/rancher/rke2/rke2.yaml",
+        "/root/.kube/config",
     ];
+
+    /// <summary>Tools a distribution keeps outside PATH (RKE2): found as files.</summary>
+    public static readonly IReadOnlyList<string> ToolsOffPath = [Kubernetes.KubectlProgram.Rke2, Kubernetes.KubectlProgram.Rke2Crictl];
 
     public static readonly IReadOnlyList<string> Units = ["kube-proxy.service", "k3s.service", "k3s-agent.service", "kubelet.service"];
 
@@ -56,7 +60,7 @@ internal static class ProbeCommands
 
     public static IReadOnlyList<string> StaticPodDirectories { get; } = StaticPodManifests.Select(m => Path.GetDirectoryName(m)!).ToList();
 
-    public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs, .. AsideManifests, .. StaticPodDirectories]);
+    public static ShellCommand KnownFiles { get; } = ShellCommand.Of(["ls", "-1d", .. KubeProxyConfigFiles, .. StaticPodManifests, .. Kubeconfigs, .. AsideManifests, .. StaticPodDirectories, .. ToolsOffPath]);
 
     /// <summary>
     /// Which tools are installed: `command -v` prints the path of each one found. One name per call: dash's

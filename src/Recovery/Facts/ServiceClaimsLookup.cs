@@ -23,8 +23,9 @@ internal static class ServiceClaimsLookup
 {
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(15);
 
-    public static ShellCommand Command(string kubeconfig) =>
-        ShellCommand.Of("kubectl", "--kubeconfig", kubeconfig, "--request-timeout=5s", "get", "services", "-A", "-o", "json");
+    /// <param name="program">kubectl where PATH has none (RKE2); null: `kubectl`.</param>
+    public static ShellCommand Command(string kubeconfig, string? program = null) =>
+        ShellCommand.Of(program ?? Kubernetes.KubectlProgram.OnPath, "--kubeconfig", kubeconfig, "--request-timeout=5s", "get", "services", "-A", "-o", "json");
 
     /// <summary>
     /// How long a candidate has to answer before the next one starts as well. A list of Services answers in well under a
@@ -89,7 +90,7 @@ internal static class ServiceClaimsLookup
         var source = $"kubectl on {shell.Node.Name}";
         try
         {
-            var result = await shell.RunAsync(Command(facts.Kubectl.KubeconfigPath!), CommandTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await shell.RunAsync(Command(facts.Kubectl.KubeconfigPath!, facts.Kubectl.Program), CommandTimeout, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded) return (null, $"{source}: {(result.TimedOut ? "timed out" : FirstLine(result.StdErr) ?? $"exit {result.ExitCode}")}");
             return (new ClaimsResult(KubectlServiceClaims.Parse(result.StdOut, source, watched), source, [], shell.Node.Name), null);
         }

@@ -25,23 +25,23 @@ internal sealed class KubectlServiceFix(KubectlServiceFix.Target fix, string sta
     /// <param name="Fields">the fields claiming a target, by <see cref="ServiceClaimRule"/>.</param>
     private sealed record Claim(ServiceRef Service, IReadOnlyList<string> ExternalIPs, IReadOnlyList<ClaimField> Fields);
 
-    public async Task<Result> RunAsync(INodeShell shell, string? kubeconfig, CancellationToken cancellationToken)
+    public async Task<Result> RunAsync(INodeShell shell, string? kubeconfig, string? program, CancellationToken cancellationToken)
     {
-        var (claims, read) = await ReadClaimsAsync(shell, kubeconfig, cancellationToken).ConfigureAwait(false);
+        var (claims, read) = await ReadClaimsAsync(shell, kubeconfig, program, cancellationToken).ConfigureAwait(false);
         if (claims is null) return new Result(Outcome.ApiDidNotAnswer, $"kubectl on {shell.Node.Name}: {FirstLine(read!)}", read);
         if (claims.Count == 0) return new Result(Outcome.AlreadyFixed, $"no Service claims {Addresses}", read);
 
         var done = new List<string>();
         foreach (var claim in claims)
         {
-            var yaml = await RunAsync(shell, kubeconfig, ["get", "service", "-n", claim.Service.Namespace, claim.Service.Name, "-o", "yaml"], cancellationToken).ConfigureAwait(false);
+            var yaml = await RunAsync(shell, kubeconfig, program, ["get", "service", "-n", claim.Service.Namespace, claim.Service.Name, "-o", "yaml"], cancellationToken).ConfigureAwait(false);
             if (!yaml.Succeeded) return new Result(Outcome.Failed, $"could not save {claim.Service} before changing it: {FirstLine(yaml)}", yaml);
             var saved = StateFile.WriteNew(stateDir, $"service.{claim.Service.Namespace}.{claim.Service.Name}.yaml", Encoding.UTF8.GetBytes(yaml.StdOut));
 
             CommandResult change;
             if (fix.Action == FixAction.Delete)
             {
-                change = await RunAsync(shell, kubeconfig, ["delete", "service", "-n", claim.Service.Namespace, claim.Service.Name], cancellationToken).ConfigureAwait(false);
+                change = await RunAsync(shell, kubeconfig, program, ["delete", "service", "-n", claim.Service.Namespace, claim.Service.Name], cancellationToken).ConfigureAwait(false);
                 if (!change.Succeeded && !IsNotFound(change)) return new Result(Outcome.Failed, $"kubectl delete {claim.Service} failed: {FirstLine(change)}", change);
                 done.Add($"deleted {claim.Service} (saved as {saved})");
             }
@@ -56,13 +56,13 @@ internal sealed class KubectlServiceFix(KubectlServiceFix.Target fix, string sta
                     return new Result(Outcome.Failed, $"{claim.Service} has {Addresses} as its load-balancer address, which the load-balancer controller assigns: " +
                         "strip cannot take it away; use --action delete, or remove the address from the controller's pool", yaml);
                 }
-                change = await RunAsync(shell, kubeconfig, ["patch", "service", "-n", claim.Service.Namespace, claim.Service.Name, "--type=json", "-p", StripPatch(claim.ExternalIPs)], cancellationToken).ConfigureAwait(false);
+                change = await RunAsync(shell, kubeconfig, program, ["patch", "service", "-n", claim.Service.Namespace, claim.Service.Name, "--type=json", "-p", StripPatch(claim.ExternalIPs)], cancellationToken).ConfigureAwait(false);
                 if (!change.Succeeded) return new Result(Outcome.Failed, $"kubectl patch {claim.Service} failed (changed meanwhile?): {FirstLine(change)}", change);
                 done.Add($"stripped {Addresses} from {claim.Service} (saved as {saved})");
             }
         }
 
-        var (left, after) = await ReadClaimsAsync(shell, kubeconfig, cancellationToken).ConfigureAwait(false);
+        var (left, after) = await ReadClaimsAsync(shell, kubeconfig, program, cancellationToken).ConfigureAwait(false);
         if (left is not { Count: 0 })
         {
             var still = left is null ? FirstLine(after!) : string.Join(", ", left.Select(c => c.Service));
@@ -88,12 +88,12 @@ internal sealed class KubectlServiceFix(KubectlServiceFix.Target fix, string sta
     private string Addresses => string.Join(", ", fix.Addresses);
 
     /// <returns>The claims (null: the API did not answer) and the last kubectl result.</returns>
-    private async Task<(IReadOnlyList<Claim>?, CommandResult)> ReadClaimsAsync(INodeShell shell, string? kubeconfig, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<Claim>?, CommandResult)> ReadClaimsAsync(INodeShell shell, string? kubeconfig, string? program, CancellationToken cancellationToken)
     {
         string[] args = fix.Service is null
             ? ["get", "services", "--all-namespaces", "-o", "json"]
             : ["get", "service", "-n", fix.Service.Namespace, fix.Service.Name, "-o", "json"];
-        var read = await RunAsync(shell, kubeconfig, args, cancellationToken).ConfigureAwait(false);
+        var read = await RunAsync(shell, kubeconfig, program, args, cancellationToken).ConfigureAwait(false);
         if (!read.Succeeded)
         {
             return fix.Service is not null && IsNotFound(read) ? ([], read) : (null, read);
@@ -151,9 +151,9 @@ internal sealed class KubectlServiceFix(KubectlServiceFix.Target fix, string sta
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private Task<CommandResult> RunAsync(INodeShell shell, string? kubeconfig, string[] args, CancellationToken cancellationToken)
+    private Task<CommandResult> RunAsync(INodeShell shell, string? kubeconfig, string? program, string[] args, CancellationToken cancellationToken)
     {
-        var argv = new List<string> { "kubectl" };
+        var argv = new List<string> { program ?? KubectlProgram.OnPath };
         if (kubeconfig is not null) argv.AddRange(["--kubeconfig", kubeconfig]);
         argv.Add($"--request-timeout={(int)fix.RequestTimeout.TotalSeconds}s");
         argv.AddRange(args);

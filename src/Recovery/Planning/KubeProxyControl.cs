@@ -17,6 +17,17 @@ internal sealed record KubeProxyControl(
     private string AsidePath => AsideDirectory.For(ManifestPath!);
 
     /// <summary>
+    /// kube-proxy runs inside an API server's process: a k3s server (`k3s server` runs the API server, and its agent's
+    /// kube-proxy, in one process: k3s-io/k3s pkg/cli/server/server.go starts the agent in-process). Stopping it stops
+    /// an API server, which the tool never does (DESIGN.md guarantee 9): no Contain or Restore step for it; its addresses
+    /// are removed only after the Service is fixed (<see cref="Phases.UnbindAfterFixPhase"/>). Only the `k3s-agent`
+    /// unit is known to hold no API server; a k3s whose role is unknown counts as a server.
+    /// </summary>
+    public bool InsideApiServer { get; private init; }
+
+    private static bool IsK3sAgentUnit(string? unit) => unit is "k3s-agent" or "k3s-agent.service";
+
+    /// <summary>
     /// Resolves how to stop and start kube-proxy on a node from its facts (null: unreachable) and the inventory.
     /// Null with a reason when it cannot be stopped safely by the tool (manager unknown, a needed detail missing).
     /// </summary>
@@ -34,7 +45,10 @@ internal sealed record KubeProxyControl(
                 return null;
             case KubeProxyManager.Systemd or KubeProxyManager.K3s:
                 var unit = found?.Unit ?? (manager == KubeProxyManager.K3s ? "k3s" : "kube-proxy");
-                return new KubeProxyControl(manager.Value, unit, null, null, null, null, false);
+                return new KubeProxyControl(manager.Value, unit, null, null, null, null, false)
+                {
+                    InsideApiServer = manager == KubeProxyManager.K3s && (node.IsControlPlane || !IsK3sAgentUnit(unit)),
+                };
             case KubeProxyManager.StaticPod:
                 if (found?.ManifestPath is not { } manifest || !manifest.StartsWith('/'))
                 {
@@ -69,6 +83,7 @@ internal sealed record KubeProxyControl(
     /// <param name="planned">The plan's creation time, written into the marker.</param>
     public IEnumerable<Step> ContainSteps(string node, bool deferred, DateTimeOffset planned)
     {
+        if (InsideApiServer) throw new InvalidOperationException($"kube-proxy on {node} runs inside an API server ({Unit}): the tool never stops it");
         var id = $"contain/{node}";
         var budget = TimeSpan.FromSeconds(30);
         var mark = new StopMarkerWrite(Facts.StopMarker.Lines(planned, Manager, StopKubelet, Unit, ContainerId, StartCommand().ToString()));

@@ -26,7 +26,7 @@ internal static partial class PlanValidator
             if (text.Any(char.IsControl)) Fail($"a note, warning or phase title contains control characters: {text.Length} characters starting '{new string(text.TakeWhile(c => !char.IsControl(c)).Take(40).ToArray())}'");
         }
         var kinds = plan.Phases.Select(p => p.Kind).ToList();
-        if (!kinds.SequenceEqual(kinds.Order()) || kinds.Distinct().Count() != kinds.Count) Fail("phases are out of order or repeated: expected Preflight, FixFirst, Contain, Unbind, VerifyReach, FixObject, Restore, Verify");
+        if (!kinds.SequenceEqual(kinds.Order()) || kinds.Distinct().Count() != kinds.Count) Fail("phases are out of order or repeated: expected Preflight, FixFirst, Contain, Unbind, VerifyReach, FixObject, UnbindAfterFix, Restore, Verify");
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var phase in plan.Phases)
         {
@@ -106,7 +106,7 @@ internal static partial class PlanValidator
 
     private static InvalidPlanException Error(string message) => new($"invalid plan: {message}");
 
-    [GeneratedRegex(@"^(preflight|fix-first|contain|unbind|reach|fix-object|restore|verify)/[A-Za-z0-9._-]+/[A-Za-z0-9._:-]+$")]
+    [GeneratedRegex(@"^(preflight|fix-first|contain|unbind|reach|fix-object|unbind-after-fix|restore|verify)/[A-Za-z0-9._-]+/[A-Za-z0-9._:-]+$")]
     private static partial Regex StepId();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._-]*$")]

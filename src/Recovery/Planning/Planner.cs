@@ -94,6 +94,8 @@ internal static class Planner
         // Which nodes get kube-proxy stopped (and started again): where it runs now, and unreachable nodes whose
         // inventory says how it runs (assumed running; the check skips the stop when it is not).
         var controls = new Dictionary<string, KubeProxyControl>(StringComparer.Ordinal);
+        // kube-proxy inside an API server (k3s servers): never stopped (guarantee 9); unbound after the Service fix.
+        var kept = new Dictionary<string, KubeProxyControl>(StringComparer.Ordinal);
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         var holds = new List<Step>();
         foreach (var n in nodes)
@@ -112,7 +114,13 @@ internal static class Planner
             // Unknown whether it runs (its reads did not answer, the inventory names the manager): planned to stop; the check skips a stopped one.
             if (f is not null && !f.KubeProxy.Running && f.KubeProxy.Unknown is null) continue;
             var control = KubeProxyControl.Resolve(n, f, out var reason);
-            if (control is not null)
+            if (control is { InsideApiServer: true })
+            {
+                kept[n.Name] = control;
+                var noFixFirst = FixObjectPhase.NoFixFirst(n.Name, byName, intent);
+                (noFixFirst is null ? notes : warnings).Add(UnbindAfterFixPhase.Explain(n, control, noFixFirst, intent));
+            }
+            else if (control is not null)
             {
                 controls[n.Name] = control;
             }
@@ -122,13 +130,6 @@ internal static class Planner
                 warnings.Add($"kube-proxy on {n.Name} cannot be stopped by the tool: {reason}. Its addresses are not removed by the tool " +
                              $"(a running kube-proxy binds them again); at its console stop kube-proxy, then run: " +
                              string.Join("; ", intent.Addresses.Select(a => new Commands.IpvsAddressDel(a).ToString())));
-            }
-        }
-        foreach (var (name, control) in controls)
-        {
-            if (control.Manager == KubeProxyManager.K3s && inventory.FindByName(name)!.IsControlPlane)
-            {
-                warnings.Add($"stopping k3s on {name} also stops its API server until Restore");
             }
         }
 
@@ -142,25 +143,30 @@ internal static class Planner
             new(PhaseKind.Contain, "Stop kube-proxy on every node where it runs",
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].ContainSteps(n.Name, Deferred(n), created)).ToList(), localNode),
             new(PhaseKind.Unbind, $"Remove the hijacked addresses from {NodeFacts.IpvsInterface}",
-                nodes.Where(n => !blocked.Contains(n.Name)).SelectMany(n => UnbindPhase.Steps(n, byName.GetValueOrDefault(n.Name), holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
+                nodes.Where(n => !blocked.Contains(n.Name) && !kept.ContainsKey(n.Name)).SelectMany(n => UnbindPhase.Steps(n, byName.GetValueOrDefault(n.Name), holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
             new(PhaseKind.VerifyReach, "Check every node reaches every control-plane node again",
                 // Not towards nodes that did not answer: they hold the address until their deferred steps run, so their
                 // replies stay on themselves, and the reachable nodes' recovery must not wait on them (Verify checks them).
-                holds.Concat(nodes.SelectMany(n => VerifyReachPhase.Steps("reach", n, inventory, intent, Deferred(n), (t, port) => !Deferred(t) && serves(t, port)))).ToList()),
+                // Not from a node whose kube-proxy is kept: it may hold the addresses until after the fix (Verify checks it).
+                holds.Concat(nodes.Where(n => !kept.ContainsKey(n.Name)).SelectMany(n => VerifyReachPhase.Steps("reach", n, inventory, intent, Deferred(n), (t, port) => !Deferred(t) && serves(t, port)))).ToList()),
             new(PhaseKind.FixObject, "Fix the Service(s) claiming the addresses",
                 FixObjectPhase.Steps(nodes, byName, intent, localNode, warnings).ToList()),
+            new(PhaseKind.UnbindAfterFix, $"Where kube-proxy runs inside an API server (never stopped): once the Service is fixed, let it remove the addresses, then remove what it left from {NodeFacts.IpvsInterface}",
+                nodes.Where(n => kept.ContainsKey(n.Name)).SelectMany(n => UnbindAfterFixPhase.Steps(n, byName.GetValueOrDefault(n.Name), kept[n.Name], holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
             new(PhaseKind.Restore, "Start again what Contain stopped",
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
             // The local node first: its first step is the wait, so no node's checks start before two sync periods have passed.
             new(PhaseKind.Verify, "Once each kube-proxy has synced again (or two sync periods have passed): the addresses stay off, every node reaches the control plane, kube-proxy runs",
-                VerifyPhase.Steps(nodes, controls, inventory, intent, localNode, Deferred, serves).ToList(), localNode),
+                VerifyPhase.Steps(nodes, controls.Concat(kept).ToDictionary(StringComparer.Ordinal), inventory, intent, localNode, Deferred, serves).ToList(), localNode),
         };
         // Only where an API answered the survey with a claim (FixObjectPhase.First): other plans keep their seven phases.
-        var fixFirst = FixObjectPhase.First(byName, intent, inventory).ToList();
+        var fixFirst = FixObjectPhase.First(byName, intent, inventory, nodes.Where(n => kept.ContainsKey(n.Name)).Select(n => n.Name)).ToList();
         if (fixFirst.Count > 0)
         {
-            phases.Insert(1, new(PhaseKind.FixFirst, "Fix the Service(s) first, through the API server that answered the survey (if this fails, FixObject does it after the unbind)", fixFirst));
+            phases.Insert(1, new(PhaseKind.FixFirst, "Fix the Service(s) first, through the API server that answered the survey and each k3s server's own (if this fails, FixObject does it after the unbind)", fixFirst));
         }
+        // Only where kube-proxy runs inside an API server: other plans keep their phases.
+        phases.RemoveAll(p => p.Kind == PhaseKind.UnbindAfterFix && p.Steps.Count == 0);
         if (intent.ServicePorts is null)
         {
             notes.Add("IPVS virtual servers for the addresses are left to kube-proxy's first sync after the Service fix (their ports were not given); list them with: ipvsadm -L -n");

@@ -77,6 +77,7 @@ internal static class ScriptPlanRenderer
             var others = phase.Steps.Select(s => s.Node).Distinct().Where(n => n != node).ToList();
             if (phase.FirstNode is { } first && first != node) o.Append($"# Before this phase: finish it on {first} first.\n");
             if (phase.Kind == PhaseKind.Unbind) o.Append("# Before this phase: kube-proxy must be stopped (phase Contain) on EVERY node.\n");
+            if (phase.Kind == PhaseKind.UnbindAfterFix) o.Append("# Only after the Service fix (phase FixObject) succeeded: kube-proxy here runs inside k3s with an API server (never stop it) and binds the address again while a Service claims it.\n");
             if (phase.Kind == PhaseKind.Restore) o.Append("# Only after the Service fix (phase FixObject) succeeded: a started kube-proxy binds the address again otherwise.\n");
             foreach (var (n, step) in steps) RenderStep(o, n, step);
             var next = phase.FirstNode == node && others.Count > 0
@@ -125,7 +126,7 @@ internal static class ScriptPlanRenderer
         RunCommands run => run.Commands.Select(c => c.Render()),
         Wait wait => [$"sleep {wait.Duration.TotalSeconds:0}"],
         SaveOutput save => [$"{save.Command.Render()} > \"$STATE_DIR\"/{ShellQuoting.Quote(save.File)}"],
-        KubectlFix fix => KubectlLines(fix, fix.Candidates.FirstOrDefault(c => c.Node == step.Node)?.Kubeconfig),
+        KubectlFix fix => KubectlLines(fix, fix.Candidates.FirstOrDefault(c => c.Node == step.Node)),
         EtcdFix fix => [
             $"echo {ShellQuoting.Quote($"Fix {fix.Service?.ToString() ?? "the Services claiming the addresses"} in etcd: kube-recover recover --via etcd (etcdctl by hand: see the runbook)")} >&2",
             "exit 1",
@@ -137,10 +138,10 @@ internal static class ScriptPlanRenderer
     /// The Service fix in bash: list (namespace, name, externalIPs | LB addresses), and for each Service claiming one
     /// of the addresses save its YAML, then delete it or patch its externalIPs.
     /// </summary>
-    private static IEnumerable<string> KubectlLines(KubectlFix fix, string? kubeconfig)
+    private static IEnumerable<string> KubectlLines(KubectlFix fix, KubectlCandidate? on)
     {
-        var kubectl = new List<string> { "kubectl" };
-        if (kubeconfig is not null) kubectl.AddRange(["--kubeconfig", kubeconfig]);
+        var kubectl = new List<string> { on?.Program ?? KubectlProgram.OnPath };
+        if (on?.Kubeconfig is { } kubeconfig) kubectl.AddRange(["--kubeconfig", kubeconfig]);
         kubectl.Add($"--request-timeout={(int)fix.RequestTimeout.TotalSeconds}s");
         yield return $"kubectl_=({string.Join(' ', kubectl.Select(ShellQuoting.Quote))})";
         // The fields of the one claim rule: externalIPs (strippable) | the load-balancer fields (not).

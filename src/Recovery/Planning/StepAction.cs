@@ -39,7 +39,9 @@ internal sealed record KubectlFix(
     bool EtcdFallback) : StepAction;
 
 /// <summary>A control-plane node where kubectl is installed, and the kubeconfig it uses there (null: kubectl's default).</summary>
-internal sealed record KubectlCandidate(string Node, string? Kubeconfig);
+/// <param name="Program">kubectl's path where PATH has none (RKE2); null (and absent from plan JSON): `kubectl`.</param>
+internal sealed record KubectlCandidate(string Node, string? Kubeconfig,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Program = null);
 
 /// <summary>Fixes the Service(s) directly in etcd through <see cref="IEtcdServiceFixer"/> (--via etcd).</summary>
 internal sealed record EtcdFix(ServiceRef? Service, FixAction Action, IReadOnlyList<IPAddress> Addresses) : StepAction;

@@ -62,3 +62,16 @@ public sealed class CustomLabCollection : ICollectionFixture<CustomLab>
 {
     public const string Name = "recover-custom";
 }
+
+/// <summary>k3s (`lab.sh up --flavor k3s`): node1..3 servers (API server and kube-proxy in the unit k3s), node4 an agent (k3s-agent).</summary>
+public sealed class K3sLab : LabFixture
+{
+    protected override string Name => "recover-k3s";
+    protected override IReadOnlyList<string> UpArguments => ["--flavor", "k3s", "--nodes", "4"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class K3sLabCollection : ICollectionFixture<K3sLab>
+{
+    public const string Name = "recover-k3s";
+}

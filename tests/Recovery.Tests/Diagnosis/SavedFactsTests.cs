@@ -31,6 +31,8 @@ public sealed class SavedFactsTests
     [InlineData("\"interface\": \"eth0\"", "\"interface\": \"eth0/../../x\"", "not a network interface name")]
     [InlineData("\"kind\": \"Diagnosis\"", "\"kind\": \"Plan\"", "expected apiVersion kube-recover/v1 and kind Diagnosis")]
     [InlineData("\"manager\": \"docker\"", "\"manager\": \"supervisord\"", "not a kube-proxy manager")]
+    // A kubectl path is taken only when it is one the probe knows (RKE2's).
+    [InlineData("\"kubeconfig\": \"/etc/kubernetes/admin.conf\"", "\"kubeconfig\": \"/etc/kubernetes/admin.conf\", \"program\": \"/tmp/x\"", "kubectl program '/tmp/x'")]
     public async Task Hostile_or_foreign_documents_are_refused(string from, string to, string message)
     {
         var report = await DiagnosisScenarios.RunAsync("seed", ["default/nginx-service"]);

@@ -218,8 +218,8 @@ internal sealed class FakeCluster
             case "timeout" when a[2] == "bash":
                 var target = IPAddress.Parse(a[4].Split('/')[3]);
                 return IsLocal(n.Name, target) && !n.Address.Equals(target) ? Exit(1, "", "Connection refused") : Exit(0);
-            case "kubectl":
-                return Kubectl(n, a.Where(w => !w.StartsWith("--request-timeout", StringComparison.Ordinal) && !w.StartsWith("--kubeconfig", StringComparison.Ordinal) && !w.StartsWith('/')).ToList());
+            case "kubectl" or Recovery.Kubernetes.KubectlProgram.Rke2:
+                return Kubectl(n, a.Skip(1).Where(w => !w.StartsWith("--request-timeout", StringComparison.Ordinal) && !w.StartsWith("--kubeconfig", StringComparison.Ordinal) && !w.StartsWith('/')).Prepend("kubectl").ToList());
             default:
                 Violations.Add($"{n.Name}: unexpected command `{line}`");
                 return Exit(127, "", "command not found");

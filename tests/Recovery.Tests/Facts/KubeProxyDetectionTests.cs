@@ -45,6 +45,17 @@ public sealed class KubeProxyDetectionTests
         Assert.Equal((KubeProxyManager.K3s, "k3s.service", 901), (facts.Manager!.Value, facts.Unit!, facts.Pid!.Value));
     }
 
+    [Theory]
+    // k3s hides its flags: the title is argv[0] + " server" / " agent" (SetProcTitle, k3s-io/k3s pkg/cli/server/server.go, pkg/cli/agent/agent.go).
+    [InlineData("1 /sbin/init\n 77 /usr/local/bin/k3s server\n", "k3s.service")]
+    [InlineData("1 /sbin/init\n 78 /usr/local/bin/k3s agent\n", "k3s-agent.service")]
+    public void Without_systemd_k3s_is_found_by_its_process_title_which_tells_an_agent_from_a_server(string ps, string unit)
+    {
+        var facts = KubeProxyDetection.Decide(Evidence(processes: ProcessTable.Parse(ps)));
+
+        Assert.Equal((KubeProxyManager.K3s, unit), (facts.Manager!.Value, facts.Unit!));
+    }
+
     [Fact]
     public void A_static_pod_manifest_comes_before_its_container()
     {

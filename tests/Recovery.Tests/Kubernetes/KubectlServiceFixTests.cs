@@ -20,7 +20,7 @@ public sealed class KubectlServiceFixTests : IDisposable
         new(service, action, [Node1], [new KubectlCandidate("node2", "/etc/kubernetes/admin.conf")], TimeSpan.FromSeconds(10), false);
 
     private Task<KubectlServiceFix.Result> RunAsync(FakeCluster cluster, KubectlFix fix) =>
-        new KubectlServiceFix(new(fix.Service, fix.Action, fix.Addresses, fix.RequestTimeout), stateDir, TimeSpan.FromSeconds(30)).RunAsync(new FakeShell(cluster, Seed().Nodes[1], true), "/etc/kubernetes/admin.conf", CancellationToken.None);
+        new KubectlServiceFix(new(fix.Service, fix.Action, fix.Addresses, fix.RequestTimeout), stateDir, TimeSpan.FromSeconds(30)).RunAsync(new FakeShell(cluster, Seed().Nodes[1], true), "/etc/kubernetes/admin.conf", null, CancellationToken.None);
 
     [Fact]
     public async Task Strip_keeps_the_Service_and_its_other_addresses()
@@ -35,6 +35,18 @@ public sealed class KubectlServiceFixTests : IDisposable
         Assert.Equal("kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=10s patch service -n default nginx-service --type=json -p " +
                      "'[{\"op\":\"test\",\"path\":\"/spec/externalIPs\",\"value\":[\"10.0.0.211\",\"192.0.2.20\"]},{\"op\":\"replace\",\"path\":\"/spec/externalIPs\",\"value\":[\"192.0.2.20\"]}]'", patch);
         Assert.True(File.Exists(Path.Combine(stateDir, "service.default.nginx-service.yaml")));
+    }
+
+    [Fact]
+    public async Task On_RKE2_kubectl_runs_from_its_bin_folder_with_its_kubeconfig()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        var fixer = new KubectlServiceFix(new(null, FixAction.Delete, [Node1], TimeSpan.FromSeconds(10)), stateDir, TimeSpan.FromSeconds(30));
+        var result = await fixer.RunAsync(new FakeShell(cluster, Seed().Nodes[1], true), "/etc/rancher/rke2/rke2.yaml", KubectlProgram.Rke2, CancellationToken.None);
+        Assert.Equal(KubectlServiceFix.Outcome.Fixed, result.Outcome);
+        Assert.Equal("/var/lib/rancher/rke2/bin/kubectl --kubeconfig /etc/rancher/rke2/rke2.yaml --request-timeout=10s delete service -n default nginx-service",
+            cluster.Log.Single(e => e.Command.Contains(" delete ", StringComparison.Ordinal)).Command);
+        Assert.All(cluster.Log, e => Assert.StartsWith(KubectlProgram.Rke2 + " ", e.Command, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -295,21 +295,15 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void Containerd_container_is_stopped_with_crictl_after_kubelet_and_k3s_with_its_unit()
+    public void Containerd_container_is_stopped_with_crictl_after_kubelet()
     {
         var id = "9d8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877665544";
         var facts = SeedFacts(new KubeProxyFacts(KubeProxyManager.Containerd, true, "ipvs", ContainerId: id));
-        facts[2] = facts[2] with { KubeProxy = new KubeProxyFacts(KubeProxyManager.K3s, true, "ipvs", Unit: "k3s.service") };
         var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
         Assert.Equal([$"crictl stop {id}"], plan.Step("contain/node1/stop-kube-proxy").StopCommands());
         Assert.Equal("{ systemctl is-active --quiet kubelet && echo 'kubelet is active'; } ; { crictl ps -q --name '^kube-proxy$' || echo 'crictl ps failed'; }",
             plan.Step("contain/node1/stop-kube-proxy").Check!.Command.Render());
         Assert.True(plan.IndexOf("contain/node1/stop-kubelet") < plan.IndexOf("contain/node1/stop-kube-proxy"));
-        Assert.Equal(["systemctl stop k3s.service"], plan.Step("contain/node3/stop-kube-proxy").StopCommands());
-        Assert.DoesNotContain(plan.Steps, s => s.Id == "contain/node3/stop-kubelet");
-        Assert.Equal(["systemctl start k3s.service"], plan.Step("restore/node3/start-kube-proxy").Commands());
-        Assert.Contains(plan.Warnings, w => w.Contains("stopping k3s on node3 also stops its API server", StringComparison.Ordinal));
-        Assert.Equal("systemctl is-active --quiet k3s.service", plan.Step("verify/node3/kube-proxy-running").Verify!.Probe.Command.Render());
     }
 
     [Fact]

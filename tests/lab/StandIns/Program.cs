@@ -1,12 +1,12 @@
 using Lab.StandIns;
 
-// One executable for the lab's three stand-ins. The lab copies it to kube-apiserver, kube-proxy and kubelet
+// One executable for the lab's stand-ins. The lab copies it to kube-apiserver, kube-proxy, kubelet and k3s
 // so /proc/PID/comm and `ps` show the real component's name; it dispatches on its own file name, or on the
 // first argument when run as `lab-standin <component> ...`.
 var self = Path.GetFileName(Environment.ProcessPath ?? "lab-standin");
 var args0 = args.ToList();
 var component = self;
-if (component is not ("kube-apiserver" or "kube-proxy" or "kubelet"))
+if (component is not ("kube-apiserver" or "kube-proxy" or "kubelet" or "k3s"))
 {
     if (args0.Count == 0)
     {
@@ -30,6 +30,7 @@ try
         "kube-apiserver" => await Lab.StandIns.Http.ApiServer.RunAsync(new Flags(args0), stop.Token),
         "kube-proxy" => await Lab.StandIns.Proxy.KubeProxy.RunAsync(new Flags(args0), stop.Token),
         "kubelet" => await Lab.StandIns.Kubelet.Kubelet.RunAsync(new Flags(args0), stop.Token),
+        "k3s" => await Lab.StandIns.K3s.K3s.RunAsync(args0, stop.Token),
         _ => Usage(component),
     };
 }
@@ -41,6 +42,6 @@ catch (StartupException e)
 
 static int Usage(string component)
 {
-    Console.Error.WriteLine($"lab-standin: unknown component '{component}'; expected kube-apiserver, kube-proxy or kubelet");
+    Console.Error.WriteLine($"lab-standin: unknown component '{component}'; expected kube-apiserver, kube-proxy, kubelet or k3s");
     return 2;
 }

@@ -75,6 +75,7 @@ YAML
       ;;
     custom) ;;   # /usr/local/sbin/lab-kube-proxy, shared by all nodes
     daemonset-docker) make_node_docker_unit "$node"; make_node_daemonset_pod "$node" ;;
+    k3s) ;;      # inside the k3s / k3s-agent unit (lib/k3s.sh)
   esac
 }
 
@@ -84,6 +85,7 @@ node_units() {
   u+=(ssh)
   is_control_plane "$node" && u+=(etcd)
   [[ $(lab_option proxy_manager) == daemonset-docker ]] && u+=(docker)
+  if is_k3s; then u+=("$(k3s_unit "$node")"); echo "${u[@]}"; return; fi
   if is_control_plane "$node" || [[ $(lab_option proxy_manager) =~ ^(static-pod|daemonset-docker)$ ]]; then u+=(kubelet); fi
   [[ $(lab_option proxy_manager) == systemd ]] && u+=(kube-proxy)
   echo "${u[@]}"

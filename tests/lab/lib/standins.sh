@@ -1,6 +1,6 @@
 # The C# stand-ins (tests/lab/StandIns, one program dispatching on its own file name): published once per
-# source version into a cache shared by runs, then the apphost is copied as kube-apiserver, kube-proxy and
-# kubelet so that /proc/PID/comm and `ps` show the real component names.
+# source version into a cache shared by runs, then the apphost is copied as kube-apiserver, kube-proxy,
+# kubelet and k3s so that /proc/PID/comm and `ps` show the real component names.
 
 standins_source_hash() {
   (cd "$LAB_HOME/StandIns" && find . -path ./bin -prune -o -path ./obj -prune -o -type f -print | LC_ALL=C sort |
@@ -10,7 +10,7 @@ standins_source_hash() {
 publish_standins() {
   if [[ -n ${LAB_STANDINS_BIN:-} ]]; then      # an already published folder (CI cache, debugging)
     local b; b=$(bin_dir); rm -rf "$b"; cp -a "$LAB_STANDINS_BIN" "$b"
-    for c in kube-apiserver kube-proxy kubelet; do [[ -e $b/$c ]] || cp "$b/lab-standin" "$b/$c"; done
+    for c in kube-apiserver kube-proxy kubelet k3s; do [[ -e $b/$c ]] || cp "$b/lab-standin" "$b/$c"; done
     return 0
   fi
   [[ -f $LAB_HOME/StandIns/StandIns.csproj ]] || die "tests/lab/StandIns is missing: the lab needs its stand-ins"
@@ -29,5 +29,5 @@ publish_standins() {
     fi
   ) 9>"$LAB_HOME/.run/publish.lock" || die "dotnet publish of tests/lab/StandIns failed"
   local b; b=$(bin_dir); rm -rf "$b"; cp -a "$cache" "$b"
-  for c in kube-apiserver kube-proxy kubelet; do cp "$b/lab-standin" "$b/$c"; done
+  for c in kube-apiserver kube-proxy kubelet k3s; do cp "$b/lab-standin" "$b/$c"; done
 }

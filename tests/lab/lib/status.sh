@@ -22,7 +22,8 @@ node_status() {
   { if lab_ssh "$node" "$(node_addr node1)" true >/dev/null 2>&1; then echo "ssh_login.node1=ok"; else echo "ssh_login.node1=fail"; fi; } > "$d/4" &
   echo "kubectl=$(kubectl_answer "$node")" > "$d/5" &
   etcd_member_health "$node" | sed 's/^/etcd./' > "$d/6" &
-  { if node_exec "$node" pgrep -x kube-proxy >/dev/null; then echo "kube_proxy=running"; else echo "kube_proxy=stopped"; fi; } > "$d/7" &
+  # k3s runs kube-proxy inside its own process (comm "k3s").
+  { if node_exec "$node" pgrep -x kube-proxy >/dev/null || { is_k3s && node_exec "$node" pgrep -x k3s >/dev/null; }; then echo "kube_proxy=running"; else echo "kube_proxy=stopped"; fi; } > "$d/7" &
   { local v; v=$(proxy_mode_of "$node"); echo "proxy_mode=${v:-none}"; } > "$d/8" &
   wait
   cat "$d"/[1-8] | sed "s/^/$node./"

@@ -78,4 +78,6 @@ internal sealed record StopMarkerDocument(string? Planned, string? StoppedAt, st
 
 internal sealed record ReachDocument(string Node, string Address, int Port, bool Reachable, string Detail);
 
-internal sealed record KubectlDocument(bool Installed, string? Kubeconfig);
+/// <param name="Program">kubectl's path where PATH has none (RKE2); absent: `kubectl`.</param>
+internal sealed record KubectlDocument(bool Installed, string? Kubeconfig,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Program = null);

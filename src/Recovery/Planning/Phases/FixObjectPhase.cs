@@ -21,18 +21,32 @@ internal static class FixObjectPhase
     /// after the unbind and before any kube-proxy starts. kubectl only (no etcd write while the quorum is up), one
     /// candidate: the node whose API answered.
     /// </summary>
-    public static IEnumerable<Step> First(Dictionary<string, NodeFacts> byName, RecoveryIntent intent, ClusterInventory inventory)
+    /// <param name="ownApi">Nodes whose kube-proxy runs inside their API server (<see cref="KubeProxyControl.InsideApiServer"/>):
+    /// each is also asked through its own API (its kube-proxy watches that one), after the node whose API answered.</param>
+    public static IEnumerable<Step> First(Dictionary<string, NodeFacts> byName, RecoveryIntent intent, ClusterInventory inventory, IEnumerable<string> ownApi)
     {
-        if (intent.Addresses.Count == 0 || intent.FixFirstVia is not { } via || intent.Path == FixPath.Etcd || inventory.FindByName(via) is not { IsControlPlane: true }
-            || !byName.TryGetValue(via, out var f) || !f.Kubectl.Installed) yield break;
-        var candidate = new KubectlCandidate(via, f.Kubectl.KubeconfigPath);
-        foreach (var svc in Services(intent))
+        if (intent.Addresses.Count == 0 || intent.Path == FixPath.Etcd) yield break;
+        var via = intent.FixFirstVia is { } v && inventory.FindByName(v) is { IsControlPlane: true } ? v : null;
+        foreach (var node in ownApi.Prepend(via).OfType<string>().Distinct())
         {
-            yield return new Step(Id("fix-first", via, intent, svc), via,
-                $"{Verb(intent)} {Target(intent, svc)} through kubectl on {via}, whose API answered the survey (YAML saved first)",
-                new KubectlFix(svc, intent.Action, intent.Addresses, [candidate], FixFirstRequestTimeout, EtcdFallback: false));
+            if (!byName.TryGetValue(node, out var f) || !f.Kubectl.Installed) continue;
+            var whose = node == via ? "whose API answered the survey" : "its own API, which its kube-proxy watches";
+            var candidate = new KubectlCandidate(node, f.Kubectl.KubeconfigPath, f.Kubectl.Program);
+            foreach (var svc in Services(intent))
+            {
+                yield return new Step(Id("fix-first", node, intent, svc), node,
+                    $"{Verb(intent)} {Target(intent, svc)} through kubectl on {node}, {whose} (YAML saved first)",
+                    new KubectlFix(svc, intent.Action, intent.Addresses, [candidate], FixFirstRequestTimeout, EtcdFallback: false));
+            }
         }
     }
+
+    /// <summary>Why the Service cannot be fixed first through the node's own API; null when it can.</summary>
+    public static string? NoFixFirst(string node, Dictionary<string, NodeFacts> byName, RecoveryIntent intent) =>
+        intent.Path == FixPath.Etcd ? "--via etcd"
+        : !byName.TryGetValue(node, out var f) ? "it did not answer at preflight"
+        : !f.Kubectl.Installed ? "kubectl is not installed there"
+        : null;
 
     /// <summary>The Services the intent names, or one null: every Service claiming the addresses, found at run time.</summary>
     private static List<ServiceRef?> Services(RecoveryIntent intent) => intent.Services is { Count: > 0 } s ? s.Cast<ServiceRef?>().ToList() : [null];
@@ -66,7 +80,7 @@ internal static class FixObjectPhase
         // Control-plane nodes with kubectl that answered, local first; unreachable control-plane nodes last.
         var candidates = nodes.Where(n => n.IsControlPlane && byName.TryGetValue(n.Name, out var f) && f.Kubectl.Installed)
             .Concat(nodes.Where(n => n.IsControlPlane && !byName.ContainsKey(n.Name)))
-            .Select(n => new KubectlCandidate(n.Name, byName.GetValueOrDefault(n.Name)?.Kubectl.KubeconfigPath)).ToList();
+            .Select(n => byName.GetValueOrDefault(n.Name)?.Kubectl is { } k ? new KubectlCandidate(n.Name, k.KubeconfigPath, k.Program) : new KubectlCandidate(n.Name, null)).ToList();
         if (candidates.Count == 0)
         {
             warnings.Add(intent.Path == FixPath.Auto

@@ -10,7 +10,8 @@ namespace Recovery.Planning.Phases;
 /// <summary>Phase 3: remove the hijacked addresses from kube-ipvs0, kube-proxy's ipsets and IPVS virtual servers; keep the owner's own local route.</summary>
 internal static class UnbindPhase
 {
-    public static IEnumerable<Step> Steps(Node n, NodeFacts? f, bool holds, ClusterInventory inventory, RecoveryIntent intent, List<string> notes)
+    /// <param name="phase">The step ids' first word: "unbind", or "unbind-after-fix" on a node whose kube-proxy is never stopped.</param>
+    public static IEnumerable<Step> Steps(Node n, NodeFacts? f, bool holds, ClusterInventory inventory, RecoveryIntent intent, List<string> notes, string phase = "unbind")
     {
         var deferred = f is null;
         // Every node, not only those holding the address at survey time: a kube-proxy that had not synced yet may
@@ -20,13 +21,13 @@ internal static class UnbindPhase
             foreach (var a in intent.Addresses.Where(a => holds && f!.IpvsAddresses.Contains(a) || deferred || !n.Address.Equals(a)))
             {
                 var absent = Probes.NotOnIpvsInterface(a);
-                yield return new Step($"unbind/{n.Name}/del-{a}", n.Name, $"Remove {HostPrefix.Of(a)} from {IpvsInterface.Name}",
+                yield return new Step($"{phase}/{n.Name}/del-{a}", n.Name, $"Remove {HostPrefix.Of(a)} from {IpvsInterface.Name}",
                     new RunCommands([new IpvsAddressDel(a)]),
                     Check: absent, Verify: Verification.Within(absent, TimeSpan.FromSeconds(10)),
                     Undo: new IpvsAddressAdd(a), Deferred: deferred);
                 var bound = KubeProxyIpsets.BoundAddresses(a);
                 var alone = new IpsetEntry(a);
-                yield return new Step($"unbind/{n.Name}/ipset-{a}", n.Name, $"Remove {a} from the ipset {bound} (where ipset exists)",
+                yield return new Step($"{phase}/{n.Name}/ipset-{a}", n.Name, $"Remove {a} from the ipset {bound} (where ipset exists)",
                     new RunCommands([new IpsetDel(bound, alone)]),
                     Guard: Probes.ToolPresent("ipset"), Check: Probe.Fails(new IpsetTest(bound, alone)),
                     Undo: new IpsetAdd(bound, alone), Deferred: deferred);
@@ -35,13 +36,13 @@ internal static class UnbindPhase
                     foreach (var set in KubeProxyIpsets.AddressAndPort(a))
                     {
                         var entry = new IpsetEntry(a, port.Protocol, port.Port);
-                        yield return new Step($"unbind/{n.Name}/ipset-{set}-{a}-{port.Protocol}-{port.Port}", n.Name, $"Remove {entry} from the ipset {set} (where it exists)",
+                        yield return new Step($"{phase}/{n.Name}/ipset-{set}-{a}-{port.Protocol}-{port.Port}", n.Name, $"Remove {entry} from the ipset {set} (where it exists)",
                             new RunCommands([new IpsetDel(set, entry)]),
                             Guard: Probe.Succeeds(new IpsetList(set)), Check: Probe.Fails(new IpsetTest(set, entry)),
                             Undo: new IpsetAdd(set, entry), Deferred: deferred);
                     }
                     var service = new IpvsService(port.Protocol, a, port.Port);
-                    yield return new Step($"unbind/{n.Name}/ipvs-{port.Protocol}-{a}-{port.Port}", n.Name, $"Remove the IPVS virtual server {port.Protocol} {service} (where ipvsadm exists)",
+                    yield return new Step($"{phase}/{n.Name}/ipvs-{port.Protocol}-{a}-{port.Port}", n.Name, $"Remove the IPVS virtual server {port.Protocol} {service} (where ipvsadm exists)",
                         new RunCommands([new IpvsServiceDel(service)]),
                         Guard: Probes.ToolPresent("ipvsadm"), Check: Probe.Fails(new IpvsServiceList(service)),
                         Deferred: deferred);
@@ -58,7 +59,7 @@ internal static class UnbindPhase
                 continue;
             }
             var route = Probes.OwnLocalRoute(a, device);
-            yield return new Step($"unbind/{n.Name}/local-route-{a}", n.Name, $"Make sure {n.Name}'s own local route for {a} on {device} is intact",
+            yield return new Step($"{phase}/{n.Name}/local-route-{a}", n.Name, $"Make sure {n.Name}'s own local route for {a} on {device} is intact",
                 new RunCommands([new LocalRouteAdd(a, device)]),
                 Check: route, Verify: Verification.Within(route, TimeSpan.FromSeconds(10)), Deferred: deferred);
         }
