@@ -19,6 +19,7 @@ internal sealed class Journal : IDisposable
     public const int MaxOutput = 4096;
 
     private readonly Stream stream;
+    private readonly HashSet<string> restoreBegun;
     private readonly Lock gate = new();
     // The file ended in a line torn by a crash: the first record starts on a new line, so the torn one cannot swallow it.
     private bool tornTail;
@@ -32,6 +33,7 @@ internal sealed class Journal : IDisposable
         var finished = earlier.Where(r => r.Event == JournalRecord.StepResult).Select(r => r.Step).ToHashSet(StringComparer.Ordinal);
         UnfinishedBefore = earlier.Where(r => r.Event == JournalRecord.StepStart && !finished.Contains(r.Step) && !DoneBefore.Contains(r.Step!))
             .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
+        restoreBegun = earlier.Where(r => r.Phase == PhaseKind.Restore && r.Node is not null).Select(r => r.Node!).ToHashSet(StringComparer.Ordinal);
         var path = Path.Combine(stateDir, JournalFileName);
         this.stream = stream ?? new FileStream(path, StateFile.WriteOptions(FileMode.Append));
         tornTail = stream is null && this.stream.Length > 0 && LastByte(path) != (byte)'\n';
@@ -49,6 +51,14 @@ internal sealed class Journal : IDisposable
 
     /// <summary>Steps an earlier run finished (done, or skipped because their postcondition held).</summary>
     public IReadOnlySet<string> DoneBefore { get; }
+
+    /// <summary>
+    /// An earlier run finished this step and it stays finished: every step, except a node's Contain while its Restore
+    /// has not begun. Until then kube-proxy must stay stopped there, and in between a supervisor may have started it,
+    /// or the kubelet that restarts its container, again: such a step is checked again and, if need be, done again.
+    /// </summary>
+    public bool Settled(PhaseKind phase, Step step) =>
+        DoneBefore.Contains(step.Id) && (phase != PhaseKind.Contain || restoreBegun.Contains(step.Node));
 
     /// <summary>Steps an earlier run started and never finished (crash, kill): re-checked before anything else.</summary>
     public IReadOnlySet<string> UnfinishedBefore { get; }

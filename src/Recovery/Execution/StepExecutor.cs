@@ -18,7 +18,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
 
     public async Task<StepOutcome> ExecuteAsync(PhaseKind phase, Step step, INodeShell? shell)
     {
-        if (Journal.DoneBefore.Contains(step.Id))
+        if (Journal.Settled(phase, step))
         {
             return recorder.Record(phase, step, StepStatus.Skipped, TimeSpan.Zero, "done in an earlier run (journal)");
         }

@@ -133,7 +133,10 @@ public sealed class JournalTests : IDisposable
             second = await new Runner(new RunnerOptions(crashDir), Seed(), Connect(atCrash)).RunAsync(saved, journal);
         }
         Assert.Equal(0, second.ExitCode);
-        Assert.Equal("done in an earlier run (journal)", second.Outcomes.Single(o => o.StepId == "contain/node3/stop-kube-proxy").Detail);
+        // Contain is checked again while Restore has not begun (a supervisor could have started kube-proxy meanwhile);
+        // steps of other phases done before stay done.
+        Assert.Equal("already done", second.Outcomes.Single(o => o.StepId == "contain/node3/stop-kube-proxy").Detail);
+        Assert.Equal("done in an earlier run (journal)", second.Outcomes.Single(o => o.StepId == "unbind/node2/del-10.0.0.211").Detail);
         var interrupted = second.Outcomes.Single(o => o.StepId == "unbind/node3/del-10.0.0.211");
         Assert.Equal((StepStatus.Skipped, "already done"), (interrupted.Status, interrupted.Detail));
         Assert.Empty(atCrash.Violations);
@@ -151,5 +154,43 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(0, third.ExitCode);
         Assert.All(third.Outcomes, o => Assert.Equal(StepStatus.Skipped, o.Status));
         Assert.Equal(commandsBefore, atCrash.Log.Count);
+    }
+
+    [Fact]
+    public async Task A_kube_proxy_started_again_by_its_supervisor_before_the_resume_is_stopped_again_before_the_unbind()
+    {
+        var plan = FastPlan();
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        FakeCluster? atCrash = null;
+        cluster.AfterCommand = (node, command) =>
+        {
+            if (atCrash is null && node == "node3" && command.StartsWith("ip addr del", StringComparison.Ordinal))
+            {
+                Directory.CreateDirectory(crashDir);
+                foreach (var file in Directory.GetFiles(stateDir)) File.Copy(file, Path.Combine(crashDir, Path.GetFileName(file)));
+                atCrash = cluster.Clone();
+            }
+        };
+        using (var journal = Journal.Start(stateDir, plan))
+        {
+            await new Runner(new RunnerOptions(stateDir), Seed(), Connect(cluster)).RunAsync(plan, journal);
+        }
+        Assert.NotNull(atCrash);
+        // While nobody watched, node3's supervisor started kube-proxy again, and it bound the address again.
+        atCrash.Nodes["node3"].ProxyRunning = true;
+        atCrash.Nodes["node3"].Ipvs.Add(Node1);
+
+        RunResult second;
+        using (var journal = Journal.Resume(crashDir, Seed(), out var saved))
+        {
+            Assert.Contains("contain/node3/stop-kube-proxy", journal.DoneBefore);
+            second = await new Runner(new RunnerOptions(crashDir), Seed(), Connect(atCrash)).RunAsync(saved, journal);
+        }
+
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(StepStatus.Done, second.Outcomes.Single(o => o.StepId == "contain/node3/stop-kube-proxy").Status);
+        Assert.True(atCrash.Violations.Count == 0, string.Join("\n", atCrash.Violations));
+        Assert.All(atCrash.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
+        Assert.All(atCrash.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
     }
 }
