@@ -102,25 +102,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public async Task Resume_after_a_crash_mid_phase_skips_what_was_done_finishes_and_a_third_run_is_a_no_op()
     {
-        var plan = FastPlan();
-        var cluster = FakeCluster.Seed(Seed(), Node1);
-        FakeCluster? atCrash = null;
-        // kill -9 right after node3's address removal took effect, before its result reached the journal:
-        // what survives is the state directory as it is on disk at that instant, and the cluster as it is.
-        cluster.AfterCommand = (node, command) =>
-        {
-            if (atCrash is null && node == "node3" && command.StartsWith("ip addr del", StringComparison.Ordinal))
-            {
-                Directory.CreateDirectory(crashDir);
-                foreach (var file in Directory.GetFiles(stateDir)) File.Copy(file, Path.Combine(crashDir, Path.GetFileName(file)));
-                atCrash = cluster.Clone();
-            }
-        };
-        using (var journal = Journal.Start(stateDir, plan))
-        {
-            await new Runner(new RunnerOptions(stateDir), Seed(), Connect(cluster)).RunAsync(plan, journal);
-        }
-        Assert.NotNull(atCrash);
+        var atCrash = await CrashAtNode3sUnbindAsync();
         var before = Journal.ReadAll(crashDir);
         Assert.Contains(before, r => r.Event == JournalRecord.StepStart && r.Step == "unbind/node3/del-10.0.0.211");
         Assert.DoesNotContain(before, r => r.Event == JournalRecord.StepResult && r.Step == "unbind/node3/del-10.0.0.211");
@@ -159,6 +141,31 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public async Task A_kube_proxy_started_again_by_its_supervisor_before_the_resume_is_stopped_again_before_the_unbind()
     {
+        var atCrash = await CrashAtNode3sUnbindAsync();
+        // While nobody watched, node3's supervisor started kube-proxy again, and it bound the address again.
+        atCrash.Nodes["node3"].ProxyRunning = true;
+        atCrash.Nodes["node3"].Ipvs.Add(Node1);
+
+        RunResult second;
+        using (var journal = Journal.Resume(crashDir, Seed(), out var saved))
+        {
+            Assert.Contains("contain/node3/stop-kube-proxy", journal.DoneBefore);
+            second = await new Runner(new RunnerOptions(crashDir), Seed(), Connect(atCrash)).RunAsync(saved, journal);
+        }
+
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(StepStatus.Done, second.Outcomes.Single(o => o.StepId == "contain/node3/stop-kube-proxy").Status);
+        Assert.True(atCrash.Violations.Count == 0, string.Join("\n", atCrash.Violations));
+        Assert.All(atCrash.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
+        Assert.All(atCrash.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
+    }
+
+    /// <summary>
+    /// A run killed (-9) right after node3's address removal took effect, before its result reached the journal: the
+    /// state directory as it is on disk at that instant (in crashDir), and the cluster as it is.
+    /// </summary>
+    private async Task<FakeCluster> CrashAtNode3sUnbindAsync()
+    {
         var plan = FastPlan();
         var cluster = FakeCluster.Seed(Seed(), Node1);
         FakeCluster? atCrash = null;
@@ -176,21 +183,6 @@ public sealed class JournalTests : IDisposable
             await new Runner(new RunnerOptions(stateDir), Seed(), Connect(cluster)).RunAsync(plan, journal);
         }
         Assert.NotNull(atCrash);
-        // While nobody watched, node3's supervisor started kube-proxy again, and it bound the address again.
-        atCrash.Nodes["node3"].ProxyRunning = true;
-        atCrash.Nodes["node3"].Ipvs.Add(Node1);
-
-        RunResult second;
-        using (var journal = Journal.Resume(crashDir, Seed(), out var saved))
-        {
-            Assert.Contains("contain/node3/stop-kube-proxy", journal.DoneBefore);
-            second = await new Runner(new RunnerOptions(crashDir), Seed(), Connect(atCrash)).RunAsync(saved, journal);
-        }
-
-        Assert.Equal(0, second.ExitCode);
-        Assert.Equal(StepStatus.Done, second.Outcomes.Single(o => o.StepId == "contain/node3/stop-kube-proxy").Status);
-        Assert.True(atCrash.Violations.Count == 0, string.Join("\n", atCrash.Violations));
-        Assert.All(atCrash.Nodes.Values, n => Assert.DoesNotContain(Node1, n.Ipvs));
-        Assert.All(atCrash.Nodes.Values, n => Assert.True(n.ProxyRunning, n.Name));
+        return atCrash;
     }
 }
