@@ -17,7 +17,11 @@ public sealed class RecoverK3sTests(K3sLab lab)
         var node1 = lab.Env.Address("node1");
         var before = await MainPidsAsync();
         await lab.BreakAsync();
-        await Poll.UntilStatusAsync(lab, s => lab.Env.Nodes.All(n => s.KubeIpvs0(n).Contains(node1.ToString())), "node1's address on every kube-ipvs0");
+        // The hijack is node1's address on every other node. node1's own kube-proxy may never bind it: it reads
+        // through node1's own API server and etcd member, which the others' hijack cuts off from the quorum as soon as
+        // they sync (CI saw exactly that), and an address of its own on kube-ipvs0 would route nowhere new anyway.
+        await Poll.UntilStatusAsync(lab, s => lab.Env.Nodes.Where(n => n != "node1").All(n => s.KubeIpvs0(n).Contains(node1.ToString())),
+            "node1's address on every other node's kube-ipvs0");
 
         var state = Path.Combine(lab.Env.RunDir, "state");
         var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
