@@ -19,7 +19,8 @@ internal static class EtcdServiceClaims
             var scan = await etcd.Store.ScanServicesAsync(cancellationToken).ConfigureAwait(false);
             var claims = scan.Services
                 .Select(s => s.Service is { } service
-                    ? ServiceClaims.Of(new ServiceRef(service.Namespace, service.Name), service.AddressFields, etcd.Source, watched)
+                    ? ServiceClaims.Of(new ServiceRef(service.Namespace, service.Name), service.AddressFields, etcd.Source, watched,
+                        (service.Metadata, service.Type, service.LoadBalancerClass))
                         is { } claim ? claim with { Ports = service.Ports.Select(p => ServicePort.FromSpec(p.Protocol, p.Port)).OfType<ServicePort>().ToList() } : null
                     : null)
                 .OfType<ServiceClaim>()

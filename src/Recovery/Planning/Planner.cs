@@ -54,7 +54,7 @@ internal static class Planner
         // Local node first, then the inventory's order: the order every phase lists its nodes in.
         var nodes = inventory.Nodes.OrderBy(n => n.Name == localNode ? 0 : 1).ToList();
         var notes = new List<string>();
-        var warnings = new List<string>();
+        var warnings = ClaimOwnerWarnings.For(claims, intent.Addresses).ToList();
 
         var holders = nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.IpvsAddresses.Any(intent.Addresses.Contains)).ToList();
         var unreachable = nodes.Where(n => !byName.ContainsKey(n.Name)).ToList();
