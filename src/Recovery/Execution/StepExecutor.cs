@@ -52,8 +52,9 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
                 last = verifyResult;
                 if (!verified)
                 {
-                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed,
-                        $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode}{Printed(verifyResult)})", last);
+                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, verify.Probe.WhyNot(verifyResult) is { } why
+                        ? $"did not verify within {verify.Budget.TotalSeconds:0} s: {why}"
+                        : $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode}{Printed(verifyResult)})", last);
                 }
             }
             return recorder.Record(phase, step, StepStatus.Done, clock.Elapsed, detail, last);

@@ -157,7 +157,8 @@ internal static class Planner
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
             // The local node first: its first step is the wait, so no node's checks start before two sync periods have passed.
             new(PhaseKind.Verify, "Once each kube-proxy has synced again (or two sync periods have passed): the addresses stay off, every node reaches the control plane, kube-proxy runs",
-                VerifyPhase.Steps(nodes, controls.Concat(kept).ToDictionary(StringComparer.Ordinal), inventory, intent, localNode, Deferred, serves).ToList(), localNode),
+                VerifyPhase.Steps(nodes, controls.Concat(kept).ToDictionary(StringComparer.Ordinal), inventory, intent, localNode, Deferred, serves,
+                    FixObjectPhase.Candidates(nodes, byName).FirstOrDefault(c => byName.ContainsKey(c.Node))).ToList(), localNode),
         };
         // Only where an API answered the survey with a claim (FixObjectPhase.First): other plans keep their seven phases.
         var fixFirst = FixObjectPhase.First(byName, intent, inventory, nodes.Where(n => kept.ContainsKey(n.Name)).Select(n => n.Name)).ToList();
