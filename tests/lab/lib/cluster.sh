@@ -62,6 +62,7 @@ kind: Service
 metadata:
   name: $name
   namespace: $ns
+$(controller_labels)
 spec:
   selector:
     app: zgz
@@ -85,6 +86,7 @@ YAML
       "https://$(node_addr node1):6443/api/v1/namespaces/$ns/services/$name/status" || die "status patch failed"
   else
     retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[$list]}}" >/dev/null || die "kubectl patch failed"
+    controller_save "$ns" "$name" "$list"
   fi
   # Visible when the first node that does not own an address routes it locally. The others follow within a
   # sync period or two, unless etcd has lost its leader meanwhile (a partial partition: faithful, and reported).
