@@ -43,7 +43,7 @@ internal sealed record Probe(NodeCommand Command, ProbeExpectation Expect, strin
         ProbeExpectation.PrintsNothing => result.StdOut.Trim().Length == 0 && Ran(result),
         ProbeExpectation.PrintsText => result.ExitCode == 0 && result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
         ProbeExpectation.LacksText => result.ExitCode == 0 && !result.StdOut.Contains(Text ?? "", StringComparison.Ordinal),
-        ProbeExpectation.NoServiceClaims => result.ExitCode == 0 && Ran(result) && ClaimsLeft(result) is { Count: 0 },
+        ProbeExpectation.NoServiceClaims => ApiAnswered(result) && ClaimsLeft(result) is { Count: 0 },
         _ => false,
     };
 
@@ -51,7 +51,7 @@ internal sealed record Probe(NodeCommand Command, ProbeExpectation Expect, strin
     public string? WhyNot(CommandResult result)
     {
         if (Expect != ProbeExpectation.NoServiceClaims) return null;
-        if (result.ExitCode != 0 || !Ran(result))
+        if (!ApiAnswered(result))
         {
             return $"the Service claims could not be read again (`{Command}` exit {result.ExitCode}: no API answered), so the fix is not confirmed: check `kubectl get services -A` yourself";
         }
@@ -59,18 +59,31 @@ internal sealed record Probe(NodeCommand Command, ProbeExpectation Expect, strin
         {
             null => $"`{Command}` printed no readable list of Services, so the fix is not confirmed",
             { Count: 0 } => null,
-            var left => "a Service claims the address again: " + string.Join("; ", left.Select(c =>
-                $"{c.Service} ({string.Join(", ", c.FieldsClaiming(c.Addresses[0]))}) " +
-                (c.Owners.Count == 0 ? "put back by something its metadata does not name" : $"put back by {string.Join(", ", c.Owners)}: {string.Join("; ", c.Owners.Select(o => o.Pause))}"))),
+            var left => "a Service claims the address again: " + Named(left, ClaimedAddresses()!),
         };
     }
+
+    /// <summary>Whether an API server answered a claims probe's list (kubectl exits non-zero when none did).</summary>
+    public static bool ApiAnswered(CommandResult result) => result.ExitCode == 0 && Ran(result);
+
+    /// <summary>The addresses a claims probe looks for (<see cref="Text"/>); null when they do not read.</summary>
+    public IReadOnlyList<System.Net.IPAddress>? ClaimedAddresses()
+    {
+        var words = (Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var addresses = words.Select(w => System.Net.IPAddress.TryParse(w, out var a) ? a : null).OfType<System.Net.IPAddress>().ToList();
+        return addresses.Count == 0 || addresses.Count != words.Length ? null : addresses;
+    }
+
+    /// <summary>Each claim on ADDRESSES, named with the fields that claim them and who puts it back.</summary>
+    public static string Named(IEnumerable<Kubernetes.ServiceClaim> claims, IReadOnlyList<System.Net.IPAddress> addresses) =>
+        string.Join("; ", claims.Where(c => addresses.Any(c.Claims)).Select(c =>
+            $"{c.Service} ({string.Join(", ", addresses.SelectMany(c.FieldsClaiming).Distinct())}) " +
+            (c.Owners.Count == 0 ? "put back by something its metadata does not name" : $"put back by {string.Join(", ", c.Owners)}: {string.Join("; ", c.Owners.Select(o => o.Pause))}")));
 
     /// <summary>The claims on <see cref="Text"/>'s addresses in the printed list; null when either does not read.</summary>
     private IReadOnlyList<Kubernetes.ServiceClaim>? ClaimsLeft(CommandResult result)
     {
-        var words = (Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var addresses = words.Select(w => System.Net.IPAddress.TryParse(w, out var a) ? a : null).OfType<System.Net.IPAddress>().ToList();
-        if (addresses.Count == 0 || addresses.Count != words.Length) return null;
+        if (ClaimedAddresses() is not { } addresses) return null;
         try
         {
             return [.. Facts.KubectlServiceClaims.Parse(result.StdOut, "kubectl", addresses).Where(c => addresses.Any(c.Claims))];
