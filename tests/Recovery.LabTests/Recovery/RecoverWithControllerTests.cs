@@ -46,6 +46,8 @@ public sealed class RecoverWithControllerTests(ReapplyLab lab)
         foreach (var manifest in Directory.GetFiles(Path.Combine(lab.Env.RunDir, "controller"), "*.yaml")) File.Delete(manifest);
         var delete = await RecoveredCluster.KubectlAsync(lab, "node3", "delete", "service", "-n", "default", "nginx-service");
         Assert.True(delete.Succeeded || delete.StdErr.Contains("NotFound", StringComparison.Ordinal), delete.StdErr);
+        // Each kube-proxy unbinds at its next sync once it sees the delete: wait for that, then judge the whole cluster.
+        await Poll.UntilStatusAsync(lab, s => lab.Env.Nodes.All(n => !s.KubeIpvs0(n).Contains(node1.ToString())), "node1's address off every kube-ipvs0");
         await RecoveredCluster.AssertHealthyAsync(lab, node1);
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
     }
