@@ -2,7 +2,7 @@
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
 #   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom|daemonset-docker] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
-#             [--ipv6 on|off] [--sync-period 1s|30s|...] [--flavor kubeadm|k3s] [--bastion yes|no] [--controller none|reapply]
+#             [--ipv6 on|off] [--sync-period 1s|30s|...] [--flavor kubeadm|k3s] [--bastion yes|no] [--controller none|reapply|lb-pool]
 #   lab.sh break [--ip ADDR]... [--all-nodes] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
 #   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node; NODE may be bastion)
@@ -62,7 +62,7 @@ cmd_up() {
       --flavor) flavor=$2; shift ;;
       --bastion) bastion=$2; shift ;;
       --controller) controller=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom|daemonset-docker, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --flavor kubeadm|k3s, --bastion yes|no, --controller none|reapply)" ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom|daemonset-docker, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --flavor kubeadm|k3s, --bastion yes|no, --controller none|reapply|lb-pool)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
@@ -77,7 +77,7 @@ cmd_up() {
   # kube-proxy's ipvs.syncPeriod (the lab's default 1 s keeps tests fast; upstream's default is 30s).
   [[ $sync =~ ^[1-9][0-9]*(s|m)$ ]] || die "--sync-period: expected a whole number of seconds or minutes such as 1s or 30s, got '$sync'"
   [[ $bastion =~ ^(yes|no)$ ]] || die "--bastion: expected yes|no, got '$bastion'"
-  [[ $controller =~ ^(none|reapply)$ ]] || die "--controller: expected none|reapply, got '$controller'"
+  [[ $controller =~ ^(none|reapply|lb-pool)$ ]] || die "--controller: expected none|reapply|lb-pool, got '$controller'"
   [[ $bastion == no ]] || ((nodes >= 2)) || die "--bastion yes: needs node1 (the console) and node2 (behind it); expected --nodes 2 or more"
   local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"$'\n'"ipv6=$ipv6"$'\n'"sync_period=$sync"
   [[ $bastion == no ]] || options+=$'\n'"bastion=$bastion"
