@@ -2,7 +2,7 @@
 # kube-recover lab: a locked-out-able Kubernetes cluster on one machine, in namespaces (DESIGN.md, "The lab").
 #
 #   lab.sh up [--nodes N] [--proxy-manager systemd|static-pod|custom|daemonset-docker] [--bind-owner yes|no] [--proxy-mode ipvs|iptables]
-#             [--ipv6 on|off] [--sync-period 1s|30s|...] [--flavor kubeadm|k3s] [--bastion yes|no]
+#             [--ipv6 on|off] [--sync-period 1s|30s|...] [--flavor kubeadm|k3s] [--bastion yes|no] [--controller none|reapply|lb-pool]
 #   lab.sh break [--ip ADDR]... [--all-nodes] [--service NS/NAME] [--lb-ingress]
 #   lab.sh status | env | down
 #   lab.sh console NODE [-- CMD...]     (no CMD: an interactive shell in the node; NODE may be bastion)
@@ -13,7 +13,7 @@
 # Needs root, and the packages of tests/lab/install.sh.
 set -euo pipefail
 LAB_HOME=$(cd "$(dirname "$0")" && pwd)
-for f in common namespaces pki sshd etcd kube proxy docker k3s standins inventory cluster status down measure bastion; do
+for f in common namespaces pki sshd etcd kube proxy docker k3s standins inventory cluster status down measure bastion controllers; do
   # shellcheck source=/dev/null
   source "$LAB_HOME/lib/$f.sh"
 done
@@ -50,7 +50,7 @@ proxy_ready() { wait_for 120 "kube-proxy on $1" proxy_mode_on "$1"; }
 
 cmd_up() {
   need_root
-  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on sync=1s flavor=kubeadm bastion=no
+  local nodes=3 manager=systemd owner=yes mode=ipvs ipv6=on sync=1s flavor=kubeadm bastion=no controller=none
   while (($#)); do
     case $1 in
       --nodes) nodes=$2; shift ;;
@@ -61,7 +61,8 @@ cmd_up() {
       --sync-period) sync=$2; shift ;;
       --flavor) flavor=$2; shift ;;
       --bastion) bastion=$2; shift ;;
-      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom|daemonset-docker, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --flavor kubeadm|k3s, --bastion yes|no)" ;;
+      --controller) controller=$2; shift ;;
+      *) die "up: unknown option '$1' (expected --nodes N, --proxy-manager systemd|static-pod|custom|daemonset-docker, --bind-owner yes|no, --proxy-mode ipvs|iptables, --ipv6 on|off, --sync-period DURATION, --flavor kubeadm|k3s, --bastion yes|no, --controller none|reapply|lb-pool)" ;;
     esac; shift
   done
   [[ $nodes =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 200)) || die "--nodes: expected 1..200, got '$nodes'"
@@ -76,9 +77,11 @@ cmd_up() {
   # kube-proxy's ipvs.syncPeriod (the lab's default 1 s keeps tests fast; upstream's default is 30s).
   [[ $sync =~ ^[1-9][0-9]*(s|m)$ ]] || die "--sync-period: expected a whole number of seconds or minutes such as 1s or 30s, got '$sync'"
   [[ $bastion =~ ^(yes|no)$ ]] || die "--bastion: expected yes|no, got '$bastion'"
+  [[ $controller =~ ^(none|reapply|lb-pool)$ ]] || die "--controller: expected none|reapply|lb-pool, got '$controller'"
   [[ $bastion == no ]] || ((nodes >= 2)) || die "--bastion yes: needs node1 (the console) and node2 (behind it); expected --nodes 2 or more"
   local options="nodes=$nodes"$'\n'"proxy_manager=$manager"$'\n'"bind_owner=$owner"$'\n'"proxy_mode=$mode"$'\n'"ipv6=$ipv6"$'\n'"sync_period=$sync"
   [[ $bastion == no ]] || options+=$'\n'"bastion=$bastion"
+  [[ $controller == none ]] || options+=$'\n'"controller=$controller"
   if [[ -z ${LAB_UP_TOKEN:-} ]]; then
     if lab_alive && [[ $(cat "$LAB_RUN_DIR/options") == "$options" ]]; then log "already up ($(lab_prefix))"; return 0; fi
     [[ -e $LAB_RUN_DIR ]] && { log "replacing the previous lab in $LAB_RUN_DIR"; lab_down; }
@@ -87,7 +90,7 @@ cmd_up() {
     echo "kr$(openssl rand -hex 3)" > "$LAB_RUN_DIR/prefix"          # first: makes everything below findable
     # Every process of this `up` (and of the nodes) carries the prefix in its environment from here on, so
     # `down` finds them even when `up` was killed halfway.
-    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --flavor "$flavor" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6" --sync-period "$sync" --bastion "$bastion"
+    exec env LAB_UP_TOKEN="$(lab_prefix)" bash "$0" up --nodes "$nodes" --proxy-manager "$manager" --flavor "$flavor" --bind-owner "$owner" --proxy-mode "$mode" --ipv6 "$ipv6" --sync-period "$sync" --bastion "$bastion" --controller "$controller"
   fi
 
   local t0=$SECONDS
@@ -121,6 +124,7 @@ cmd_up() {
   register_nodes || die "registering Node objects failed"
   lab_nodes | for_nodes proxy_ready
   if [[ $bastion == yes ]]; then start_bastion; log "bastion up: node2 through $BASTION_ADDR"; fi
+  controller_start "$controller"
   touch "$LAB_RUN_DIR/up-complete"
   log "up in $((SECONDS - t0))s"
 }

@@ -39,6 +39,7 @@ namespace Recovery.Commands;
 [JsonDerivedType(typeof(ProxyModeQuery), "proxyModeQuery")]
 [JsonDerivedType(typeof(KubeProxySynced), "kubeProxySynced")]
 [JsonDerivedType(typeof(ToolPresent), "toolPresent")]
+[JsonDerivedType(typeof(ServiceList), "serviceList")]
 [JsonDerivedType(typeof(StopMarkerWrite), "stopMarkerWrite")]
 [JsonDerivedType(typeof(StopMarkerRemove), "stopMarkerRemove")]
 [JsonDerivedType(typeof(StopMarkerAbsent), "stopMarkerAbsent")]

@@ -44,7 +44,8 @@ internal static class DiagnosisJson
                 f.Hijacked.Select(h => new HijackedAddressDocument(
                     h.Address.ToString(), h.Owner, h.IsProtected, h.LocksOut, h.HijackedOn, h.BoundOn, h.OwnerBound,
                     h.BrokenReach.Select(b => new BrokenReachDocument(b.FromNode, b.ToNode, b.Address.ToString(), b.Port, b.ToItself, b.Detail)).ToList(),
-                    h.ClaimedBy.Select(c => new ClaimDocument(c.Service.Namespace, c.Service.Name, c.FieldsClaiming(h.Address), c.Source)).ToList(),
+                    h.ClaimedBy.Select(c => new ClaimDocument(c.Service.Namespace, c.Service.Name, c.FieldsClaiming(h.Address), c.Source,
+                        c.Owners.Select(w => new ClaimOwnerDocument(w.Name, w.Evidence, w.Pause)).ToList())).ToList(),
                     h.PresumedOn))
                 .ToList(),
                 f.Unreachable.Select(u => new UnreachableNodeDocument(u.Node, u.Address.ToString(), u.Reason, u.Hint)).ToList(),

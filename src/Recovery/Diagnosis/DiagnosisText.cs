@@ -76,6 +76,10 @@ internal static class DiagnosisText
         o.AppendLine(h.ClaimedBy.Count == 0
             ? "      claimed by: unknown (no API answered, or no Service lists it)"
             : $"      claimed by: {string.Join(", ", h.ClaimedBy.Select(c => $"{c.Service} ({string.Join(", ", c.FieldsClaiming(h.Address))}; from {c.Source})"))}");
+        foreach (var c in h.ClaimedBy)
+        {
+            foreach (var owner in c.Owners) o.AppendLine(CultureInfo.InvariantCulture, $"      put back by: {owner} for {c.Service}: {owner.Pause}");
+        }
         foreach (var b in h.BrokenReach)
         {
             o.AppendLine(CultureInfo.InvariantCulture, $"      cut off: {b.FromNode} -> {b.ToNode} {b.Address}:{b.Port}: {b.Detail}");

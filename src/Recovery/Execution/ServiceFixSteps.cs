@@ -46,6 +46,28 @@ internal sealed class ServiceFixSteps(RunnerOptions options, NodeShells shells, 
         return (false, $"no API answered: {(silent.Count == 0 ? "no control-plane node with kubectl" : string.Join("; ", silent))}", last);
     }
 
+    /// <summary>
+    /// The final claims check where no API answered: etcd is what every API server reads, and no controller can put a
+    /// claim back while no API server answers. Holds only when etcd was read, nothing in it claims the addresses, and
+    /// no value was unreadable (it might hide one). Null without etcd access: nothing more to look at.
+    /// </summary>
+    public async Task<(bool Holds, string Detail)?> ClaimsInEtcdAsync(IReadOnlyList<System.Net.IPAddress> addresses)
+    {
+        if (etcd is null) return null;
+        try
+        {
+            var read = await etcd.ReadClaimsAsync(addresses, CancellationToken.None).ConfigureAwait(false);
+            var left = read.Claims.Where(c => addresses.Any(c.Claims)).ToList();
+            if (left.Count > 0) return (false, $"no API answered, and {read.Source} holds a claim again: {Probe.Named(left, addresses)}");
+            if (read.Unreadable.Count > 0) return (false, $"no API answered, and {read.Unreadable.Count} Service value(s) in {read.Source} could not be read (first: {read.Unreadable[0]}), so the fix is not confirmed");
+            return (true, $"no API answered; {read.Source} holds no claim on {string.Join(", ", addresses)} (no controller can put one back until an API server answers: check `kubectl get services -A` then)");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (false, $"no API answered, and etcd could not be read either ({e.Message}), so the fix is not confirmed");
+        }
+    }
+
     public async Task<(bool Acted, string Detail, CommandResult? Last)> ThroughEtcdAsync(EtcdFix fix)
     {
         if (etcd is null) return (false, "no etcd access was configured (--etcd-endpoints and client certificates)", null);

@@ -50,10 +50,16 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
             {
                 var (verified, verifyResult) = await VerifyAsync(shell!, verify).ConfigureAwait(false);
                 last = verifyResult;
+                if (!verified && verify.Probe.Expect == ProbeExpectation.NoServiceClaims && !Probe.ApiAnswered(verifyResult)
+                    && verify.Probe.ClaimedAddresses() is { } addresses && await fixes.ClaimsInEtcdAsync(addresses).ConfigureAwait(false) is { } etcdRead)
+                {
+                    return recorder.Record(phase, step, etcdRead.Holds ? StepStatus.Done : StepStatus.Failed, clock.Elapsed, etcdRead.Detail, last);
+                }
                 if (!verified)
                 {
-                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed,
-                        $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode}{Printed(verifyResult)})", last);
+                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, verify.Probe.WhyNot(verifyResult) is { } why
+                        ? $"did not verify within {verify.Budget.TotalSeconds:0} s: {why}"
+                        : $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode}{Printed(verifyResult)})", last);
                 }
             }
             return recorder.Record(phase, step, StepStatus.Done, clock.Elapsed, detail, last);

@@ -17,13 +17,7 @@ internal static class EtcdServiceClaims
         {
             await using var etcd = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
             var scan = await etcd.Store.ScanServicesAsync(cancellationToken).ConfigureAwait(false);
-            var claims = scan.Services
-                .Select(s => s.Service is { } service
-                    ? ServiceClaims.Of(new ServiceRef(service.Namespace, service.Name), service.AddressFields, etcd.Source, watched)
-                        is { } claim ? claim with { Ports = service.Ports.Select(p => ServicePort.FromSpec(p.Protocol, p.Port)).OfType<ServicePort>().ToList() } : null
-                    : null)
-                .OfType<ServiceClaim>()
-                .ToList();
+            var claims = scan.Claims(watched, etcd.Source);
             var unreadable = scan.Unreadable.Select(s => $"{s.Key}: {s.Problem}").ToList();
             return new ClaimsResult(claims, etcd.Source, unreadable);
         }

@@ -66,14 +66,19 @@ internal static class KubectlServiceClaims
         return ports;
     }
 
+    private static string Text(JsonElement parent, string field) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+
     private static ServiceClaim? ToClaim(JsonElement service, string source, IReadOnlyCollection<IPAddress> watched)
     {
         if (!service.TryGetProperty("metadata", out var metadata)) return null;
         var name = metadata.TryGetProperty("name", out var n) ? n.GetString() : null;
         var ns = metadata.TryGetProperty("namespace", out var s) ? s.GetString() : "default";
         if (name is null || ns is null) return null;
-        return ServiceClaims.Of(new ServiceRef(ns, name), ServiceAddressFields.FromJson(service), source, watched) is { } claim
-            ? claim with { Ports = Ports(service.TryGetProperty("spec", out var spec) ? spec : default) }
+        var spec = service.TryGetProperty("spec", out var sp) && sp.ValueKind == JsonValueKind.Object ? sp : default;
+        var owner = (Kubernetes.Storage.JsonObjectReader.ReadMeta(service), Text(spec, "type"), Text(spec, "loadBalancerClass"));
+        return ServiceClaims.Of(new ServiceRef(ns, name), ServiceAddressFields.FromJson(service), source, watched, owner) is { } claim
+            ? claim with { Ports = Ports(spec) }
             : null;
     }
 }

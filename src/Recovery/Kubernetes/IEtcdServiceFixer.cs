@@ -11,7 +11,13 @@ internal interface IEtcdServiceFixer
 {
     /// <param name="service">The Service to fix; null: every Service claiming one of the addresses.</param>
     Task<EtcdFixResult> FixAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken);
+
+    /// <summary>Every Service's claims on ADDRESSES as etcd holds them now (read-only): the final check where no API answers.</summary>
+    Task<EtcdClaims> ReadClaimsAsync(IReadOnlyCollection<IPAddress> addresses, CancellationToken cancellationToken);
 }
+
+/// <param name="Unreadable">keys whose value could not be decoded (encrypted, malformed): they may hide a claim.</param>
+internal sealed record EtcdClaims(IReadOnlyList<ServiceClaim> Claims, IReadOnlyList<string> Unreadable, string Source);
 
 /// <param name="Fixed">Services changed (empty and Succeeded: nothing claimed the addresses any more).</param>
 /// <param name="BackupFile">Where the undo data was written, for the report and `kube-recover restore`.</param>

@@ -13,6 +13,9 @@ internal sealed record ServiceClaim(ServiceRef Service, IReadOnlyList<AddressCla
     /// <summary>spec.ports[] (protocol, port): the IPVS virtual servers and ipset entries kube-proxy made for each claimed address.</summary>
     public IReadOnlyList<ServicePort> Ports { get; init; } = [];
 
+    /// <summary>Who will put the claim back after the fix (<see cref="ClaimOwner.Of"/>); empty when the metadata names nobody.</summary>
+    public IReadOnlyList<ClaimOwner> Owners { get; init; } = [];
+
     /// <summary>
     /// The ports of the Services claiming any of the addresses: kube-proxy made an IPVS virtual server and ipset
     /// entries for each, which the recovery removes with the address. Null when no Service claiming them was read.

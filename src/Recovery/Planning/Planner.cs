@@ -54,7 +54,7 @@ internal static class Planner
         // Local node first, then the inventory's order: the order every phase lists its nodes in.
         var nodes = inventory.Nodes.OrderBy(n => n.Name == localNode ? 0 : 1).ToList();
         var notes = new List<string>();
-        var warnings = new List<string>();
+        var warnings = ClaimOwnerWarnings.For(claims, intent.Addresses).ToList();
 
         var holders = nodes.Where(n => byName.TryGetValue(n.Name, out var f) && f.IpvsAddresses.Any(intent.Addresses.Contains)).ToList();
         var unreachable = nodes.Where(n => !byName.ContainsKey(n.Name)).ToList();
@@ -157,7 +157,8 @@ internal static class Planner
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
             // The local node first: its first step is the wait, so no node's checks start before two sync periods have passed.
             new(PhaseKind.Verify, "Once each kube-proxy has synced again (or two sync periods have passed): the addresses stay off, every node reaches the control plane, kube-proxy runs",
-                VerifyPhase.Steps(nodes, controls.Concat(kept).ToDictionary(StringComparer.Ordinal), inventory, intent, localNode, Deferred, serves).ToList(), localNode),
+                VerifyPhase.Steps(nodes, controls.Concat(kept).ToDictionary(StringComparer.Ordinal), inventory, intent, localNode, Deferred, serves,
+                    FixObjectPhase.Candidates(nodes, byName).FirstOrDefault(c => byName.ContainsKey(c.Node))).ToList(), localNode),
         };
         // Only where an API answered the survey with a claim (FixObjectPhase.First): other plans keep their seven phases.
         var fixFirst = FixObjectPhase.First(byName, intent, inventory, nodes.Where(n => kept.ContainsKey(n.Name)).Select(n => n.Name)).ToList();

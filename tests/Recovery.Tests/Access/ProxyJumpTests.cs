@@ -45,7 +45,10 @@ public sealed class ProxyJumpTests(SshdFixture sshd)
             var result = await shell.RunAsync(ShellCommand.Of("echo", "through"), Limit);
             Assert.Equal("through\n", result.StdOut);
         }
-        // Two logins: the jump host's and the target's over the forward.
+        // Two logins: the jump host's and the target's over the forward. sshd's log reaches the fixture asynchronously
+        // (its stderr, read by an event): wait for the lines rather than sample once (a loaded run failed on that).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Logins() - before < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.True(Logins() - before >= 2, sshd.Log.ToString());
     }
 

@@ -37,7 +37,11 @@ internal sealed class FakeCluster
         public IReadOnlyList<string>? StopMarker { get; set; }
     }
 
-    public sealed record Service(string Namespace, string Name, List<string> ExternalIPs, string? IngressIP = null);
+    public sealed record Service(string Namespace, string Name, List<string> ExternalIPs, string? IngressIP = null)
+    {
+        /// <summary>metadata.labels: a controller's marks (<see cref="Recovery.Kubernetes.ClaimOwner"/>).</summary>
+        public Dictionary<string, string> Labels { get; init; } = [];
+    }
 
     public sealed record Executed(long Tick, string Node, string Command, int ExitCode);
 
@@ -226,6 +230,14 @@ internal sealed class FakeCluster
         }
     }
 
+    /// <summary>
+    /// A controller re-creates a deleted Service as it was (Argo CD with self-heal): after the fix's own read-back, so the
+    /// fix holds and kube-proxy starts, and the next read of the Services sees it back.
+    /// </summary>
+    public bool Recreate { get; set; }
+
+    private (Service Service, int Reads)? recreated;
+
     /// <summary>The API answers from a node unless that node's traffic to the first control-plane node stays local.</summary>
     public Func<NodeState, bool> ApiAnswers { get; set; } = _ => true;
 
@@ -234,14 +246,20 @@ internal sealed class FakeCluster
         if (!ApiAnswers(n)) return Exit(1, "", "The connection to the server 10.0.0.211:6443 was refused - did you specify the right host or port?");
         if (a[1] == "get" && a[2] == "services")
         {
+            if (recreated is { } r)
+            {
+                recreated = r.Reads == 0 ? (r.Service, 1) : null;
+                if (r.Reads > 0) Services.Add(r.Service);
+            }
             var items = Services.Select(s => new Dictionary<string, object>
             {
-                ["metadata"] = new Dictionary<string, string> { ["namespace"] = s.Namespace, ["name"] = s.Name },
+                ["kind"] = "Service",
+                ["metadata"] = new Dictionary<string, object> { ["namespace"] = s.Namespace, ["name"] = s.Name, ["labels"] = s.Labels },
                 ["spec"] = new Dictionary<string, object> { ["externalIPs"] = s.ExternalIPs },
                 ["status"] = new Dictionary<string, object> { ["loadBalancer"] = s.IngressIP is null ? new Dictionary<string, object>()
                     : new Dictionary<string, object> { ["ingress"] = new[] { new Dictionary<string, string> { ["ip"] = s.IngressIP } } } },
             });
-            return Exit(0, JsonSerializer.Serialize(new { items }));
+            return Exit(0, JsonSerializer.Serialize(new { kind = "List", items }));
         }
         var service = Services.FirstOrDefault(s => s.Namespace == a[4] && s.Name == a[5]);
         if (service is null) return Exit(1, "", $"Error from server (NotFound): services \"{a[5]}\" not found");
@@ -249,6 +267,7 @@ internal sealed class FakeCluster
         if (a[1] == "delete")
         {
             Services.Remove(service);
+            if (Recreate) recreated = (service with { ExternalIPs = [.. service.ExternalIPs] }, 0);
             return Exit(0, $"service \"{service.Name}\" deleted");
         }
         if (a[1] == "patch" && a[6] == "--type=json" && a[7] == "-p")

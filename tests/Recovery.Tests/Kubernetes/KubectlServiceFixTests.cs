@@ -104,21 +104,58 @@ public sealed class KubectlServiceFixTests : IDisposable
         Assert.Contains("connection to the server", result.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Auto_falls_back_to_etcd_when_no_API_answers()
+    private async Task<RunResult> RunWithEtcdAsync(FakeCluster cluster, RecordingEtcdFixer etcd)
     {
-        var cluster = FakeCluster.Seed(Seed(), Node1);
-        cluster.ApiAnswers = _ => false;
-        var etcd = new RecordingEtcdFixer(cluster);
         var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) }, "node2", Created);
         using var journal = Journal.Start(stateDir, plan);
         var runner = new Runner(new RunnerOptions(stateDir), Seed(),
             (node, _) => Task.FromResult<Recovery.Access.INodeShell>(new FakeShell(cluster, node, node.Name == "node2")), etcd);
-        var result = await runner.RunAsync(plan, journal);
-        Assert.Equal(0, result.ExitCode);
+        return await runner.RunAsync(plan, journal);
+    }
+
+    [Fact]
+    public async Task Auto_falls_back_to_etcd_when_no_API_answers_and_the_final_check_reads_etcd_too()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.ApiAnswers = _ => false;
+        var etcd = new RecordingEtcdFixer(cluster);
+        var result = await RunWithEtcdAsync(cluster, etcd);
+        // No API answers kubectl's list: etcd, what every API server reads, is read instead, and holds no claim.
+        Assert.Equal(ExitCodes.Done, result.ExitCode);
+        var check = result.Outcomes.Single(o => o.StepId == "verify/node2/no-service-claims");
+        Assert.Equal(StepStatus.Done, check.Status);
+        Assert.Contains("no API answered; etcd holds no claim on 10.0.0.211", check.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, etcd.Reads);
         Assert.Equal((null, FixAction.Delete, stateDir), Assert.Single(etcd.Calls));
         Assert.Contains("through etcd", result.Outcomes.Single(o => o.Phase == PhaseKind.FixObject).Detail, StringComparison.Ordinal);
         Assert.Empty(cluster.Violations);
+    }
+
+    [Fact]
+    public async Task A_claim_etcd_still_holds_when_no_API_answers_fails_the_final_check()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.ApiAnswers = _ => false;
+        var etcd = new RecordingEtcdFixer(cluster) { ClaimBack = true };
+        var result = await RunWithEtcdAsync(cluster, etcd);
+        Assert.NotEqual(ExitCodes.Done, result.ExitCode);
+        var check = result.Outcomes.Single(o => o.StepId == "verify/node2/no-service-claims");
+        Assert.Equal(StepStatus.Failed, check.Status);
+        Assert.Contains("etcd holds a claim again: default/nginx-service (spec.externalIPs)", check.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreadable_Service_value_in_etcd_leaves_the_final_check_unconfirmed()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.ApiAnswers = _ => false;
+        var etcd = new RecordingEtcdFixer(cluster) { Unreadable = ["/registry/services/specs/default/secret: encrypted"] };
+        var result = await RunWithEtcdAsync(cluster, etcd);
+        Assert.NotEqual(ExitCodes.Done, result.ExitCode);
+        var check = result.Outcomes.Single(o => o.StepId == "verify/node2/no-service-claims");
+        Assert.Equal(StepStatus.Failed, check.Status);
+        Assert.Contains("could not be read", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("not confirmed", check.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>Test double of the etcd side: removes the claiming Service from the in-memory cluster.</summary>
@@ -131,7 +168,25 @@ public sealed class KubectlServiceFixTests : IDisposable
             Calls.Add((service, action, stateDir));
             var claiming = cluster.Services.Where(s => s.ExternalIPs.Select(IPAddress.Parse).Any(addresses.Contains)).ToList();
             foreach (var s in claiming) cluster.Services.Remove(s);
+            deleted.AddRange(claiming);
             return Task.FromResult(new EtcdFixResult(true, claiming.Select(s => new ServiceRef(s.Namespace, s.Name)).ToList(), Path.Combine(stateDir, "etcd-backup.json"), $"deleted {claiming.Count}"));
+        }
+
+        private readonly List<FakeCluster.Service> deleted = [];
+
+        /// <summary>What etcd holds again after the fix: the deleted Services (as if written back), else nothing.</summary>
+        public bool ClaimBack { get; init; }
+
+        public IReadOnlyList<string> Unreadable { get; init; } = [];
+
+        public int Reads { get; private set; }
+
+        public Task<EtcdClaims> ReadClaimsAsync(IReadOnlyCollection<IPAddress> addresses, CancellationToken cancellationToken)
+        {
+            Reads++;
+            var claims = cluster.Services.Concat(ClaimBack ? deleted : []).Select(s => new ServiceClaim(new ServiceRef(s.Namespace, s.Name),
+                [.. s.ExternalIPs.Select(ip => new AddressClaim(ClaimField.ExternalIPs, IPAddress.Parse(ip), ip))], "etcd")).ToList();
+            return Task.FromResult(new EtcdClaims(claims, Unreadable, "etcd"));
         }
     }
 }

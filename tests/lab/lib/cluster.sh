@@ -34,6 +34,27 @@ YAML
   done
 }
 
+# seed_service_yaml NS NAME [EXTERNAL_IPS_JSON]: the seed's Service (SCENARIO.md), with the controller's labels.
+seed_service_yaml() {
+  cat <<YAML
+apiVersion: v1
+kind: Service
+metadata:
+  name: $2
+  namespace: $1
+$(controller_labels)
+spec:
+  selector:
+    app: zgz${3:+
+  externalIPs: [$3]}
+  ports:
+  - name: name-of-service-port
+    protocol: TCP
+    port: 80
+    targetPort: http-web-svc
+YAML
+}
+
 # lab_break NS NAME LB IP...: the seed's Service, then the addresses as externalIPs (or LB ingress entries, as
 # servicelb or a MetalLB pool holding node addresses hands them out).
 lab_break() {
@@ -57,26 +78,23 @@ spec:
     - containerPort: 80
       name: http-web-svc
 ---
-apiVersion: v1
-kind: Service
-metadata:
-  name: $name
-  namespace: $ns
-spec:
-  selector:
-    app: zgz
-  ports:
-  - name: name-of-service-port
-    protocol: TCP
-    port: 80
-    targetPort: http-web-svc
+$(seed_service_yaml "$ns" "$name")
 YAML
   [[ $ns == default ]] || node_kubectl node1 create namespace "$ns" >/dev/null 2>&1 || true
   retry 90 apply_seed "$f" || die "kubectl apply of the Service failed"
   # The seed: the owner of the (first) address leads etcd, so the lockout cuts the leader off.
   local owner="" n; for n in $(lab_nodes); do [[ $(node_addr "$n") == "${ips[0]}" ]] && owner=$n; done
   [[ -n $owner ]] && { retry 60 etcd_lead_from "$owner" || log "note: could not make $owner the etcd leader"; }
-  if [[ $lb == yes ]]; then
+  if [[ $lb == yes ]] && controller_assigns; then
+    # The controller assigns from its pool: the claimed addresses first, so this Service gets the first of them, and
+    # a second LoadBalancer Service waits for a free one (MetalLB: AllocationFailed, tried again on every change).
+    controller_pool "${ips[@]}"
+    retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
+    wait_for 60 "the lb-pool controller to assign ${ips[0]} to $ns/$name" ingress_is "$ns" "$name" "${ips[0]}" ||
+      { tail -n 5 "$LAB_RUN_DIR/controller.log" >&2; die "the controller assigned no address"; }
+    # Through the last node's API: node1's etcd member may already be cut off by the lockout this address starts.
+    retry 60 node_kubectl "$(lab_nodes | tail -n 1)" -n "$ns" create service loadbalancer "$name-waiting" --tcp=80:80 >/dev/null || die "creating $ns/$name-waiting failed"
+  elif [[ $lb == yes ]]; then
     retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
     retry 60 node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
       --cert "$LAB_RUN_DIR/pki/admin.crt" --key "$LAB_RUN_DIR/pki/admin.key" -X PATCH \
@@ -85,6 +103,7 @@ YAML
       "https://$(node_addr node1):6443/api/v1/namespaces/$ns/services/$name/status" || die "status patch failed"
   else
     retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p "{\"spec\":{\"externalIPs\":[$list]}}" >/dev/null || die "kubectl patch failed"
+    controller_save "$ns" "$name" "$list"
   fi
   # Visible when the first node that does not own an address routes it locally. The others follow within a
   # sync period or two, unless etcd has lost its leader meanwhile (a partial partition: faithful, and reported).

@@ -31,7 +31,11 @@ internal sealed record HijackedAddressDocument(
 
 internal sealed record BrokenReachDocument(string From, string To, string Address, int Port, bool ToItself, string Detail);
 
-internal sealed record ClaimDocument(string Namespace, string Name, IReadOnlyList<string> Fields, string Source);
+/// <param name="Owners">who puts the claim back after the fix (added in v1 without a rename: readers ignore it).</param>
+internal sealed record ClaimDocument(string Namespace, string Name, IReadOnlyList<string> Fields, string Source, IReadOnlyList<ClaimOwnerDocument> Owners);
+
+/// <summary>One owner of a claim: who, from which metadata, and what to pause or change.</summary>
+internal sealed record ClaimOwnerDocument(string Name, string Evidence, string Pause);
 
 internal sealed record UnreachableNodeDocument(string Node, string Address, string Reason, string? Hint);
 

@@ -16,17 +16,30 @@ internal sealed class EtcdServiceFixer(EtcdOpener opener, string toolVersion, st
     /// <summary>How long a transient etcd error (a leader election right after the hijacked member rejoined) is retried.</summary>
     public static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(30);
 
-    public async Task<EtcdFixResult> FixAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken)
+    public Task<EtcdFixResult> FixAsync(ServiceRef? service, FixAction action, IReadOnlyList<IPAddress> addresses, string stateDir, CancellationToken cancellationToken) =>
+        RetriedAsync(() => AttemptAsync(service, action, addresses, stateDir, cancellationToken), cancellationToken);
+
+    public Task<EtcdClaims> ReadClaimsAsync(IReadOnlyCollection<IPAddress> addresses, CancellationToken cancellationToken) =>
+        RetriedAsync(async () =>
+        {
+            await using var etcd = await opener.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var scan = await etcd.Store.ScanServicesAsync(cancellationToken).ConfigureAwait(false);
+            return new EtcdClaims(scan.Claims(addresses, etcd.Source), [.. scan.Unreadable.Select(s => $"{s.Key}: {s.Problem}")], etcd.Source);
+        }, cancellationToken);
+
+    /// <summary>
+    /// etcd 3.4 has no pre-vote: when node1's member rejoins after the unbind it may call an election, and reads
+    /// fail with "leader changed" for a few seconds. Every attempt reads afresh and writes in one transaction
+    /// guarded by what it read, so trying again is safe; a guard that fails (someone changed the key) is not retried.
+    /// </summary>
+    private static async Task<T> RetriedAsync<T>(Func<Task<T>> attempt, CancellationToken cancellationToken)
     {
-        // etcd 3.4 has no pre-vote: when node1's member rejoins after the unbind it may call an election, and reads
-        // fail with "leader changed" for a few seconds. Every attempt reads afresh and writes in one transaction
-        // guarded by what it read, so trying again is safe; a guard that fails (someone changed the key) is not retried.
         var deadline = DateTime.UtcNow + RetryBudget;
         while (true)
         {
             try
             {
-                return await AttemptAsync(service, action, addresses, stateDir, cancellationToken).ConfigureAwait(false);
+                return await attempt().ConfigureAwait(false);
             }
             catch (EtcdStoreException e) when (e is not EtcdConflictException && DateTime.UtcNow < deadline)
             {

@@ -15,7 +15,7 @@ internal static class JsonObjectReader
         var ports = Items(spec, "ports").Select(p => new ServicePort(
             Text(p, "name"), Text(p, "protocol"), Number(p, "port"), TargetPort(p), Number(p, "nodePort"))).ToList();
         return new ServiceObject(ReadMeta(root), Text(spec, "type"), Text(spec, "clusterIP"), Strings(spec, "clusterIPs"), ports,
-            Strings(spec, "externalIPs"), Text(spec, "loadBalancerIP"), ingress);
+            Strings(spec, "externalIPs"), Text(spec, "loadBalancerIP"), ingress) { LoadBalancerClass = Text(spec, "loadBalancerClass") };
     });
 
     public static NodeObject Node(StoredValue value) => Read(value, ReadNode);
@@ -44,18 +44,27 @@ internal static class JsonObjectReader
         }
     }
 
-    private static ObjectMeta ReadMeta(JsonElement root)
+    /// <summary>metadata of an object in the API's JSON form (etcd's JSON values, kubectl's output).</summary>
+    internal static ObjectMeta ReadMeta(JsonElement root)
     {
         var meta = Child(root, "metadata");
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var p in l.EnumerateObject()) labels[p.Name] = p.Value.GetString() ?? "";
-        }
 
         var owners = Items(meta, "ownerReferences").Select(o => new OwnerReference(
             Text(o, "apiVersion"), Text(o, "kind"), Text(o, "name"), Text(o, "uid"), Flag(o, "controller"), Flag(o, "blockOwnerDeletion"))).ToList();
-        return new ObjectMeta(Text(meta, "name"), Text(meta, "namespace"), Text(meta, "uid"), Text(meta, "generateName"), labels, owners);
+        return new ObjectMeta(Text(meta, "name"), Text(meta, "namespace"), Text(meta, "uid"), Text(meta, "generateName"), Map(meta, "labels"), owners)
+        {
+            Annotations = Map(meta, "annotations"),
+        };
+    }
+
+    /// <summary>A map of strings (labels, annotations); a value of another type is kept as "".</summary>
+    private static Dictionary<string, string> Map(JsonElement meta, string name)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var o = Child(meta, name);
+        if (o.ValueKind != JsonValueKind.Object) return map;
+        foreach (var p in o.EnumerateObject()) map[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : "";
+        return map;
     }
 
     private static JsonElement Child(JsonElement e, string name) =>

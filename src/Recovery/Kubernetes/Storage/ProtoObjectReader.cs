@@ -21,7 +21,7 @@ internal static class ProtoObjectReader
     {
         var reader = Root(value, "Service");
         ObjectMeta? meta = null;
-        string type = "", clusterIP = "", loadBalancerIP = "";
+        string type = "", clusterIP = "", loadBalancerIP = "", loadBalancerClass = "";
         List<string> clusterIPs = [], externalIPs = [], ingress = [];
         List<ServicePort> ports = [];
         while (reader.Next(out var f))
@@ -43,6 +43,7 @@ internal static class ProtoObjectReader
                             case 5: externalIPs.Add(spec.String(s)); break;
                             case 8: loadBalancerIP = spec.String(s); break;
                             case 18: clusterIPs.Add(spec.String(s)); break;
+                            case 21: loadBalancerClass = spec.String(s); break;
                         }
                     }
 
@@ -68,7 +69,10 @@ internal static class ProtoObjectReader
             }
         }
 
-        return new ServiceObject(meta ?? throw new StorageFormatException("Service has no metadata (field 1)"), type, clusterIP, clusterIPs, ports, externalIPs, loadBalancerIP, ingress);
+        return new ServiceObject(meta ?? throw new StorageFormatException("Service has no metadata (field 1)"), type, clusterIP, clusterIPs, ports, externalIPs, loadBalancerIP, ingress)
+        {
+            LoadBalancerClass = loadBalancerClass,
+        };
     }
 
     public static NodeObject Node(StoredValue value)
@@ -105,6 +109,7 @@ internal static class ProtoObjectReader
     {
         string name = "", ns = "", uid = "", generateName = "";
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
         List<OwnerReference> owners = [];
         while (meta.Next(out var f))
         {
@@ -114,24 +119,28 @@ internal static class ProtoObjectReader
                 case 2: generateName = meta.String(f); break;
                 case 3: ns = meta.String(f); break;
                 case 5: uid = meta.String(f); break;
-                case 11:
-                    var entry = meta.Message(f, "metadata.labels");
-                    string key = "", value = "";
-                    while (entry.Next(out var e))
-                    {
-                        if (e.Number == 1) key = entry.String(e);
-                        else if (e.Number == 2) value = entry.String(e);
-                    }
-
-                    labels[key] = value;
-                    break;
+                case 11: ReadEntry(meta.Message(f, "metadata.labels"), labels); break;
+                case 12: ReadEntry(meta.Message(f, "metadata.annotations"), annotations); break;
                 case 13:
                     owners.Add(ReadOwner(meta.Message(f, "metadata.ownerReferences")));
                     break;
             }
         }
 
-        return new ObjectMeta(name, ns, uid, generateName, labels, owners);
+        return new ObjectMeta(name, ns, uid, generateName, labels, owners) { Annotations = annotations };
+    }
+
+    /// <summary>One map&lt;string, string&gt; entry {key=1, value=2} (labels, annotations).</summary>
+    private static void ReadEntry(ProtoReader entry, Dictionary<string, string> into)
+    {
+        string key = "", value = "";
+        while (entry.Next(out var e))
+        {
+            if (e.Number == 1) key = entry.String(e);
+            else if (e.Number == 2) value = entry.String(e);
+        }
+
+        into[key] = value;
     }
 
     private static OwnerReference ReadOwner(ProtoReader owner)

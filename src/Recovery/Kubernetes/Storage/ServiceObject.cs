@@ -14,6 +14,9 @@ internal sealed record ServiceObject(
     string LoadBalancerIP,
     IReadOnlyList<string> IngressIPs)
 {
+    /// <summary>spec.loadBalancerClass: which LoadBalancer controller serves it ("" for the cluster's default one).</summary>
+    public string LoadBalancerClass { get; init; } = "";
+
     public string Namespace => Metadata.Namespace;
 
     public string Name => Metadata.Name;

@@ -59,6 +59,12 @@ internal static class FixObjectPhase
     private static string Target(RecoveryIntent intent, ServiceRef? svc) =>
         svc is null ? $"every Service claiming {string.Join(", ", intent.Addresses)}" : $"the Service {svc}";
 
+    /// <summary>Control-plane nodes with kubectl that answered, local first (NODES' order); unreachable control-plane nodes last.</summary>
+    public static List<KubectlCandidate> Candidates(List<Node> nodes, Dictionary<string, NodeFacts> byName) =>
+        nodes.Where(n => n.IsControlPlane && byName.TryGetValue(n.Name, out var f) && f.Kubectl.Installed)
+            .Concat(nodes.Where(n => n.IsControlPlane && !byName.ContainsKey(n.Name)))
+            .Select(n => byName.GetValueOrDefault(n.Name)?.Kubectl is { } k ? new KubectlCandidate(n.Name, k.KubeconfigPath, k.Program) : new KubectlCandidate(n.Name, null)).ToList();
+
     public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, NodeFacts> byName, RecoveryIntent intent, string localNode, List<string> warnings)
     {
         // Only owed kube-proxy starts to plan (no address left to recover): no Service to fix.
@@ -78,9 +84,7 @@ internal static class FixObjectPhase
             yield break;
         }
         // Control-plane nodes with kubectl that answered, local first; unreachable control-plane nodes last.
-        var candidates = nodes.Where(n => n.IsControlPlane && byName.TryGetValue(n.Name, out var f) && f.Kubectl.Installed)
-            .Concat(nodes.Where(n => n.IsControlPlane && !byName.ContainsKey(n.Name)))
-            .Select(n => byName.GetValueOrDefault(n.Name)?.Kubectl is { } k ? new KubectlCandidate(n.Name, k.KubeconfigPath, k.Program) : new KubectlCandidate(n.Name, null)).ToList();
+        var candidates = Candidates(nodes, byName);
         if (candidates.Count == 0)
         {
             warnings.Add(intent.Path == FixPath.Auto

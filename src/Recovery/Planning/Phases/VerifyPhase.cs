@@ -16,9 +16,11 @@ namespace Recovery.Planning.Phases;
 /// </summary>
 internal static class VerifyPhase
 {
+    /// <param name="claimsReader">where kubectl reads the claims again (<see cref="ClaimsStep"/>); null: kubectl on the local node, which may have none (then the check fails, saying so).</param>
     public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, KubeProxyControl> controls, ClusterInventory inventory,
-        RecoveryIntent intent, string localNode, Func<Node, bool> deferred, Func<Node, int, bool> serves)
+        RecoveryIntent intent, string localNode, Func<Node, bool> deferred, Func<Node, int, bool> serves, KubectlCandidate? claimsReader = null)
     {
+        var reader = claimsReader ?? new KubectlCandidate(localNode, null);
         var wait = intent.SyncPeriod * 2 + Planner.SyncMargin(intent.SyncPeriod);
         if (controls.Count == 0 || controls.Values.Any(c => !c.SignalsSync))
         {
@@ -34,6 +36,8 @@ internal static class VerifyPhase
                     $"kube-proxy has synced since it started again ({KubeProxySynced.Gauge}), or has run {wait.TotalSeconds:0} s where that cannot be read",
                     new RunCommands([]), Verify: Verification.Within(Probes.ProxySynced(wait), wait + TimeSpan.FromSeconds(30)), Deferred: deferred(n));
             }
+            // First on its node: a later check that fails there (the address bound again) would block it, and it names the cause.
+            if (n.Name == reader.Node && intent.Addresses.Count > 0) yield return ClaimsStep(reader, intent.Addresses, deferred(n));
             foreach (var a in intent.Addresses)
             {
                 yield return new Step($"verify/{n.Name}/unbound-{a}", n.Name, $"{a} is not on {NodeFacts.IpvsInterface}",
@@ -50,4 +54,18 @@ internal static class VerifyPhase
             }
         }
     }
+
+    /// <summary>
+    /// The claims read again after the fix and the restarts: a controller (GitOps, Helm, an ownerReference, MetalLB,
+    /// k3s ServiceLB) puts a deleted or stripped claim back within seconds, and then the lockout returns at the next sync.
+    /// Holds only when an API answered and no Service claims an address (<see cref="Kubernetes.ServiceClaimRule"/>); its
+    /// failure names the claim and its owner (<see cref="Probe.WhyNot"/>).
+    /// </summary>
+    public static Step ClaimsStep(KubectlCandidate reader, IReadOnlyList<IPAddress> addresses, bool deferred) =>
+        new($"verify/{reader.Node}/no-service-claims", reader.Node,
+            $"No Service claims {string.Join(", ", addresses)} again (a controller may have put the claim back): read through kubectl on {reader.Node}",
+            new RunCommands([]), Verify: Verification.Within(Probes.NoServiceClaims(new ServiceList(reader.Kubeconfig, reader.Program), addresses), ClaimsBudget), Deferred: deferred);
+
+    /// <summary>Room for an API that answers slowly right after the recovery; a claim that is back stays back through it.</summary>
+    private static readonly TimeSpan ClaimsBudget = TimeSpan.FromSeconds(15);
 }

@@ -53,6 +53,7 @@ internal sealed record StepGist(string Head, string Item)
         IpvsAddressShow show => new("check", $"{show.Address} off kube-ipvs0"),
         KubeProxySynced => new("check", "kube-proxy synced"),
         ProxyModeQuery => new("check", "kube-proxy answers"),
+        ServiceList => new("check", "no Service claims the addresses again"),
         _ => new("check", probe.Render()),
     };
 

@@ -182,7 +182,15 @@ until bash -c 'p=$(pgrep -o -x kube-proxy) || exit 1; up=$(ps -o etimes= -p "$p"
   sleep 1
 done
 
-# [43] verify/node2/unbound-10.0.0.211
+# [43] verify/node2/no-service-claims
+step verify/node2/no-service-claims 'No Service claims 10.0.0.211 again (a controller may have put the claim back): read through kubectl on node2'
+deadline=$((SECONDS + 15))
+until { out=$(kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=5s get services -A -o json 2>/dev/null) && ! printf '%s' "$out" | grep -qF -e '"10.0.0.211"'; }; do
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/no-service-claims: did not hold within 15 s' >&2; exit 1; fi
+  sleep 1
+done
+
+# [44] verify/node2/unbound-10.0.0.211
 step verify/node2/unbound-10.0.0.211 '10.0.0.211 is not on kube-ipvs0'
 deadline=$((SECONDS + 5))
 until { out=$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null); case $? in 124|126|127|137) false ;; esac && [ -z "$out" ]; }; do
@@ -190,7 +198,7 @@ until { out=$(ip -o addr show dev kube-ipvs0 to 10.0.0.211/32 2>/dev/null); case
   sleep 1
 done
 
-# [44] verify/node2/route-node1
+# [45] verify/node2/route-node1
 step verify/node2/route-node1 '`ip route get 10.0.0.211` leaves the node (not local)'
 deadline=$((SECONDS + 30))
 until { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
@@ -198,7 +206,7 @@ until { out=$(ip route get 10.0.0.211 2>/dev/null) && [[ "$out" != *'local '* ]]
   sleep 1
 done
 
-# [45] verify/node2/api-node1
+# [46] verify/node2/api-node1
 step verify/node2/api-node1 'node1'\''s API server answers on 10.0.0.211:6443'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; do
@@ -206,7 +214,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/6443' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [46] verify/node2/etcd-node1
+# [47] verify/node2/etcd-node1
 step verify/node2/etcd-node1 'node1'\''s etcd answers on 10.0.0.211:2379'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; do
@@ -214,7 +222,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.211/2379' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [47] verify/node2/route-node3
+# [48] verify/node2/route-node3
 step verify/node2/route-node3 '`ip route get 10.0.0.214` leaves the node (not local)'
 deadline=$((SECONDS + 30))
 until { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]; }; do
@@ -222,7 +230,7 @@ until { out=$(ip route get 10.0.0.214 2>/dev/null) && [[ "$out" != *'local '* ]]
   sleep 1
 done
 
-# [48] verify/node2/api-node3
+# [49] verify/node2/api-node3
 step verify/node2/api-node3 'node3'\''s API server answers on 10.0.0.214:6443'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; do
@@ -230,7 +238,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/6443' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [49] verify/node2/etcd-node3
+# [50] verify/node2/etcd-node3
 step verify/node2/etcd-node3 'node3'\''s etcd answers on 10.0.0.214:2379'
 deadline=$((SECONDS + 30))
 until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; do
@@ -238,7 +246,7 @@ until timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.0.214/2379' >/dev/null 2>&1; do
   sleep 1
 done
 
-# [50] verify/node2/kube-proxy-running
+# [51] verify/node2/kube-proxy-running
 step verify/node2/kube-proxy-running 'kube-proxy runs again'
 deadline=$((SECONDS + 60))
 until { curl -s -m 3 http://127.0.0.1:10249/proxyMode || timeout 3 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10249 && printf "GET /proxyMode HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 && cat <&3'; } >/dev/null 2>&1; do

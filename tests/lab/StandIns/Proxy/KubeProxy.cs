@@ -7,7 +7,8 @@
 // clusterIP, spec.externalIPs entry and status.loadBalancer.ingress[].ip as /32 (binding the hijacking
 // address, also on the node that owns it with --lab-bind-owner=yes as v1.20 does; with =no, as newer
 // versions, addresses present on another interface are skipped), and addresses nothing claims are unbound;
-// while the API server is unreachable or answers an error nothing changes; SIGTERM exits leaving the
+// while the API server is unreachable or answers an error, every periodic sync re-applies the last list (the
+// informers' cache: an address deleted by hand comes back within a period); SIGTERM exits leaving the
 // addresses in place; GET http://<metricsBindAddress>/proxyMode answers the mode, /healthz answers, /metrics carries
 // kubeproxy_sync_proxy_rules_last_timestamp_seconds, set at the end of each sync that listed Services (0 before the
 // first), in the Go client's float format (upstream pkg/proxy/ipvs/proxier.go sets it last in syncProxyRules).

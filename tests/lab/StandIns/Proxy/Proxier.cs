@@ -4,10 +4,13 @@ using System.Text.Json;
 namespace Lab.StandIns.Proxy;
 
 /// <summary>
-/// One IPVS-mode sync: list Services, then make kube-ipvs0 hold exactly the claimed addresses. When the list
-/// fails nothing is touched (the real proxier only acts on state it has synced from the API server). A list whose
-/// claims are the ones of the last sync is a watch that saw nothing: no sync, unless the periodic one is due (the
-/// real proxier syncs on every change its informers deliver, and every syncPeriod).
+/// One IPVS-mode sync: list Services, then make kube-ipvs0 hold exactly the claimed addresses. A list whose claims
+/// are the ones of the last sync is a watch that saw nothing: no sync, unless the periodic one is due (the real
+/// proxier syncs on every change its informers deliver, and every syncPeriod). When the list fails, the periodic
+/// sync goes on from the last list, as upstream's does from its informers' cache (pkg/proxy/ipvs/proxier.go,
+/// syncProxyRules on the bounded-frequency runner; v1.20's syncService calls EnsureAddressBind for every external
+/// and ingress address on every sync): an address removed by hand while kube-proxy runs comes back within a period,
+/// API or no API. Before its first list it syncs nothing (upstream waits for Services and Endpoints to be synced).
 /// </summary>
 internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipvsMode, bool bindOwner)
 {
@@ -27,8 +30,12 @@ internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipv
         catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or TaskCanceledException or JsonException or IOException)
         {
             if (!_failing)
-                Log($"cannot list Services ({Reason(e)}); keeping {IpvsInterface.Name} as it is");
+                Log(_lastClaimed is null
+                    ? $"cannot list Services ({Reason(e)}); nothing synced yet, so {IpvsInterface.Name} is left as it is"
+                    : $"cannot list Services ({Reason(e)}); syncing from the last list every period");
             _failing = true;
+            if (!periodic || _lastClaimed is null) return;
+            await ApplyAsync(_lastClaimed, ct);
             return;
         }
         if (_failing)
@@ -37,6 +44,12 @@ internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipv
         if (!periodic && _lastClaimed is { } last && last.SetEquals(claimed))
             return;
         _lastClaimed = claimed;
+        await ApplyAsync(claimed, ct);
+    }
+
+    /// <summary>syncProxyRules: kube-ipvs0 made to hold exactly what CLAIMED wants, then the last-sync gauge.</summary>
+    private async Task ApplyAsync(IReadOnlySet<IPAddress> claimed, CancellationToken ct)
+    {
         if (!ipvsMode)
         {
             LastSynced = DateTimeOffset.UtcNow;
