@@ -92,8 +92,9 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
         {
             var (holds, result) = await HoldsAsync(shell, verify.Probe).ConfigureAwait(false);
             if (holds) return (true, result);
-            if (deadline.Elapsed + verify.Interval > verify.Budget) return (false, result);
-            await Task.Delay(verify.Interval, CancellationToken.None).ConfigureAwait(false);
+            var pause = verify.PauseAfter(deadline.Elapsed);
+            if (deadline.Elapsed + pause > verify.Budget) return (false, result);
+            await Task.Delay(pause, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

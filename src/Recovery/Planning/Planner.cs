@@ -136,6 +136,8 @@ internal static class Planner
         bool Deferred(Node n) => !byName.ContainsKey(n.Name);
         var serves = VerifyReachPhase.Serving(byName, notes);
 
+        var verify = VerifyPhase.Steps(nodes, controls.Concat(kept).ToDictionary(StringComparer.Ordinal), inventory, intent, localNode, Deferred, serves,
+            FixObjectPhase.Candidates(nodes, byName).FirstOrDefault(c => byName.ContainsKey(c.Node)), ClaimOwnerWarnings.Owned(claims, intent.Addresses)).ToList();
         var phases = new List<Phase>
         {
             new(PhaseKind.Preflight, "Save each node's addresses and local routes before changing them",
@@ -155,10 +157,10 @@ internal static class Planner
                 nodes.Where(n => kept.ContainsKey(n.Name)).SelectMany(n => UnbindAfterFixPhase.Steps(n, byName.GetValueOrDefault(n.Name), kept[n.Name], holders.Contains(n), inventory, intent, notes)).ToList(), localNode),
             new(PhaseKind.Restore, "Start again what Contain stopped",
                 nodes.Where(n => controls.ContainsKey(n.Name)).SelectMany(n => controls[n.Name].RestoreSteps(n.Name, Deferred(n))).ToList()),
-            // The local node first: its first step is the wait, so no node's checks start before two sync periods have passed.
+            // With a blind wait, the local node first: its first step is the wait, so no node's checks start before two sync
+            // periods have passed. Without one, each node's checks follow its own kube-proxy's sync: all nodes at once.
             new(PhaseKind.Verify, "Once each kube-proxy has synced again (or two sync periods have passed): the addresses stay off, every node reaches the control plane, kube-proxy runs",
-                VerifyPhase.Steps(nodes, controls.Concat(kept).ToDictionary(StringComparer.Ordinal), inventory, intent, localNode, Deferred, serves,
-                    FixObjectPhase.Candidates(nodes, byName).FirstOrDefault(c => byName.ContainsKey(c.Node))).ToList(), localNode),
+                verify, verify.Any(s => s.Action is Wait) ? localNode : null),
         };
         // Only where an API answered the survey with a claim (FixObjectPhase.First): other plans keep their seven phases.
         var fixFirst = FixObjectPhase.First(byName, intent, inventory, nodes.Where(n => kept.ContainsKey(n.Name)).Select(n => n.Name)).ToList();

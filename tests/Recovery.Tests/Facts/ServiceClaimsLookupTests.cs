@@ -17,7 +17,8 @@ public sealed class ServiceClaimsLookupTests
 
     private static readonly CommandResult Answer = Fixture.Ok(Fixture.Read("kubectl/services-list.json"));
 
-    private static (INodeShell, NodeFacts) Node(string name, CommandResult kubectl, bool isLocal = false, bool installed = true, TimeSpan latency = default)
+    private static (INodeShell, NodeFacts) Node(string name, CommandResult kubectl, bool isLocal = false, bool installed = true, TimeSpan latency = default,
+        System.Net.IPAddress? onIpvs = null)
     {
         var inventory = Scenario.Inventory();
         var node = inventory.FindByName(name)!;
@@ -25,7 +26,7 @@ public sealed class ServiceClaimsLookupTests
         {
             [ServiceClaimsLookup.Command("/etc/kubernetes/admin.conf").Render()] = kubectl,
         }, isLocal) { Latency = latency };
-        var facts = new NodeFacts(name, name, "", [], [], new KubeProxyFacts(null, false, "unknown"), true, [],
+        var facts = new NodeFacts(name, name, "", onIpvs is null ? [] : [new InterfaceAddress(NodeFacts.IpvsInterface, onIpvs, 32)], [], new KubeProxyFacts(null, false, "unknown"), true, [],
             new KubectlFacts(installed, "/etc/kubernetes/admin.conf"));
         return (shell, facts);
     }
@@ -74,5 +75,27 @@ public sealed class ServiceClaimsLookupTests
 
         Assert.Equal("kubectl on node1", result.Source);
         Assert.Empty(result.Failures);
+    }
+
+    [Fact]
+    public async Task A_node_whose_address_another_node_holds_is_asked_after_every_other()
+    {
+        // node3 holds node1's address on kube-ipvs0: node1's etcd member is cut off, its API server hangs on a quorum
+        // read. Once the local one refused, the next asked is node3, not node1 (here node1 would answer at once).
+        var node1 = Scenario.Inventory().FindByName("node1")!.Address;
+
+        var result = await ServiceClaimsLookup.ReadAsync([Node("node1", Answer), Node("node2", Refused, isLocal: true), Node("node3", Answer, onIpvs: node1)]);
+
+        Assert.Equal("kubectl on node3", result.Source);
+    }
+
+    [Fact]
+    public async Task At_the_owners_console_its_own_API_server_is_asked_last()
+    {
+        var node1 = Scenario.Inventory().FindByName("node1")!.Address;
+
+        var result = await ServiceClaimsLookup.ReadAsync([Node("node1", Answer, isLocal: true), Node("node2", Answer, onIpvs: node1)]);
+
+        Assert.Equal("kubectl on node2", result.Source);
     }
 }

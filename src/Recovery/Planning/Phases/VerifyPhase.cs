@@ -17,8 +17,9 @@ namespace Recovery.Planning.Phases;
 internal static class VerifyPhase
 {
     /// <param name="claimsReader">where kubectl reads the claims again (<see cref="ClaimsStep"/>); null: kubectl on the local node, which may have none (then the check fails, saying so).</param>
+    /// <param name="owned">a claim's owner was named (<see cref="ClaimOwnerWarnings.Owned"/>): the claims check waits <see cref="OwnerSettle"/> first.</param>
     public static IEnumerable<Step> Steps(List<Node> nodes, Dictionary<string, KubeProxyControl> controls, ClusterInventory inventory,
-        RecoveryIntent intent, string localNode, Func<Node, bool> deferred, Func<Node, int, bool> serves, KubectlCandidate? claimsReader = null)
+        RecoveryIntent intent, string localNode, Func<Node, bool> deferred, Func<Node, int, bool> serves, KubectlCandidate? claimsReader = null, bool owned = false)
     {
         var reader = claimsReader ?? new KubectlCandidate(localNode, null);
         var wait = intent.SyncPeriod * 2 + Planner.SyncMargin(intent.SyncPeriod);
@@ -37,7 +38,7 @@ internal static class VerifyPhase
                     new RunCommands([]), Verify: Verification.Within(Probes.ProxySynced(wait), wait + TimeSpan.FromSeconds(30)), Deferred: deferred(n));
             }
             // First on its node: a later check that fails there (the address bound again) would block it, and it names the cause.
-            if (n.Name == reader.Node && intent.Addresses.Count > 0) yield return ClaimsStep(reader, intent.Addresses, deferred(n));
+            if (n.Name == reader.Node && intent.Addresses.Count > 0) yield return ClaimsStep(reader, intent.Addresses, deferred(n), owned ? OwnerSettle : TimeSpan.Zero);
             foreach (var a in intent.Addresses)
             {
                 yield return new Step($"verify/{n.Name}/unbound-{a}", n.Name, $"{a} is not on {NodeFacts.IpvsInterface}",
@@ -61,10 +62,19 @@ internal static class VerifyPhase
     /// Holds only when an API answered and no Service claims an address (<see cref="Kubernetes.ServiceClaimRule"/>); its
     /// failure names the claim and its owner (<see cref="Probe.WhyNot"/>).
     /// </summary>
-    public static Step ClaimsStep(KubectlCandidate reader, IReadOnlyList<IPAddress> addresses, bool deferred) =>
+    public static Step ClaimsStep(KubectlCandidate reader, IReadOnlyList<IPAddress> addresses, bool deferred, TimeSpan settle) =>
         new($"verify/{reader.Node}/no-service-claims", reader.Node,
             $"No Service claims {string.Join(", ", addresses)} again (a controller may have put the claim back): read through kubectl on {reader.Node}",
-            new RunCommands([]), Verify: Verification.Within(Probes.NoServiceClaims(new ServiceList(reader.Kubeconfig, reader.Program), addresses), ClaimsBudget), Deferred: deferred);
+            new RunCommands([]), Verify: Verification.SettledWithin(Probes.NoServiceClaims(new ServiceList(reader.Kubeconfig, reader.Program), addresses), settle, ClaimsBudget), Deferred: deferred);
+
+    /// <summary>
+    /// Where the metadata names who puts the claim back, the time it gets to do so before the claims are read: the
+    /// controllers named act within seconds of their API answering again (MetalLB on the Service event, Argo CD's
+    /// self-heal after 5 s), and the owner's own API server answers only once its node is reachable again, which is
+    /// just before this check. A controller slower than this (Flux's interval) is not caught: the plan's warning says
+    /// to pause it.
+    /// </summary>
+    public static readonly TimeSpan OwnerSettle = TimeSpan.FromSeconds(10);
 
     /// <summary>Room for an API that answers slowly right after the recovery; a claim that is back stays back through it.</summary>
     private static readonly TimeSpan ClaimsBudget = TimeSpan.FromSeconds(15);

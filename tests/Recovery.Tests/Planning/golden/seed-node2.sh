@@ -253,6 +253,6 @@ until { curl -s -m 3 http://127.0.0.1:10249/proxyMode || timeout 3 bash -c 'exec
   if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/kube-proxy-running: did not hold within 60 s' >&2; exit 1; fi
   sleep 1
 done
-phase_done Verify 'Now run phase Verify on: node1, node3.'
+phase_done Verify 'Also needed on: node1, node3.'
 
 echo 'kube-recover: all steps of this node done.'
