@@ -2,19 +2,6 @@ using Recovery.LabTests.Lab;
 
 namespace Recovery.LabTests.Recovery;
 
-/// <summary>The seed's cluster with a GitOps-like loop on node1 that re-creates the seed Service when it is gone (lib/lab-reapply).</summary>
-public sealed class ReapplyLab : LabFixture
-{
-    protected override string Name => "recover-reapply";
-    protected override IReadOnlyList<string> UpArguments => ["--controller", "reapply"];
-}
-
-[CollectionDefinition(Name)]
-public sealed class ReapplyLabCollection : ICollectionFixture<ReapplyLab>
-{
-    public const string Name = "recover-reapply";
-}
-
 /// <summary>
 /// A controller puts the claim back after the fix (issue 12 item 3): `recover --yes` from node2 must not report
 /// success while the Service is re-created, and must name who re-creates it; once the controller is paused as the

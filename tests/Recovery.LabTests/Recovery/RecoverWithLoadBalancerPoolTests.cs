@@ -2,19 +2,6 @@ using Recovery.LabTests.Lab;
 
 namespace Recovery.LabTests.Recovery;
 
-/// <summary>The seed's cluster with a MetalLB-like controller on node1 assigning LoadBalancer addresses from a pool that holds node1's address (lib/lab-lb-pool).</summary>
-public sealed class LoadBalancerPoolLab : LabFixture
-{
-    protected override string Name => "recover-lb-pool";
-    protected override IReadOnlyList<string> UpArguments => ["--controller", "lb-pool"];
-}
-
-[CollectionDefinition(Name)]
-public sealed class LoadBalancerPoolLabCollection : ICollectionFixture<LoadBalancerPoolLab>
-{
-    public const string Name = "recover-lb-pool";
-}
-
 /// <summary>
 /// A load-balancer controller whose pool holds a node address (issue 12 item 3): the break gives nginx-service node1's
 /// address and leaves nginx-service-waiting pending, so the fix frees the address for the next Service, as MetalLB

@@ -75,3 +75,29 @@ public sealed class K3sLabCollection : ICollectionFixture<K3sLab>
 {
     public const string Name = "recover-k3s";
 }
+
+/// <summary>The seed's cluster with a GitOps-like loop on node1 that re-creates the seed Service when it is gone (lib/lab-reapply).</summary>
+public sealed class ReapplyLab : LabFixture
+{
+    protected override string Name => "recover-reapply";
+    protected override IReadOnlyList<string> UpArguments => ["--controller", "reapply"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ReapplyLabCollection : ICollectionFixture<ReapplyLab>
+{
+    public const string Name = "recover-reapply";
+}
+
+/// <summary>The seed's cluster with a MetalLB-like controller on node1 assigning LoadBalancer addresses from a pool that holds node1's address (lib/lab-lb-pool).</summary>
+public sealed class LoadBalancerPoolLab : LabFixture
+{
+    protected override string Name => "recover-lb-pool";
+    protected override IReadOnlyList<string> UpArguments => ["--controller", "lb-pool"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class LoadBalancerPoolLabCollection : ICollectionFixture<LoadBalancerPoolLab>
+{
+    public const string Name = "recover-lb-pool";
+}
