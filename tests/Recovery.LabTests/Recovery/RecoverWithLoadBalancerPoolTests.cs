@@ -25,9 +25,9 @@ public sealed class RecoverWithLoadBalancerPoolTests(LoadBalancerPoolLab lab)
         var state = Path.Combine(lab.Env.RunDir, "state-lb-pool");
         var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", state);
         var output = recover.StdOut + recover.StdErr;
-        var claimed = await ClaimsOnAsync(node1.ToString());
         if (recover.ExitCode == 0)
         {
+            var claimed = await ClaimsOnAsync(node1.ToString());
             // The fix deleted every Service holding the address before the controller could hand it on: nothing may claim it.
             Assert.True(claimed.Count == 0, $"exit 0 while {string.Join(", ", claimed)} claims {node1}\n{output}");
             await RecoveredCluster.AssertHealthyAsync(lab, node1);
@@ -48,12 +48,13 @@ public sealed class RecoverWithLoadBalancerPoolTests(LoadBalancerPoolLab lab)
         await RecoveredCluster.AssertStaysOffAsync(lab, node1);
     }
 
-    /// <summary>The Services whose ingress is ADDRESS, as node3's API lists them.</summary>
+    /// <summary>The Services whose ingress is ADDRESS, as node3's API lists them (asked until it answers).</summary>
     private async Task<List<string>> ClaimsOnAsync(string address)
     {
-        var list = await RecoveredCluster.KubectlAsync(lab, "node3", "get", "services", "-A", "-o",
-            "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {.status.loadBalancer.ingress[*].ip}{\"\\n\"}{end}");
-        Assert.True(list.Succeeded, list.StdErr);
+        var list = new LabCommandResult(1, "", "");
+        await Poll.UntilAsync(async () => (list = await RecoveredCluster.KubectlAsync(lab, "node3", "get", "services", "-A", "-o",
+            "jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name} {.status.loadBalancer.ingress[*].ip}{\"\\n\"}{end}")).Succeeded,
+            "node3's API listing the Services");
         return [.. list.StdOut.Split('\n').Where(l => l.Split(' ').Skip(1).Contains(address)).Select(l => l.Split(' ')[0])];
     }
 }
