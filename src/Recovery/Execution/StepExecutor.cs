@@ -50,16 +50,10 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
             {
                 var (verified, verifyResult) = await VerifyAsync(shell!, verify).ConfigureAwait(false);
                 last = verifyResult;
-                if (!verified && verify.Probe.Expect == ProbeExpectation.NoServiceClaims && !Probe.ApiAnswered(verifyResult)
-                    && verify.Probe.ClaimedAddresses() is { } addresses && await fixes.ClaimsInEtcdAsync(addresses).ConfigureAwait(false) is { } etcdRead)
-                {
-                    return recorder.Record(phase, step, etcdRead.Holds ? StepStatus.Done : StepStatus.Failed, clock.Elapsed, etcdRead.Detail, last);
-                }
                 if (!verified)
                 {
-                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, verify.Probe.WhyNot(verifyResult) is { } why
-                        ? $"did not verify within {verify.Budget.TotalSeconds:0} s: {why}"
-                        : $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode}{Printed(verifyResult)})", last);
+                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed,
+                        $"did not verify within {verify.Budget.TotalSeconds:0} s: `{verify.Probe.Command}` (exit {verifyResult.ExitCode}{Printed(verifyResult)})", last);
                 }
             }
             return recorder.Record(phase, step, StepStatus.Done, clock.Elapsed, detail, last);
@@ -75,8 +69,8 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
     private StepOutcome NotFixedFirst(PhaseKind phase, Step step, TimeSpan elapsed, string why, CommandResult? last) =>
         recorder.Record(phase, step, StepStatus.Skipped, elapsed, $"not fixed first ({why}): FixObject fixes it after the unbind", last);
 
-    /// <summary>Whether the step runs commands on its node (a wait or an etcd fix does not).</summary>
-    public static bool NeedsShell(Step step) => step.Action is RunCommands or SaveOutput || step.Guard is not null || step.Check is not null || step.Verify is not null;
+    /// <summary>Whether the step runs commands on its node (a wait or an etcd fix does not; the claims check reads through kubectl there first).</summary>
+    public static bool NeedsShell(Step step) => step.Action is RunCommands or SaveOutput or ClaimsCheck || step.Guard is not null || step.Check is not null || step.Verify is not null;
 
     private async Task<(bool Holds, CommandResult Result)> HoldsAsync(INodeShell shell, Probe probe)
     {
@@ -129,6 +123,8 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
                 return await fixes.ThroughKubectlAsync(fix, cancel).ConfigureAwait(false);
             case EtcdFix fix:
                 return await fixes.ThroughEtcdAsync(fix).ConfigureAwait(false);
+            case ClaimsCheck check:
+                return await fixes.CheckClaimsAsync(check, shell!).ConfigureAwait(false);
             default:
                 return (false, $"unknown step kind {step.Action.GetType().Name}", null);
         }

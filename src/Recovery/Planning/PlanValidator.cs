@@ -76,6 +76,11 @@ internal static partial class PlanValidator
                     if (c.Kubeconfig is { } k && !CommandWords.IsPlainAbsolutePath(k)) Fail($"{where}: kubeconfig '{k}' is not a plain absolute path");
                 }
                 break;
+            case ClaimsCheck check:
+                if (check.Addresses.Count == 0) Fail($"{where}: no addresses to check");
+                if (check.Budget <= TimeSpan.Zero || check.Budget > MaxDuration || check.Settle < TimeSpan.Zero || check.Settle > MaxDuration)
+                    Fail($"{where}: claims check settle {check.Settle} or budget {check.Budget} out of range: expected at most 1 hour each, the budget more than 0");
+                break;
             case EtcdFix etcd when etcd.Addresses.Count == 0:
                 Fail($"{where}: no addresses to fix");
                 break;

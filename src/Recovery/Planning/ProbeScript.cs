@@ -16,8 +16,6 @@ internal static class ProbeScript
             ProbeExpectation.PrintsNothing => $"{{ out=$({command} 2>/dev/null); {Ran} && [ -z \"$out\" ]; }}",
             ProbeExpectation.PrintsText => $"{{ out=$({command} 2>/dev/null) && [[ \"$out\" == *{text}* ]]; }}",
             ProbeExpectation.LacksText => $"{{ out=$({command} 2>/dev/null) && [[ \"$out\" != *{text}* ]]; }}",
-            // Textual, so stricter than the claim rule: any "A" in the list (an annotation too) counts as a claim.
-            ProbeExpectation.NoServiceClaims => $"{{ out=$({command} 2>/dev/null) && ! printf '%s' \"$out\" | grep -qF {string.Join(' ', (probe.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => $"-e {ShellQuoting.Quote($"\"{a}\"")}"))}; }}",
             _ => throw new ArgumentOutOfRangeException(nameof(probe), probe.Expect, "unknown expectation"),
         };
     }

@@ -33,5 +33,4 @@ internal static class Probes
     public static Probe ToolPresent(string tool) => Probe.Succeeds(new ToolPresent(tool));
 
     /// <summary>Holds when an API answered COMMAND's list and no Service in it claims any of the addresses.</summary>
-    public static Probe NoServiceClaims(ServiceList command, IEnumerable<IPAddress> addresses) => Probe.NoServiceClaims(command, addresses);
 }

@@ -127,6 +127,7 @@ internal static class ScriptPlanRenderer
         Wait wait => [$"sleep {wait.Duration.TotalSeconds:0}"],
         SaveOutput save => [$"{save.Command.Render()} > \"$STATE_DIR\"/{ShellQuoting.Quote(save.File)}"],
         KubectlFix fix => KubectlLines(fix, fix.Candidates.FirstOrDefault(c => c.Node == step.Node)),
+        ClaimsCheck check => ClaimsLines(step.Id, check),
         EtcdFix fix => [
             $"echo {ShellQuoting.Quote($"Fix {fix.Service?.ToString() ?? "the Services claiming the addresses"} in etcd: kube-recover recover --via etcd (etcdctl by hand: see the runbook)")} >&2",
             "exit 1",
@@ -180,6 +181,22 @@ internal static class ScriptPlanRenderer
             yield return "  \"${kubectl_[@]}\" patch service -n \"$ns_\" \"$name_\" --type=json -p \"[{\\\"op\\\":\\\"test\\\",\\\"path\\\":\\\"/spec/externalIPs\\\",\\\"value\\\":[$test_]},$change_]\"";
         }
         yield return "done <<< \"$list_\"";
+    }
+
+    /// <summary>
+    /// The claims check in bash: the list read until it answers without the addresses. Textual, so stricter than the
+    /// claim rule: any "A" in the list (an annotation too) counts as a claim. No etcd fallback by hand.
+    /// </summary>
+    private static IEnumerable<string> ClaimsLines(string stepId, ClaimsCheck check)
+    {
+        var failed = ShellQuoting.Quote($"FAILED: {stepId}: a Service still claims {string.Join(", ", check.Addresses)}, or no API answered, within {check.Budget.TotalSeconds:0} s");
+        var claimed = string.Join(' ', check.Addresses.Select(a => $"-e {ShellQuoting.Quote($"\"{a}\"")}"));
+        if (check.Settle > TimeSpan.Zero) yield return $"sleep {check.Settle.TotalSeconds:0.###}";
+        yield return $"deadline=$((SECONDS + {Math.Max(1, (int)Math.Ceiling(check.Budget.TotalSeconds))}))";
+        yield return $"until {{ out=$({check.List.Render()} 2>/dev/null) && ! printf '%s' \"$out\" | grep -qF {claimed}; }}; do";
+        yield return $"  if [ \"$SECONDS\" -ge \"$deadline\" ]; then echo {failed} >&2; exit 1; fi";
+        yield return "  sleep 1";
+        yield return "done";
     }
 
     private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));

@@ -5,13 +5,14 @@ using Recovery.Kubernetes;
 
 namespace Recovery.Planning;
 
-/// <summary>What a step does. A closed set: shell commands, a wait, saving output, and the two ways to fix a Service.</summary>
+/// <summary>What a step does. A closed set: shell commands, a wait, saving output, the two ways to fix a Service, and the check that the fix held.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(RunCommands), "run")]
 [JsonDerivedType(typeof(Wait), "wait")]
 [JsonDerivedType(typeof(SaveOutput), "saveOutput")]
 [JsonDerivedType(typeof(KubectlFix), "kubectlFix")]
 [JsonDerivedType(typeof(EtcdFix), "etcdFix")]
+[JsonDerivedType(typeof(ClaimsCheck), "claimsCheck")]
 internal abstract record StepAction;
 
 /// <summary>Runs the commands in order on the step's node; the first that fails fails the step. Empty: a verify-only step.</summary>
@@ -45,3 +46,11 @@ internal sealed record KubectlCandidate(string Node, string? Kubeconfig,
 
 /// <summary>Fixes the Service(s) directly in etcd through <see cref="IEtcdServiceFixer"/> (--via etcd).</summary>
 internal sealed record EtcdFix(ServiceRef? Service, FixAction Action, IReadOnlyList<IPAddress> Addresses) : StepAction;
+
+/// <summary>
+/// The claims read again after the fix and the restarts (a controller may have put one back): <see cref="List"/> on the
+/// step's node, after <see cref="Settle"/> and retried within <see cref="Budget"/>, until no Service claims
+/// <see cref="Addresses"/>; where no API answers there, etcd, when the run can read it (what every API server reads,
+/// and no controller writes while none answers).
+/// </summary>
+internal sealed record ClaimsCheck(ServiceList List, IReadOnlyList<IPAddress> Addresses, TimeSpan Settle, TimeSpan Budget) : StepAction;

@@ -56,6 +56,10 @@ internal static class TextPlanRenderer
                 ? "kubectl delete service -n NS NAME"
                 : "kubectl patch service -n NS NAME --type=json -p '[{\"op\":\"test\",...current externalIPs},{\"op\":\"replace\" (or \"remove\"),\"path\":\"/spec/externalIPs\",...}]'",
         ],
+        ClaimsCheck check => [
+            $"{(check.Settle > TimeSpan.Zero ? $"after {check.Settle.TotalSeconds:0} s, " : "")}read `{check.List.Render()}` until no Service claims {string.Join(", ", check.Addresses)} (within {check.Budget.TotalSeconds:0} s)",
+            "where no API answers there: read the Services in etcd (when the run has etcd access)",
+        ],
         EtcdFix fix => [$"etcd: back up, then {fix.Action.ToString().ToLowerInvariant()} {(fix.Service?.ToString() ?? "each Service claiming the addresses")} in one transaction guarded by mod revisions"],
         _ => [],
     };

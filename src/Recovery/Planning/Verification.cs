@@ -21,7 +21,10 @@ internal sealed record Verification(Probe Probe, TimeSpan Budget, TimeSpan Inter
     public static readonly TimeSpan QuickFor = TimeSpan.FromSeconds(1);
 
     /// <summary>The pause after a try that did not hold, <paramref name="sinceFirstTry"/> after the first try.</summary>
-    public TimeSpan PauseAfter(TimeSpan sinceFirstTry) => sinceFirstTry < QuickFor && Interval > QuickInterval ? QuickInterval : Interval;
+    public TimeSpan PauseAfter(TimeSpan sinceFirstTry) => Pause(sinceFirstTry, Interval);
+
+    /// <summary>The same rule for any check retried every <paramref name="interval"/> (<see cref="ClaimsCheck"/>).</summary>
+    public static TimeSpan Pause(TimeSpan sinceFirstTry, TimeSpan interval) => sinceFirstTry < QuickFor && interval > QuickInterval ? QuickInterval : interval;
 
     public static Verification Within(Probe probe, TimeSpan budget) => new(probe, budget, TimeSpan.FromSeconds(1));
 

@@ -59,13 +59,13 @@ internal static class VerifyPhase
     /// <summary>
     /// The claims read again after the fix and the restarts: a controller (GitOps, Helm, an ownerReference, MetalLB,
     /// k3s ServiceLB) puts a deleted or stripped claim back within seconds, and then the lockout returns at the next sync.
-    /// Holds only when an API answered and no Service claims an address (<see cref="Kubernetes.ServiceClaimRule"/>); its
-    /// failure names the claim and its owner (<see cref="Probe.WhyNot"/>).
+    /// Holds only when the claims were read and none is left (<see cref="Kubernetes.ServiceClaimRule"/>); its failure
+    /// names the claim and its owner (<see cref="Execution.ServiceFixSteps.CheckClaimsAsync"/>).
     /// </summary>
     public static Step ClaimsStep(KubectlCandidate reader, IReadOnlyList<IPAddress> addresses, bool deferred, TimeSpan settle) =>
         new($"verify/{reader.Node}/no-service-claims", reader.Node,
             $"No Service claims {string.Join(", ", addresses)} again (a controller may have put the claim back): read through kubectl on {reader.Node}",
-            new RunCommands([]), Verify: Verification.SettledWithin(Probes.NoServiceClaims(new ServiceList(reader.Kubeconfig, reader.Program), addresses), settle, ClaimsBudget), Deferred: deferred);
+            new ClaimsCheck(new ServiceList(reader.Kubeconfig, reader.Program), addresses, settle, ClaimsBudget), Deferred: deferred);
 
     /// <summary>
     /// Where the metadata names who puts the claim back, the time it gets to do so before the claims are read: the

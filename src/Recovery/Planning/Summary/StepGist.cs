@@ -18,6 +18,7 @@ internal sealed record StepGist(string Head, string Item)
         KubectlFix fix => [new(Fix(fix.Action, fix.Service, fix.Addresses),
             $"via kubectl on {(fix.Candidates.Count == 1 ? fix.Candidates[0].Node : $"the first of {string.Join(", ", fix.Candidates.Select(c => c.Node))} that answers")}{(fix.EtcdFallback ? ", else through etcd" : "")}; YAML saved first")],
         EtcdFix fix => [new(Fix(fix.Action, fix.Service, fix.Addresses), "through etcd; values saved first")],
+        ClaimsCheck => [new("check", "no Service claims the addresses again")],
         _ => [],
     };
 
@@ -53,7 +54,6 @@ internal sealed record StepGist(string Head, string Item)
         IpvsAddressShow show => new("check", $"{show.Address} off kube-ipvs0"),
         KubeProxySynced => new("check", "kube-proxy synced"),
         ProxyModeQuery => new("check", "kube-proxy answers"),
-        ServiceList => new("check", "no Service claims the addresses again"),
         _ => new("check", probe.Render()),
     };
 

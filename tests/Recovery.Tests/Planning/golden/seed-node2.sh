@@ -186,7 +186,7 @@ done
 step verify/node2/no-service-claims 'No Service claims 10.0.0.211 again (a controller may have put the claim back): read through kubectl on node2'
 deadline=$((SECONDS + 15))
 until { out=$(kubectl --kubeconfig /etc/kubernetes/admin.conf --request-timeout=5s get services -A -o json 2>/dev/null) && ! printf '%s' "$out" | grep -qF -e '"10.0.0.211"'; }; do
-  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/no-service-claims: did not hold within 15 s' >&2; exit 1; fi
+  if [ "$SECONDS" -ge "$deadline" ]; then echo 'FAILED: verify/node2/no-service-claims: a Service still claims 10.0.0.211, or no API answered, within 15 s' >&2; exit 1; fi
   sleep 1
 done
 
