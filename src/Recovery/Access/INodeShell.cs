@@ -19,6 +19,18 @@ internal interface INodeShell : IAsyncDisposable
 
     Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Read-only commands one after the other, each under <paramref name="timeout"/>, in as few round trips as the shell
+    /// can (<see cref="CommandBatch"/> for SSH and the local shell); null when their results could not be read. The
+    /// default sends them one by one.
+    /// </summary>
+    async Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var results = new List<CommandResult>(commands.Count);
+        foreach (var command in commands) results.Add(await RunAsync(command, timeout, cancellationToken).ConfigureAwait(false));
+        return results;
+    }
+
     /// <summary>Reads a whole file into memory (certificates, manifests); never written to local disk.</summary>
     Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default);
 

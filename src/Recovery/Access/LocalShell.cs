@@ -17,6 +17,10 @@ internal sealed partial class LocalShell(Node node) : INodeShell
 
     public string Way => "this console";
 
+    /// <summary>One round trip for all of them (<see cref="CommandBatch"/>).</summary>
+    public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        CommandBatch.RunAsync(this, commands, timeout, cancellationToken);
+
     public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var (exit, stdout, stderr, elapsed) = await RunProcessAsync(TimeoutWrapper.Argv(command, timeout, sudo: false), timeout, cancellationToken)

@@ -223,6 +223,10 @@ internal sealed class SshShell : INodeShell
 
     private int _disposed;
 
+    /// <summary>One round trip for all of them (<see cref="CommandBatch"/>).</summary>
+    public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        CommandBatch.RunAsync(this, commands, timeout, cancellationToken);
+
     public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var (exit, stdout, stderr, elapsed) = await ExecuteAsync(command, timeout, cancellationToken).ConfigureAwait(false);

@@ -193,16 +193,46 @@ internal sealed class Runner
             if (backlog.TryRemove(node, out var pending)) queue.AddRange(pending);
             queue.AddRange(steps.Select(s => (phase, s)));
             var blocked = false;
-            foreach (var (p, step) in queue)
+            var firstTries = new Dictionary<string, CommandResult>(StringComparer.Ordinal);
+            for (var i = 0; i < queue.Count; i++)
             {
+                var (p, step) = queue[i];
                 if (blocked || cancel.IsCancellationRequested || recorder.JournalLost is not null)
                 {
                     recorder.Record(p, step, cancel.IsCancellationRequested ? StepStatus.Interrupted : StepStatus.NotRun, TimeSpan.Zero,
                         cancel.IsCancellationRequested ? "interrupted" : recorder.JournalLost is not null ? "not started: the journal cannot be written" : "an earlier step on this node failed");
                     continue;
                 }
-                var outcome = await executor.ExecuteAsync(p, step, shell).ConfigureAwait(false);
+                if (shell is not null && !firstTries.ContainsKey(step.Id)) await ReadAheadAsync(shell, queue, i, firstTries).ConfigureAwait(false);
+                firstTries.Remove(step.Id, out var firstTry);
+                var outcome = await executor.ExecuteAsync(p, step, shell, firstTry).ConfigureAwait(false);
                 blocked = outcome.Status == StepStatus.Failed;
+                // Its check did not hold at once: what was read after it was read too early (before it held), so read again.
+                if (firstTry is not null && !step.Verify!.Probe.HoldsFor(firstTry)) firstTries.Clear();
+            }
+        }
+
+        /// <summary>
+        /// One round trip for the first try of the node's next steps that only read (<see cref="StepExecutor.ReadsOnly"/>),
+        /// in their order: each result is used only while every check before it held (<see cref="RunNodeAsync"/>), so a
+        /// check is never judged on what was read before an earlier one held, just as when they run one by one. Where the
+        /// batch gives no result, each step reads for itself.
+        /// </summary>
+        private async Task ReadAheadAsync(INodeShell shell, List<(PhaseKind Phase, Step Step)> queue, int from, Dictionary<string, CommandResult> firstTries)
+        {
+            var run = queue.Skip(from).TakeWhile(q => q.Phase == queue[from].Phase && StepExecutor.ReadsOnly(q.Step) && !Journal.Settled(q.Phase, q.Step))
+                .Select(q => q.Step).ToList();
+            if (run.Count < 2) return;
+            try
+            {
+                if (await shell.RunEachAsync([.. run.Select(s => s.Verify!.Probe.Command.ToShell())], runner.options.Timeout, CancellationToken.None).ConfigureAwait(false) is { } results)
+                {
+                    for (var k = 0; k < run.Count; k++) firstTries[run[k].Id] = results[k];
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Nothing was changed by it: each step reads for itself, and meets the same trouble there if it lasts.
             }
         }
     }

@@ -16,7 +16,8 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
 {
     private Journal Journal => recorder.Journal;
 
-    public async Task<StepOutcome> ExecuteAsync(PhaseKind phase, Step step, INodeShell? shell)
+    /// <param name="firstTry">the verify's first result, read already (<see cref="ReadsOnly"/> steps read in one round trip); null: read it here.</param>
+    public async Task<StepOutcome> ExecuteAsync(PhaseKind phase, Step step, INodeShell? shell, CommandResult? firstTry = null)
     {
         if (Journal.Settled(phase, step))
         {
@@ -48,7 +49,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
             if (!acted) return recorder.Record(phase, step, detail.StartsWith("interrupted", StringComparison.Ordinal) ? StepStatus.Interrupted : StepStatus.Failed, clock.Elapsed, detail, last);
             if (step.Verify is { } verify)
             {
-                var (verified, verifyResult) = await VerifyAsync(shell!, verify).ConfigureAwait(false);
+                var (verified, verifyResult) = await VerifyAsync(shell!, verify, firstTry).ConfigureAwait(false);
                 last = verifyResult;
                 if (!verified)
                 {
@@ -78,13 +79,21 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
         return (probe.HoldsFor(result), result);
     }
 
-    private async Task<(bool Verified, CommandResult Last)> VerifyAsync(INodeShell shell, Verification verify)
+    /// <summary>
+    /// A step that only reads (a verify-only step, no guard, no check, no settle time): its first try can be read
+    /// ahead, in one round trip with the node's next such steps.
+    /// </summary>
+    public static bool ReadsOnly(Step step) =>
+        step.Action is RunCommands { Commands.Count: 0 } && step.Guard is null && step.Check is null && step.Verify is { } v && v.Settle == TimeSpan.Zero;
+
+    private async Task<(bool Verified, CommandResult Last)> VerifyAsync(INodeShell shell, Verification verify, CommandResult? firstTry)
     {
         if (verify.Settle > TimeSpan.Zero) await Task.Delay(verify.Settle, CancellationToken.None).ConfigureAwait(false);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var (holds, result) = await HoldsAsync(shell, verify.Probe).ConfigureAwait(false);
+            var (holds, result) = firstTry is null ? await HoldsAsync(shell, verify.Probe).ConfigureAwait(false) : (verify.Probe.HoldsFor(firstTry), firstTry);
+            firstTry = null;
             if (holds) return (true, result);
             var pause = verify.PauseAfter(deadline.Elapsed);
             if (deadline.Elapsed + pause > verify.Budget) return (false, result);

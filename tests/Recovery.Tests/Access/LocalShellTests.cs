@@ -5,7 +5,7 @@ using Recovery.Inventory;
 namespace Recovery.Tests.Access;
 
 /// <summary>LocalShell on this machine: the same `timeout` wrapper as SSH, real processes.</summary>
-public sealed class LocalShellTests : ShellKillTests
+public sealed class LocalShellTests : ShellContractTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private static readonly LocalShell Shell = new(new Node("local", IPAddress.Loopback, new HashSet<NodeRole>()));

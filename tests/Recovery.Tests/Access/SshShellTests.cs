@@ -8,7 +8,7 @@ namespace Recovery.Tests.Access;
 /// <summary>SshShell against a real OpenSSH sshd: host keys, logins, commands, timeouts, files, tunnels.</summary>
 [Collection(SshdCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class SshShellTests(SshdFixture sshd) : ShellKillTests
+public sealed class SshShellTests(SshdFixture sshd) : ShellContractTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 

@@ -4,10 +4,11 @@ namespace Recovery.Tests.Access;
 
 /// <summary>
 /// What every <see cref="INodeShell"/> does with a command that does not end: over its limit it is killed with its
-/// children (exit 124, TimedOut, nothing printed after), and cancelling the call kills it too. Each shell's test class
-/// derives from this and opens its shell (local process, real sshd).
+/// children (exit 124, TimedOut, nothing printed after), and cancelling the call kills it too; and read-only commands
+/// sent together (<see cref="CommandBatch"/>) give each one's own exit code and stdout. Each shell's test class derives
+/// from this and opens its shell (local process, real sshd).
 /// </summary>
-public abstract class ShellKillTests
+public abstract class ShellContractTests
 {
     private protected abstract Task<INodeShell> OpenAsync();
 
@@ -38,5 +39,29 @@ public abstract class ShellKillTests
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         Assert.Equal("", Processes.LiveProcesses($"sleep {marker}"));
+    }
+
+    [Fact]
+    public async Task Commands_sent_together_give_each_ones_exit_code_and_stdout()
+    {
+        await using var shell = await OpenAsync();
+        var results = await shell.RunEachAsync(
+        [
+            ShellCommand.Of("true"),
+            ShellCommand.Of("sh", "-c", "echo to-stderr >&2; exit 3"),
+            ShellCommand.Of("printf", "two\\nlines ü kube-recover-result 0 0 x\\n"),
+            ShellCommand.Of("ip", "-o", "addr", "show", "dev", "kube-ipvs0").OrElse(ShellCommand.Of("true")),
+            ShellCommand.Of("no-such-program-kr"),
+            ShellCommand.Of("sleep", "30"),
+            ShellCommand.Of("cat"),
+        ], TimeSpan.FromSeconds(1));
+
+        Assert.NotNull(results);
+        Assert.Equal([0, 3, 0, 0, 127, 124, 0], results.Select(r => r.ExitCode));
+        Assert.Equal("", results[1].StdOut);
+        // What a command prints cannot pass for a frame; only trailing newlines are lost, as `$(...)` strips them.
+        Assert.Equal("two\nlines ü kube-recover-result 0 0 x", results[2].StdOut);
+        Assert.True(results[5].TimedOut);
+        Assert.Equal("", results[6].StdOut); // no stdin: nothing waits for input
     }
 }
