@@ -20,14 +20,19 @@ internal interface INodeShell : IAsyncDisposable
     Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Read-only commands one after the other, each under <paramref name="timeout"/>, in as few round trips as the shell
-    /// can (<see cref="CommandBatch"/> for SSH and the local shell); null when their results could not be read. The
-    /// default sends them one by one.
+    /// Commands one after the other, each under <paramref name="timeout"/>, in as few round trips as the shell can
+    /// (<see cref="CommandBatch"/> for SSH and the local shell): the first <paramref name="mustSucceed"/> stop at the
+    /// first of them that fails (its result is the last one returned), the rest always run. Null when the results
+    /// could not be read (the commands may have run). The default sends them one by one.
     /// </summary>
-    async Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, CancellationToken cancellationToken = default)
+    async Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
     {
         var results = new List<CommandResult>(commands.Count);
-        foreach (var command in commands) results.Add(await RunAsync(command, timeout, cancellationToken).ConfigureAwait(false));
+        foreach (var command in commands)
+        {
+            results.Add(await RunAsync(command, timeout, cancellationToken).ConfigureAwait(false));
+            if (results.Count <= mustSucceed && !results[^1].Succeeded) break;
+        }
         return results;
     }
 

@@ -18,8 +18,8 @@ internal sealed partial class LocalShell(Node node) : INodeShell
     public string Way => "this console";
 
     /// <summary>One round trip for all of them (<see cref="CommandBatch"/>).</summary>
-    public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        CommandBatch.RunAsync(this, commands, timeout, cancellationToken);
+    public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default) =>
+        CommandBatch.RunAsync(this, commands, timeout, mustSucceed, cancellationToken);
 
     public async Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

@@ -225,7 +225,7 @@ internal sealed class Runner
             if (run.Count < 2) return;
             try
             {
-                if (await shell.RunEachAsync([.. run.Select(s => s.Verify!.Probe.Command.ToShell())], runner.options.Timeout, CancellationToken.None).ConfigureAwait(false) is { } results)
+                if (await shell.RunEachAsync([.. run.Select(s => s.Verify!.Probe.Command.ToShell())], runner.options.Timeout, cancellationToken: CancellationToken.None).ConfigureAwait(false) is { } results)
                 {
                     for (var k = 0; k < run.Count; k++) firstTries[run[k].Id] = results[k];
                 }

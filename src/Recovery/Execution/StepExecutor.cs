@@ -43,7 +43,18 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
                 (var holds, last) = await HoldsAsync(shell!, check).ConfigureAwait(false);
                 if (holds) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, "already done", last);
             }
-            var (acted, detail, result) = await ActAsync(step, shell).ConfigureAwait(false);
+            bool acted;
+            string detail;
+            CommandResult? result, verifyFirst = null;
+            if (step.Action is RunCommands { Commands.Count: > 0 } run)
+            {
+                (acted, detail, result, verifyFirst) = await RunCommandsAsync(run, step.Verify, shell!).ConfigureAwait(false);
+            }
+            else
+            {
+                (acted, detail, result) = await ActAsync(step, shell).ConfigureAwait(false);
+            }
+            firstTry ??= verifyFirst;
             last = result ?? last;
             if (!acted && phase == PhaseKind.FixFirst) return NotFixedFirst(phase, step, clock.Elapsed, detail, last);
             if (!acted) return recorder.Record(phase, step, detail.StartsWith("interrupted", StringComparison.Ordinal) ? StepStatus.Interrupted : StepStatus.Failed, clock.Elapsed, detail, last);
@@ -101,18 +112,31 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
         }
     }
 
+    /// <summary>
+    /// A step's commands and its verify's first try in one round trip: the commands in order, stopping at the first that
+    /// fails; the verify read after all of them, as it would be when sent alone (none where it must settle first).
+    /// </summary>
+    private async Task<(bool Acted, string Detail, CommandResult? Last, CommandResult? VerifyFirst)> RunCommandsAsync(RunCommands run, Verification? verify, INodeShell shell)
+    {
+        var readAfter = verify is { } v && v.Settle == TimeSpan.Zero ? v.Probe : null;
+        var commands = run.Commands.Select(c => c.ToShell()).ToList();
+        if (readAfter is not null) commands.Add(readAfter.Command.ToShell());
+        var results = await shell.RunEachAsync(commands, options.Timeout, run.Commands.Count, CancellationToken.None).ConfigureAwait(false);
+        for (var k = 0; k < run.Commands.Count; k++)
+        {
+            // Unreadable: the commands may have run, so the step fails (a run resumed checks its postcondition first).
+            if (results is null || k >= results.Count) return (false, $"the results of `{run.Commands[0]}`{(run.Commands.Count > 1 ? " and the commands after it" : "")} could not be read back from {shell.Node.Name}: they may have run", null, null);
+            if (!results[k].Succeeded) return (false, $"`{run.Commands[k]}` failed with exit {results[k].ExitCode}: {FirstLine(results[k])}", results[k], null);
+        }
+        return (true, "done", results![run.Commands.Count - 1], readAfter is null ? null : results[^1]);
+    }
+
     private async Task<(bool Acted, string Detail, CommandResult? Last)> ActAsync(Step step, INodeShell? shell)
     {
         switch (step.Action)
         {
-            case RunCommands run:
-                CommandResult? last = null;
-                foreach (var command in run.Commands)
-                {
-                    last = await shell!.RunAsync(command.ToShell(), options.Timeout, CancellationToken.None).ConfigureAwait(false);
-                    if (!last.Succeeded) return (false, $"`{command}` failed with exit {last.ExitCode}: {FirstLine(last)}", last);
-                }
-                return (true, run.Commands.Count == 0 ? "verified" : "done", last);
+            case RunCommands:
+                return (true, "verified", null);
             case Wait wait:
                 try
                 {

@@ -58,10 +58,28 @@ public abstract class ShellContractTests
 
         Assert.NotNull(results);
         Assert.Equal([0, 3, 0, 0, 127, 124, 0], results.Select(r => r.ExitCode));
-        Assert.Equal("", results[1].StdOut);
+        Assert.Equal(("", "to-stderr\n"), (results[1].StdOut, results[1].StdErr));
         // What a command prints cannot pass for a frame; only trailing newlines are lost, as `$(...)` strips them.
         Assert.Equal("two\nlines ü kube-recover-result 0 0 x", results[2].StdOut);
         Assert.True(results[5].TimedOut);
         Assert.Equal("", results[6].StdOut); // no stdin: nothing waits for input
+    }
+
+    [Fact]
+    public async Task Commands_that_must_succeed_stop_the_batch_at_the_first_that_fails()
+    {
+        await using var shell = await OpenAsync();
+        var marker = Marker();
+        var results = await shell.RunEachAsync(
+        [
+            ShellCommand.Of("sh", "-c", "echo did-this; echo and-said-so >&2"),
+            ShellCommand.Of("sh", "-c", "echo no such unit >&2; exit 5"),
+            ShellCommand.Of("sh", "-c", $"echo {marker} > /tmp/kr-batch-{marker}"),
+            ShellCommand.Of("true"),
+        ], TimeSpan.FromSeconds(10), mustSucceed: 3);
+
+        Assert.NotNull(results);
+        Assert.Equal([(0, "did-this", "and-said-so\n"), (5, "", "no such unit\n")], results.Select(r => (r.ExitCode, r.StdOut, r.StdErr)));
+        Assert.False(File.Exists($"/tmp/kr-batch-{marker}"), "a command after the failed one ran");
     }
 }

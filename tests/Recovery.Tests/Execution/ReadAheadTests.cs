@@ -85,7 +85,7 @@ public sealed class ReadAheadTests : IDisposable
             return Task.FromResult(Read(command));
         }
 
-        public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, CancellationToken cancellationToken = default)
+        public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
         {
             Batches++;
             return Task.FromResult<IReadOnlyList<CommandResult>?>([.. commands.Select(Read)]);

@@ -1,0 +1,87 @@
+using Recovery.Access;
+using Recovery.Commands;
+using Recovery.Execution;
+using Recovery.Inventory;
+using Recovery.Planning;
+using static Recovery.Tests.Planning.Cluster;
+
+namespace Recovery.Tests.Execution;
+
+/// <summary>
+/// A step that acts takes two round trips (issue 14): its check, then its commands with its verify's first try read
+/// after them. Where that second one's results cannot be read back, the step fails saying its commands may have run.
+/// </summary>
+public sealed class StepRoundTripTests : IDisposable
+{
+    private readonly string stateDir = Directory.CreateTempSubdirectory("kr-roundtrip-").FullName;
+
+    public void Dispose() => Directory.Delete(stateDir, recursive: true);
+
+    private async Task<(StepOutcome Outcome, Node2 Node)> RunAsync(bool readable)
+    {
+        var step = new Step("contain/node2/stop-kube-proxy", "node2", "stop kube-proxy", new RunCommands([new UnitStop("kube-proxy")]),
+            Check: Probes.UnitInactive("kube-proxy"), Verify: Verification.Within(Probes.UnitInactive("kube-proxy"), TimeSpan.FromSeconds(3)));
+        var plan = new Plan(Plan.CurrentApiVersion, Plan.PlanKind, Created, "node2", Intent(), "", [new Phase(PhaseKind.Contain, "stop", [step])], [], []);
+        var node = new Node2(Seed().FindByName("node2")!, readable);
+        using var journal = Journal.Start(stateDir, plan);
+        var runner = new Runner(new RunnerOptions(stateDir), Seed(), (_, _) => Task.FromResult<INodeShell>(node));
+        return ((await runner.RunAsync(plan, journal)).Outcomes.Single(), node);
+    }
+
+    [Fact]
+    public async Task The_check_then_the_commands_and_the_verify_in_one()
+    {
+        var (outcome, node) = await RunAsync(readable: true);
+
+        Assert.Equal(StepStatus.Done, outcome.Status);
+        Assert.Equal(["systemctl is-active --quiet kube-proxy", "batch: systemctl stop kube-proxy; systemctl is-active --quiet kube-proxy"], node.Trips);
+    }
+
+    [Fact]
+    public async Task Results_that_cannot_be_read_back_fail_the_step_and_say_it_may_have_acted()
+    {
+        var (outcome, _) = await RunAsync(readable: false);
+
+        Assert.Equal(StepStatus.Failed, outcome.Status);
+        Assert.Contains("could not be read back from node2: they may have run", outcome.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>node2 with kube-proxy running until it is stopped; its batches give no readable result unless <paramref name="readable"/>.</summary>
+    private sealed class Node2(Node node, bool readable) : INodeShell
+    {
+        private bool stopped;
+
+        public List<string> Trips { get; } = [];
+
+        public Node Node => node;
+
+        public bool IsLocal => true;
+
+        public string Way => "this console";
+
+        private CommandResult Run(ShellCommand command)
+        {
+            if (command.Render() == "systemctl stop kube-proxy") stopped = true;
+            return new CommandResult(command.Render().StartsWith("systemctl is-active", StringComparison.Ordinal) && stopped ? 3 : 0, "", "", TimeSpan.Zero);
+        }
+
+        public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            Trips.Add(command.Render());
+            return Task.FromResult(Run(command));
+        }
+
+        public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
+        {
+            Trips.Add("batch: " + string.Join("; ", commands.Select(c => c.Render())));
+            var results = commands.Select(Run).ToList();
+            return Task.FromResult<IReadOnlyList<CommandResult>?>(readable ? results : null);
+        }
+
+        public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<INodeTunnel> OpenTunnelAsync(string host, int port, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
