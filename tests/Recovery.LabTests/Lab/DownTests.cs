@@ -35,6 +35,12 @@ public sealed class DownTests : IClassFixture<DownTests.Prerequisites>
                 "for i in $(seq 50); do p=$(pgrep -x kube-proxy) && [ \"$(ps -o comm= -p $(ps -o ppid= -p $p))\" != kubelet ] && { echo $p; exit 0; }; sleep 0.2; done; exit 1"))
                 .EnsureSuccess("kube-proxy running after kubelet stopped").StdOut.Trim();
             Assert.NotEmpty(orphan);
+            // kubelet started again keeps the running pod of an unchanged manifest (same process).
+            (await lab.RunAsync("console", "node2", "--", "systemctl", "start", "kubelet")).EnsureSuccess("systemctl start kubelet");
+            (await lab.RunAsync("console", "node2", "--", "bash", "-c",
+                "for i in $(seq 100); do grep -q 'kube-proxy running (pid [0-9]*), started by an earlier kubelet' /run/lab-systemd/kubelet.service/log && exit 0; sleep 0.2; done; exit 1"))
+                .EnsureSuccess("the restarted kubelet finds kube-proxy running");
+            Assert.Equal(orphan, (await lab.RunAsync("console", "node2", "--", "pgrep", "-x", "kube-proxy")).EnsureSuccess("pgrep").StdOut.Trim());
             Assert.Equal(hostLinksBefore, Leftovers.HostLinks());   // nothing in the host's network namespace
             var leftovers = Leftovers.Capture(lab.RunDir);
             Assert.True(leftovers.Namespaces.Count >= 8, $"namespaces found: {leftovers.Namespaces.Count}");
