@@ -13,9 +13,11 @@ internal enum BindRules
     V120,
 
     /// <summary>
-    /// Kubernetes PR #115019 (master for v1.28, back-ported to v1.27.3): an externalIP or ingress IP another interface
+    /// The newer form (read at upstream master; absent from the v1.23 form): an externalIP or ingress IP another interface
     /// has is not bound (ClusterIPs still are), and every bound address not bound in this sync is removed ("Remove
-    /// superfluous addresses from the dummy device"), virtual server or not.
+    /// superfluous addresses from the dummy device"), virtual server or not. Maintainers date the externalIP rule to
+    /// kubernetes PR #115019, back-ported to v1.27.3 (kubernetes#112185, kubernetes-sigs/kubespray#10572); that the
+    /// superfluous removal came with it is inferred (the PR itself was not read).
     /// </summary>
     Newer,
 }

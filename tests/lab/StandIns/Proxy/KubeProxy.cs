@@ -11,7 +11,7 @@
 //     addresses, also one another interface has (the hijack on the owner too); an address leaves kube-ipvs0 only
 //     when cleanLegacyService deletes a virtual server of it that no Service wants any more and getLegacyBindAddr
 //     lists it (bound, not bound by this sync). An address added to kube-ipvs0 by hand, with no virtual server, stays.
-//   no = newer (kubernetes PR #115019, v1.28, back-ported to v1.27.3): an externalIP or ingress IP that another
+//   no = newer (read at upstream master; maintainers date it to PR #115019, v1.27.3+): an externalIP or ingress IP that another
 //     interface has is not bound ("We must not add the address to the dummy device if it exist on another
 //     interface"); a ClusterIP always is; every address on kube-ipvs0 this sync did not bind is removed ("Remove
 //     superfluous addresses from the dummy device"), virtual server or not.
