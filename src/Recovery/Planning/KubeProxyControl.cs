@@ -55,6 +55,14 @@ internal sealed record KubeProxyControl(
                     reason = "its static pod manifest path is not known";
                     return null;
                 }
+                // Moving the manifest aside stops the pod only through a running kubelet; a stopped kubelet leaves its
+                // pods running (their containers belong to the runtime), so the stop would never come.
+                if (facts is { KubeletRunning: false } && found is { Running: true, SetAsideByTool: false, StoppedBy: null })
+                {
+                    reason = $"kubelet is not running there, so moving {manifest} aside would not stop the kube-proxy pod " +
+                             "(a stopped kubelet leaves its pods running); stop its container with the runtime (docker stop / crictl stop) or start kubelet";
+                    return null;
+                }
                 return new KubeProxyControl(manager.Value, null, manifest, null, null, null, false);
             case KubeProxyManager.Docker or KubeProxyManager.Containerd:
                 if (found?.ContainerId is not { Length: > 0 } container)

@@ -4,7 +4,8 @@ namespace Recovery.LabTests.Lab;
 
 /// <summary>
 /// `lab.sh down` leaves nothing behind: after a complete `up` (here with kube-proxy as a static pod run by the
-/// kubelet stand-in, the other supervision), and after an `up` killed halfway. Own labs, own collection.
+/// kubelet stand-in, the other supervision, and left running by a stopped kubelet), and after an `up` killed halfway.
+/// Own labs, own collection.
 /// </summary>
 [Collection(Name)]
 public sealed class DownTests : IClassFixture<DownTests.Prerequisites>
@@ -28,6 +29,18 @@ public sealed class DownTests : IClassFixture<DownTests.Prerequisites>
             var parent = (await lab.RunAsync("console", "node2", "--", "bash", "-c",
                 "ps -o comm= -p $(ps -o ppid= -p $(pgrep -x kube-proxy))")).EnsureSuccess("ps").StdOut.Trim();
             Assert.Equal("kubelet", parent);
+            // A stopped kubelet leaves its pods running, as a real one: `down` must still take them.
+            (await lab.RunAsync("console", "node2", "--", "systemctl", "stop", "kubelet")).EnsureSuccess("systemctl stop kubelet");
+            var orphan = (await lab.RunAsync("console", "node2", "--", "bash", "-c",
+                "for i in $(seq 50); do p=$(pgrep -x kube-proxy) && [ \"$(ps -o comm= -p $(ps -o ppid= -p $p))\" != kubelet ] && { echo $p; exit 0; }; sleep 0.2; done; exit 1"))
+                .EnsureSuccess("kube-proxy running after kubelet stopped").StdOut.Trim();
+            Assert.NotEmpty(orphan);
+            // kubelet started again keeps the running pod of an unchanged manifest (same process).
+            (await lab.RunAsync("console", "node2", "--", "systemctl", "start", "kubelet")).EnsureSuccess("systemctl start kubelet");
+            (await lab.RunAsync("console", "node2", "--", "bash", "-c",
+                "for i in $(seq 100); do grep -q 'kube-proxy running (pid [0-9]*), started by an earlier kubelet' /run/lab-systemd/kubelet.service/log && exit 0; sleep 0.2; done; exit 1"))
+                .EnsureSuccess("the restarted kubelet finds kube-proxy running");
+            Assert.Equal(orphan, (await lab.RunAsync("console", "node2", "--", "pgrep", "-x", "kube-proxy")).EnsureSuccess("pgrep").StdOut.Trim());
             Assert.Equal(hostLinksBefore, Leftovers.HostLinks());   // nothing in the host's network namespace
             var leftovers = Leftovers.Capture(lab.RunDir);
             Assert.True(leftovers.Namespaces.Count >= 8, $"namespaces found: {leftovers.Namespaces.Count}");

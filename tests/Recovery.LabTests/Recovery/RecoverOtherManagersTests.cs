@@ -24,6 +24,33 @@ public sealed class RecoverStaticPodTests(StaticPodLab lab)
         await RecoveredCluster.AssertStaysOffAsync(lab, lab.Env.Address("node1"));
     }
 
+    /// <summary>
+    /// kubelet stopped on node3, its kube-proxy pod left running (as a real kubelet leaves it): moving the manifest aside
+    /// would stop nothing, so node3 is not planned to stop; the Service fix makes that kube-proxy unbind the address.
+    /// </summary>
+    [SkippableFact]
+    public async Task Static_pod_kube_proxy_under_a_stopped_kubelet_is_left_running_and_unbinds_after_the_fix()
+    {
+        lab.EnsureReady();
+        await RecoveredCluster.HealAsync(lab);
+        await lab.BreakAsync();
+        (await lab.BashAsync("node3", "systemctl stop kubelet")).EnsureSuccess("stop kubelet on node3");
+        try
+        {
+            var pid = (await lab.BashAsync("node3", "pgrep -x kube-proxy")).EnsureSuccess("kube-proxy runs on node3 with kubelet stopped").StdOut.Trim();
+            var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, "state-kubelet-stopped"));
+            Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
+            Assert.Contains("kube-proxy on node3 cannot be stopped by the tool: kubelet is not running there", recover.StdOut + recover.StdErr);
+            await RecoveredCluster.AssertHealthyAsync(lab, lab.Env.Address("node1"));
+            var untouched = await lab.BashAsync("node3", $"test -e /etc/kubernetes/manifests/kube-proxy.yaml && [ \"$(pgrep -x kube-proxy)\" = {pid} ]");
+            Assert.True(untouched.Succeeded, "node3's manifest stayed in place and its kube-proxy was never stopped");
+        }
+        finally
+        {
+            await lab.BashAsync("node3", "systemctl start kubelet");
+        }
+    }
+
     [SkippableFact]
     public async Task Static_pod_kube_proxy_on_a_node_without_curl_is_stopped_before_its_address_is_removed()
     {

@@ -63,7 +63,8 @@ public static class RecoveredCluster
         }
         var (stop, start) = lab.Env.ProxyManager switch
         {
-            "static-pod" => ("if [ -e /etc/kubernetes/manifests/kube-proxy.yaml ]; then mkdir -p /root/lab-aside && mv /etc/kubernetes/manifests/kube-proxy.yaml /root/lab-aside/; fi",
+            // kubelet first: a stopped one leaves its pods running, and only a running one acts on the manifest's move.
+            "static-pod" => ("systemctl start kubelet; if [ -e /etc/kubernetes/manifests/kube-proxy.yaml ]; then mkdir -p /root/lab-aside && mv /etc/kubernetes/manifests/kube-proxy.yaml /root/lab-aside/; fi",
                 "for f in /root/lab-aside/kube-proxy.yaml /var/lib/kube-recover/aside/kube-proxy.yaml; do if [ -e $f ]; then mv $f /etc/kubernetes/manifests/kube-proxy.yaml; fi; done"),
             "custom" => ("/usr/local/sbin/lab-kube-proxy stop", "/usr/local/sbin/lab-kube-proxy start"),
             "daemonset-docker" => ("systemctl stop kubelet; for c in $(docker ps -q --filter name=^/k8s_kube-proxy_); do docker stop $c; done", "systemctl start kubelet"),

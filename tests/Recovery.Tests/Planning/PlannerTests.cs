@@ -280,6 +280,18 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Static_pod_under_a_stopped_kubelet_is_not_planned_to_stop_by_a_manifest_move()
+    {
+        // A stopped kubelet leaves its pods running: moving the manifest aside would leave kube-proxy binding the address.
+        var proxy = new KubeProxyFacts(KubeProxyManager.StaticPod, true, "ipvs", ManifestPath: "/etc/kubernetes/manifests/kube-proxy.yaml");
+        var facts = SeedFacts(proxy).Select(f => f.NodeName == "node1" ? f with { KubeletRunning = false } : f).ToList();
+        var plan = Planner.Create(Seed(), facts, Intent(), "node2", Created);
+        Assert.DoesNotContain(plan.Steps, s => s.Id is "contain/node1/stop-kube-proxy" or "restore/node1/start-kube-proxy");
+        Assert.Contains(plan.Warnings, w => w.Contains("kube-proxy on node1 cannot be stopped by the tool: kubelet is not running there", StringComparison.Ordinal));
+        Assert.Contains(plan.Steps, s => s.Id == "contain/node3/stop-kube-proxy");
+    }
+
+    [Fact]
     public void DaemonSet_docker_container_stops_kubelet_first_and_starts_kubelet_at_the_end()
     {
         var proxy = new KubeProxyFacts(KubeProxyManager.Docker, true, "ipvs", ContainerId: "3f2a9c1b7d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4");

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Lab.StandIns.Tests.Lab;
 
-/// <summary>The kubelet stand-in runs static Pod manifests as child processes.</summary>
+/// <summary>The kubelet stand-in runs static Pod manifests as processes, which outlive it as containers outlive a real kubelet.</summary>
 public sealed class KubeletTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("standins-kubelet-").FullName;
@@ -13,7 +13,19 @@ public sealed class KubeletTests : IDisposable
     {
         Directory.CreateDirectory(Manifests);
         if (File.Exists(LabCluster.StandIn))
-            _kubelet = Run.Background([LabCluster.StandIn, "kubelet", $"--pod-manifest-path={Manifests}", $"--lab-log-dir={Path.Combine(_dir, "logs")}", "--v=2"], Log);
+            _kubelet = StartKubelet(Log);
+    }
+
+    // A process group of its own, as a unit's: setsid execs in place (the shell before it leads no group).
+    private Process StartKubelet(string log) =>
+        Run.Background(["setsid", LabCluster.StandIn, "kubelet", $"--pod-manifest-path={Manifests}", $"--lab-log-dir={Path.Combine(_dir, "logs")}",
+            $"--lab-runtime-dir={Path.Combine(_dir, "runtime")}", "--v=2"], log);
+
+    /// <summary>SIGTERM to the kubelet's process group, as the systemctl stand-in stops a unit (systemd: its cgroup).</summary>
+    private static void Terminate(Process kubelet)
+    {
+        Run.Command(["kill", "-TERM", "--", $"-{kubelet.Id.ToString(CultureInfo.InvariantCulture)}"]);
+        Assert.True(kubelet.WaitForExit(30_000), "kubelet exits on SIGTERM");
     }
 
     private string Manifests => Path.Combine(_dir, "manifests");
@@ -96,7 +108,8 @@ public sealed class KubeletTests : IDisposable
             kind: KubeletConfiguration
             staticPodPath: {other}
             """);
-        using var kubelet = Run.Background([LabCluster.StandIn, "kubelet", $"--config={config}", $"--lab-log-dir={Path.Combine(_dir, "logs2")}"], Path.Combine(_dir, "kubelet2.log"));
+        using var kubelet = Run.Background(["setsid", LabCluster.StandIn, "kubelet", $"--config={config}", $"--lab-log-dir={Path.Combine(_dir, "logs2")}",
+            $"--lab-runtime-dir={Path.Combine(_dir, "runtime2")}"], Path.Combine(_dir, "kubelet2.log"));
         try
         {
             File.WriteAllText(Path.Combine(other, "sleeper.yaml"), Manifest("from-config"));
@@ -104,21 +117,37 @@ public sealed class KubeletTests : IDisposable
         }
         finally
         {
-            Run.Command(["kill", "-TERM", kubelet.Id.ToString(CultureInfo.InvariantCulture)]);
-            kubelet.WaitForExit(30_000);
+            Terminate(kubelet);
         }
-        Assert.False(Alive(Started()[0]));
     }
 
     [SkippableFact]
-    public void Stopping_the_kubelet_stops_its_pods()
+    public void Stopping_the_kubelet_leaves_its_pods_running_and_the_next_kubelet_keeps_an_unchanged_one_and_replaces_a_changed_one()
     {
         Skip.If(_kubelet is null, "lab-standin not built");
         File.WriteAllText(Path.Combine(Manifests, "sleeper.yaml"), Manifest("one"));
         Run.Eventually(() => Started().Count == 1 && Alive(Started()[0]), "the manifest's command runs");
-        Run.Command(["kill", "-TERM", _kubelet!.Id.ToString(CultureInfo.InvariantCulture)]);
-        Assert.True(_kubelet.WaitForExit(30_000));
-        Assert.False(Alive(Started()[0]));
+        var first = Started()[0];
+        Terminate(_kubelet!);
+        Assert.True(Alive(first), "the pod outlives its kubelet");
+
+        using var second = StartKubelet(Path.Combine(_dir, "kubelet-second.log"));
+        try
+        {
+            Run.Eventually(() => File.Exists(Path.Combine(_dir, "kubelet-second.log")) &&
+                File.ReadAllText(Path.Combine(_dir, "kubelet-second.log")).Contains("started by an earlier kubelet", StringComparison.Ordinal), "the next kubelet finds the pod");
+            File.WriteAllText(Path.Combine(Manifests, "other.yaml"), Manifest("other").Replace("name: sleeper", "name: other"));
+            Run.Eventually(() => Started().Count == 2 && Alive(Started()[1]), "the next kubelet syncs (a new manifest runs)");
+            Assert.True(Alive(first), "an unchanged pod is kept, not restarted");
+
+            File.WriteAllText(Path.Combine(Manifests, "sleeper.yaml"), Manifest("changed"));
+            Run.Eventually(() => !Alive(first) && Started().Count == 3 && Alive(Started()[2]), "a changed manifest replaces the adopted pod");
+        }
+        finally
+        {
+            Terminate(second);
+        }
+        Assert.True(Alive(Started()[2]), "pods outlive the second kubelet too");
     }
 
     public void Dispose()

@@ -49,10 +49,10 @@ internal sealed class IpvsInterface
     public Task<(int Code, string Output, string Error)> UnbindAsync(IPAddress ip, CancellationToken ct) =>
         RunAsync(["addr", "del", Cidr(ip), "dev", Name], ct);
 
-    private static string Cidr(IPAddress ip) =>
+    internal static string Cidr(IPAddress ip) =>
         ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"{ip}/128" : $"{ip}/32";
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, CancellationToken ct)
+    internal static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, CancellationToken ct)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Lab.StandIns.Proxy;
 
 /// <summary>
-/// One IPVS-mode sync: list Services, then make kube-ipvs0 hold exactly the claimed addresses. A list whose claims
+/// One IPVS-mode sync: list Services, then bind and unbind on kube-ipvs0 by <see cref="BindRules"/>. A list whose claims
 /// are the ones of the last sync is a watch that saw nothing: no sync, unless the periodic one is due (the real
 /// proxier syncs on every change its informers deliver, and every syncPeriod). When the list fails, the periodic
 /// sync goes on from the last list, as upstream's does from its informers' cache (pkg/proxy/ipvs/proxier.go,
@@ -12,17 +12,17 @@ namespace Lab.StandIns.Proxy;
 /// and ingress address on every sync): an address removed by hand while kube-proxy runs comes back within a period,
 /// API or no API. Before its first list it syncs nothing (upstream waits for Services and Endpoints to be synced).
 /// </summary>
-internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipvsMode, bool bindOwner)
+internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, VirtualServerTable servers, bool ipvsMode, BindRules rules)
 {
     private bool _failing;
-    private IReadOnlySet<IPAddress>? _lastClaimed;
+    private ServiceClaims? _lastClaimed;
 
     public DateTimeOffset? LastSynced { get; private set; }
 
     /// <param name="periodic">The sync period has passed since the last sync: sync even if nothing changed.</param>
     public async Task SyncOnceAsync(bool periodic, CancellationToken ct)
     {
-        IReadOnlySet<IPAddress> claimed;
+        ServiceClaims claimed;
         try
         {
             claimed = await lister.ClaimedAddressesAsync(ct);
@@ -41,14 +41,14 @@ internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipv
         if (_failing)
             Log("listed Services again; syncing");
         _failing = false;
-        if (!periodic && _lastClaimed is { } last && last.SetEquals(claimed))
+        if (!periodic && _lastClaimed is { } last && last.SameAs(claimed))
             return;
         _lastClaimed = claimed;
         await ApplyAsync(claimed, ct);
     }
 
-    /// <summary>syncProxyRules: kube-ipvs0 made to hold exactly what CLAIMED wants, then the last-sync gauge.</summary>
-    private async Task ApplyAsync(IReadOnlySet<IPAddress> claimed, CancellationToken ct)
+    /// <summary>syncProxyRules: bind what the rules want, make the virtual servers, unbind by the rules, then the last-sync gauge.</summary>
+    private async Task ApplyAsync(ServiceClaims claimed, CancellationToken ct)
     {
         if (!ipvsMode)
         {
@@ -61,18 +61,29 @@ internal sealed class Proxier(ServiceLister lister, IpvsInterface ipvs, bool ipv
             await ipvs.EnsureExistsAsync(ct);
             Log($"created {IpvsInterface.Name}");
         }
-        var wanted = claimed.Where(ip => bindOwner || !elsewhere.Contains(ip)).ToHashSet();
+        var all = claimed.All;
+        var wanted = rules == BindRules.V120 ? all : claimed.ClusterIps.Union(claimed.External.Where(ip => !elsewhere.Contains(ip))).ToHashSet();
         foreach (var ip in wanted.Where(ip => !bound.Contains(ip)))
         {
             var (code, _, error) = await ipvs.BindAsync(ip, ct);
             Log(code == 0 ? $"bound {ip} to {IpvsInterface.Name}" : $"cannot bind {ip} to {IpvsInterface.Name}: {error.Trim()}");
         }
-        foreach (var ip in bound.Where(ip => !wanted.Contains(ip)))
+        // syncService makes a virtual server for every claimed address, bound or not.
+        var known = await servers.ReadAsync(ct);
+        foreach (var ip in all.Where(ip => !known.Contains(ip)))
+            await servers.AddAsync(ip, ct);
+        var legacy = known.Where(ip => !all.Contains(ip)).ToList();
+        var unbind = rules == BindRules.V120
+            ? legacy.Where(bound.Contains) // cleanLegacyService: only with the deletion of its virtual server
+            : bound.Where(ip => !wanted.Contains(ip)); // superfluous: whatever this sync did not bind
+        foreach (var ip in unbind.ToList())
         {
-            var why = claimed.Contains(ip) ? "present on another interface" : "no Service claims it";
+            var why = !all.Contains(ip) ? "no Service claims it" : "an externalIP or ingress IP present on another interface";
             var (code, _, error) = await ipvs.UnbindAsync(ip, ct);
             Log(code == 0 ? $"unbound {ip} from {IpvsInterface.Name} ({why})" : $"cannot unbind {ip} from {IpvsInterface.Name}: {error.Trim()}");
         }
+        foreach (var ip in legacy)
+            await servers.DeleteAsync(ip, ct);
         // As upstream's syncProxyRules: the last-sync gauge is set at its very end, after the unbind.
         LastSynced = DateTimeOffset.UtcNow;
     }

@@ -7,7 +7,7 @@ namespace Lab.StandIns.Proxy;
 /// A flag given on the command line wins over the file (the real kube-proxy mostly ignores flags when
 /// --config is set; the lab never relies on that difference).
 /// </summary>
-internal sealed record ProxyOptions(string Mode, string? KubeConfigPath, TimeSpan SyncPeriod, IPEndPoint MetricsBind, string? HostnameOverride, bool BindOwner)
+internal sealed record ProxyOptions(string Mode, string? KubeConfigPath, TimeSpan SyncPeriod, IPEndPoint MetricsBind, string? HostnameOverride, BindRules Rules)
 {
     public static ProxyOptions From(Flags flags)
     {
@@ -20,11 +20,11 @@ internal sealed record ProxyOptions(string Mode, string? KubeConfigPath, TimeSpa
         var metrics = flags.Get("metrics-bind-address") ?? config.Text("metricsBindAddress") ?? "127.0.0.1:10249";
         var bindOwner = flags.Get("lab-bind-owner", "yes");
         if (bindOwner is not ("yes" or "no"))
-            throw new StartupException($"--lab-bind-owner={bindOwner}: expected yes (v1.20: bind even addresses another interface has) or no (newer: skip them)");
+            throw new StartupException($"--lab-bind-owner={bindOwner}: expected yes (v1.20: bind every claimed address) or no (newer: skip an externalIP or ingress IP another interface has)");
         if (kubeconfig is null)
             throw new StartupException("no kubeconfig: give --kubeconfig or clientConnection.kubeconfig in --config");
         return new ProxyOptions(mode, kubeconfig, GoDuration.Parse(period, "ipvs.syncPeriod"), ParseEndpoint(metrics),
-            flags.Get("hostname-override") ?? config.Text("hostnameOverride"), bindOwner == "yes");
+            flags.Get("hostname-override") ?? config.Text("hostnameOverride"), bindOwner == "yes" ? BindRules.V120 : BindRules.Newer);
     }
 
     private static IPEndPoint ParseEndpoint(string text)

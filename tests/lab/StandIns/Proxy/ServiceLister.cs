@@ -7,7 +7,7 @@ namespace Lab.StandIns.Proxy;
 
 /// <summary>
 /// Lists Services through the API server with the kubeconfig's credentials and returns the addresses IPVS
-/// mode binds to kube-ipvs0: every clusterIP(s), spec.externalIPs and status.loadBalancer.ingress[].ip.
+/// mode makes virtual servers for: every clusterIP(s), and (external) spec.externalIPs and status.loadBalancer.ingress[].ip.
 /// </summary>
 internal sealed class ServiceLister : IDisposable
 {
@@ -30,25 +30,30 @@ internal sealed class ServiceLister : IDisposable
         _http = new HttpClient(handler) { Timeout = timeout };
     }
 
-    public async Task<IReadOnlySet<IPAddress>> ClaimedAddressesAsync(CancellationToken ct)
+    public async Task<ServiceClaims> ClaimedAddressesAsync(CancellationToken ct)
     {
         using var response = await _http.GetAsync(new Uri(_server, "/api/v1/services"), ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode != HttpStatusCode.OK)
             throw new HttpRequestException($"GET /api/v1/services: HTTP {(int)response.StatusCode} {Shorten(body)}");
         var items = JsonNode.Parse(body)?["items"] as JsonArray ?? throw new HttpRequestException("GET /api/v1/services: no items in the answer");
-        var claimed = new HashSet<IPAddress>();
+        var clusterIps = new HashSet<IPAddress>();
+        var external = new HashSet<IPAddress>();
         foreach (var svc in items)
         {
             var spec = svc?["spec"];
-            var candidates = (spec?["clusterIPs"] as JsonArray ?? []).Append(spec?["clusterIP"])
-                .Concat(spec?["externalIPs"] as JsonArray ?? [])
-                .Concat((svc?["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? []).Select(i => i?["ip"]));
-            foreach (var c in candidates)
-                if (c?.ToString() is { } text && IPAddress.TryParse(text, out var ip))
-                    claimed.Add(ip);
+            Add(clusterIps, (spec?["clusterIPs"] as JsonArray ?? []).Append(spec?["clusterIP"]));
+            Add(external, (spec?["externalIPs"] as JsonArray ?? [])
+                .Concat((svc?["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? []).Select(i => i?["ip"])));
         }
-        return claimed;
+        return new ServiceClaims(clusterIps, external);
+    }
+
+    private static void Add(HashSet<IPAddress> to, IEnumerable<JsonNode?> candidates)
+    {
+        foreach (var c in candidates)
+            if (c?.ToString() is { } text && IPAddress.TryParse(text, out var ip))
+                to.Add(ip);
     }
 
     private static bool Trusted(X509Certificate2Collection? ca, X509Certificate? cert, SslPolicyErrors errors)
