@@ -105,7 +105,8 @@ def main():
         if sel:
             ms = [s.get("elapsedMs", 0) for s in sel]
             print(f"  steps {where}: {len(sel)}, median {statistics.median(ms) / 1000:.2f} s, max {max(ms) / 1000:.2f} s "
-                  f"(each step: check, act, verify = up to 3 commands)")
+                  f"(a step that acts: its check, then its commands and its verify's first try in one round trip; "
+                  f"checks that only read: a node's next ones read in one round trip, so most of them take no time of their own)")
     return 0
 
 

@@ -39,6 +39,18 @@ internal static class CommandBatch
         return Parse(batch, commands.Count, mustSucceed);
     }
 
+    /// <summary>The same, one round trip per command: for shells that cannot send a batch.</summary>
+    public static async Task<IReadOnlyList<CommandResult>?> OneByOneAsync(INodeShell shell, IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed, CancellationToken cancellationToken)
+    {
+        var results = new List<CommandResult>(commands.Count);
+        foreach (var command in commands)
+        {
+            results.Add(await shell.RunAsync(command, timeout, cancellationToken).ConfigureAwait(false));
+            if (results.Count <= mustSucceed && !results[^1].Succeeded) break;
+        }
+        return results;
+    }
+
     /// <summary>
     /// One result per command that ran, in order: all of them, or fewer when one of the first <paramref name="mustSucceed"/>
     /// failed (the last result). Each one's elapsed time is the batch's share (the batch is timed as a whole).

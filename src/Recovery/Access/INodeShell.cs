@@ -25,16 +25,8 @@ internal interface INodeShell : IAsyncDisposable
     /// first of them that fails (its result is the last one returned), the rest always run. Null when the results
     /// could not be read (the commands may have run). The default sends them one by one.
     /// </summary>
-    async Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
-    {
-        var results = new List<CommandResult>(commands.Count);
-        foreach (var command in commands)
-        {
-            results.Add(await RunAsync(command, timeout, cancellationToken).ConfigureAwait(false));
-            if (results.Count <= mustSucceed && !results[^1].Succeeded) break;
-        }
-        return results;
-    }
+    Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default) =>
+        CommandBatch.OneByOneAsync(this, commands, timeout, mustSucceed, cancellationToken);
 
     /// <summary>Reads a whole file into memory (certificates, manifests); never written to local disk.</summary>
     Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default);

@@ -9,8 +9,11 @@ namespace Recovery.LabTests.Recovery;
 [Collection(DaemonSetDockerLabCollection.Name)]
 public sealed class RecoverDaemonSetDockerTests(DaemonSetDockerLab lab)
 {
-    [SkippableFact]
-    public async Task Seed_recovery_from_node2_leaves_a_newer_kube_proxy_container_running_under_a_running_kubelet()
+    /// <param name="console">node2, another master; node1, the master whose address is hijacked.</param>
+    [SkippableTheory]
+    [InlineData("node2")]
+    [InlineData("node1")]
+    public async Task Seed_recovery_leaves_a_newer_kube_proxy_container_running_under_a_running_kubelet(string console)
     {
         lab.EnsureReady();
         await RecoveredCluster.HealAsync(lab);
@@ -21,7 +24,7 @@ public sealed class RecoverDaemonSetDockerTests(DaemonSetDockerLab lab)
             before[node] = Assert.Single(await DockerProxyContainer.RunningOnAsync(lab, node));
         }
 
-        var recover = await KubeRecover.RunAsync(lab, "node2", "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, $"state-{Guid.NewGuid():N}"));
+        var recover = await KubeRecover.RunAsync(lab, console, "recover", "-i", lab.Env.Inventory, "--yes", "--state-dir", Path.Combine(lab.Env.RunDir, $"state-{Guid.NewGuid():N}"));
         Assert.True(recover.ExitCode == 0, $"recover exit {recover.ExitCode}\n{recover.StdOut}\n{recover.StdErr}");
 
         var node1 = lab.Env.Address("node1");

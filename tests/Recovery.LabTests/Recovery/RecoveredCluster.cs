@@ -68,12 +68,16 @@ public static class RecoveredCluster
                 "for f in /root/lab-aside/kube-proxy.yaml /var/lib/kube-recover/aside/kube-proxy.yaml; do if [ -e $f ]; then mv $f /etc/kubernetes/manifests/kube-proxy.yaml; fi; done"),
             "custom" => ("/usr/local/sbin/lab-kube-proxy stop", "/usr/local/sbin/lab-kube-proxy start"),
             "daemonset-docker" => ("systemctl stop kubelet; for c in $(docker ps -q --filter name=^/k8s_kube-proxy_); do docker stop $c; done", "systemctl start kubelet"),
+            // A server's kube-proxy is its API server's process: only the agents' is stopped; the servers' unbinds once the Service is gone.
+            "k3s" => ("systemctl stop k3s-agent 2>/dev/null; true", "systemctl start k3s-agent 2>/dev/null; true"),
             _ => ("systemctl stop kube-proxy", "systemctl start kube-proxy"),
         };
         foreach (var node in lab.Env.Nodes) await lab.BashAsync(node, stop);
         foreach (var node in lab.Env.Nodes) await lab.BashAsync(node, $"ip addr del {node1}/32 dev kube-ipvs0 2>/dev/null; true");
+        // On k3s node1's server still binds its own address on the others (its kube-proxy runs on): node2's API has the quorum.
+        var deleter = lab.Env.ProxyManager == "k3s" ? "node2" : "node1";
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!(await lab.ConsoleAsync("node1", "kubectl", "--request-timeout=10s", "delete", "service", "nginx-service", "--ignore-not-found")).Succeeded
+        while (!(await lab.ConsoleAsync(deleter, "kubectl", "--request-timeout=10s", "delete", "service", "nginx-service", "--ignore-not-found")).Succeeded
                && DateTime.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromSeconds(2));

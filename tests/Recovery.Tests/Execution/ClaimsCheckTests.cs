@@ -60,21 +60,11 @@ public sealed class ClaimsCheckTests
     }
 
     /// <summary>Answers each command with the next result, the last one again once they run out.</summary>
-    private sealed class ScriptedShell(Node node, CommandResult[] answers) : INodeShell
+    private sealed class ScriptedShell(Node node, CommandResult[] answers) : ShellDouble(node)
     {
         private int next;
 
-        public Node Node => node;
-        public bool IsLocal => true;
-        public string Way => "this console";
-
-        public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        public override Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
             Task.FromResult(answers[Math.Min(next++, answers.Length - 1)]);
-
-        public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) => throw new InvalidOperationException();
-
-        public Task<INodeTunnel> OpenTunnelAsync(string host, int port, CancellationToken cancellationToken = default) => throw new InvalidOperationException();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -26,11 +26,8 @@ public sealed class ReadAheadTests : IDisposable
         var steps = new[] { ("synced", Synced), ("unbound", Unbound), ("running", Running) }
             .Select(s => new Step($"verify/node2/{s.Item1}", "node2", s.Item1, new RunCommands([]), Verify: Verification.Within(s.Item2, TimeSpan.FromSeconds(3))))
             .ToList();
-        var plan = new Plan(Plan.CurrentApiVersion, Plan.PlanKind, Created, "node2", Intent(), "", [new Phase(PhaseKind.Verify, "verify", steps)], [], []);
         var node = new Node2(Seed().FindByName("node2")!, syncedOnTry);
-        using var journal = Journal.Start(stateDir, plan);
-        var runner = new Runner(new RunnerOptions(stateDir), Seed(), (_, _) => Task.FromResult<INodeShell>(node));
-        return (await runner.RunAsync(plan, journal), node);
+        return (await ShellDouble.RunPhaseAsync(stateDir, PhaseKind.Verify, steps, node), node);
     }
 
     [Fact]
@@ -56,19 +53,13 @@ public sealed class ReadAheadTests : IDisposable
     }
 
     /// <summary>node2, whose kube-proxy syncs on the Nth read of its gauge and binds the address again when it does.</summary>
-    private sealed class Node2(Node node, int syncedOnTry) : INodeShell
+    private sealed class Node2(Node node, int syncedOnTry) : ShellDouble(node)
     {
         private int syncReads;
 
         public int Batches { get; private set; }
 
         public int Singles { get; private set; }
-
-        public Node Node => node;
-
-        public bool IsLocal => true;
-
-        public string Way => "this console";
 
         private CommandResult Read(ShellCommand command)
         {
@@ -79,22 +70,16 @@ public sealed class ReadAheadTests : IDisposable
             return new CommandResult(0, "", "", TimeSpan.Zero);
         }
 
-        public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
+        public override Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             Singles++;
             return Task.FromResult(Read(command));
         }
 
-        public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
+        public override Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
         {
             Batches++;
             return Task.FromResult<IReadOnlyList<CommandResult>?>([.. commands.Select(Read)]);
         }
-
-        public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<INodeTunnel> OpenTunnelAsync(string host, int port, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

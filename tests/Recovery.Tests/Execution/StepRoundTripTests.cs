@@ -21,11 +21,8 @@ public sealed class StepRoundTripTests : IDisposable
     {
         var step = new Step("contain/node2/stop-kube-proxy", "node2", "stop kube-proxy", new RunCommands([new UnitStop("kube-proxy")]),
             Check: Probes.UnitInactive("kube-proxy"), Verify: Verification.Within(Probes.UnitInactive("kube-proxy"), TimeSpan.FromSeconds(3)));
-        var plan = new Plan(Plan.CurrentApiVersion, Plan.PlanKind, Created, "node2", Intent(), "", [new Phase(PhaseKind.Contain, "stop", [step])], [], []);
         var node = new Node2(Seed().FindByName("node2")!, readable);
-        using var journal = Journal.Start(stateDir, plan);
-        var runner = new Runner(new RunnerOptions(stateDir), Seed(), (_, _) => Task.FromResult<INodeShell>(node));
-        return ((await runner.RunAsync(plan, journal)).Outcomes.Single(), node);
+        return ((await ShellDouble.RunPhaseAsync(stateDir, PhaseKind.Contain, [step], node)).Outcomes.Single(), node);
     }
 
     [Fact]
@@ -47,17 +44,11 @@ public sealed class StepRoundTripTests : IDisposable
     }
 
     /// <summary>node2 with kube-proxy running until it is stopped; its batches give no readable result unless <paramref name="readable"/>.</summary>
-    private sealed class Node2(Node node, bool readable) : INodeShell
+    private sealed class Node2(Node node, bool readable) : ShellDouble(node)
     {
         private bool stopped;
 
         public List<string> Trips { get; } = [];
-
-        public Node Node => node;
-
-        public bool IsLocal => true;
-
-        public string Way => "this console";
 
         private CommandResult Run(ShellCommand command)
         {
@@ -65,23 +56,17 @@ public sealed class StepRoundTripTests : IDisposable
             return new CommandResult(command.Render().StartsWith("systemctl is-active", StringComparison.Ordinal) && stopped ? 3 : 0, "", "", TimeSpan.Zero);
         }
 
-        public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
+        public override Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             Trips.Add(command.Render());
             return Task.FromResult(Run(command));
         }
 
-        public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
+        public override Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
         {
             Trips.Add("batch: " + string.Join("; ", commands.Select(c => c.Render())));
             var results = commands.Select(Run).ToList();
             return Task.FromResult<IReadOnlyList<CommandResult>?>(readable ? results : null);
         }
-
-        public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<INodeTunnel> OpenTunnelAsync(string host, int port, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -37,39 +37,24 @@ public sealed class VerifyRetryTests : IDisposable
         var probe = Probe.Succeeds(new UnitActive("kube-proxy.service"));
         var step = new Step("restore/node2/start-kube-proxy", "node2", "start kube-proxy", new RunCommands([]),
             Verify: new Verification(probe, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1)));
-        var plan = new Plan(Plan.CurrentApiVersion, Plan.PlanKind, Created, "node2", Intent(), "", [new Phase(PhaseKind.Restore, "start", [step])], [], []);
         var shell = new HoldsOnTry(Seed().FindByName("node2")!, probe.Command.ToShell().Render(), 3);
-        using var journal = Journal.Start(stateDir, plan);
-        var runner = new Runner(new RunnerOptions(stateDir), Seed(), (_, _) => Task.FromResult<INodeShell>(shell));
 
-        var result = await runner.RunAsync(plan, journal);
+        var result = await ShellDouble.RunPhaseAsync(stateDir, PhaseKind.Restore, [step], shell);
 
         Assert.Equal(StepStatus.Done, result.Outcomes.Single().Status);
         Assert.Equal(3, shell.Tries);
     }
 
     /// <summary>A node where the probe fails until its Nth try.</summary>
-    private sealed class HoldsOnTry(Node node, string probe, int holdsOn) : INodeShell
+    private sealed class HoldsOnTry(Node node, string probe, int holdsOn) : ShellDouble(node)
     {
         public int Tries { get; private set; }
 
-        public Node Node => node;
-
-        public bool IsLocal => true;
-
-        public string Way => "this console";
-
-        public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
+        public override Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
         {
             if (command.Render() != probe) return Task.FromResult(new CommandResult(0, "", "", TimeSpan.Zero));
             Tries++;
             return Task.FromResult(new CommandResult(Tries >= holdsOn ? 0 : 3, "", "", TimeSpan.Zero));
         }
-
-        public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<INodeTunnel> OpenTunnelAsync(string host, int port, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
