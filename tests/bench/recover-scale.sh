@@ -7,17 +7,19 @@
 # and the per-phase breakdown of the last kube-recover run of each size (phases.py).
 #
 #   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3] [--diagnose] [--cpu-load N] [--sync-period 1s|30s]
+#                                [--peers "parallel sequential"]
 #
 # --diagnose also times `kube-recover diagnose` (read-only, exit 3) on the broken lab right before each recovery.
 # --cpu-load N keeps N CPU hogs (stress-ng) running throughout, as on busy nodes during the incident (issue 16).
 # --sync-period sets kube-proxy's sync period in the lab (default 1s; upstream's default is 30s): the peers then wait
 # two periods and the margin, as the runbook says; kube-recover waits for each kube-proxy's own sync signal.
+# --peers names the peers timed (default both): "parallel" alone spares the sequential loop's minutes at 100 nodes.
 # Failed runs are counted and printed beside the times (failed/runs): a failure is never a time.
 #
 # Root; the lab's packages (tests/lab/install.sh) and /usr/bin/time. Not a test: prints figures.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-sizes="3 10 30" runs=3 diagnose=no load=0
+sizes="3 10 30" runs=3 diagnose=no load=0 peers="parallel sequential"
 while (($#)); do
   case $1 in
     --diagnose) diagnose=yes; shift ;;
@@ -25,11 +27,13 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --cpu-load) load=$2; shift 2 ;;
     --sync-period) export BENCH_SYNC_PERIOD=$2; shift 2 ;;
-    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3] [--diagnose] [--cpu-load N] [--sync-period 1s|30s]" >&2; exit 2 ;;
+    --peers) peers=$2; shift 2 ;;
+    *) echo "usage: $0 [--sizes \"3 10 30\"] [--runs 3] [--diagnose] [--cpu-load N] [--sync-period 1s|30s] [--peers \"parallel sequential\"]" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs: expected a positive number, got '$runs'" >&2; exit 2; }
 [[ $load =~ ^[0-9]+$ ]] || { echo "--cpu-load: expected a number of CPU hogs, got '$load'" >&2; exit 2; }
+for p in $peers; do [[ $p =~ ^(parallel|sequential)$ ]] || { echo "--peers: expected parallel and/or sequential, got '$p'" >&2; exit 2; }; done
 for n in $sizes; do [[ $n =~ ^[0-9]+$ ]] && ((n >= 3)) || { echo "--sizes: expected numbers >= 3, got '$n'" >&2; exit 2; }; done
 need_root_and_tools
 work=$(bench_workdir)
@@ -76,7 +80,7 @@ for n in $sizes; do
     fi
     # Taking turns: odd runs kube-recover first, even runs the peers first, so drift in the machine's load and in
     # the lab's state falls on all three alike.
-    if ((r % 2)); then order="recover parallel sequential"; else order="parallel sequential recover"; fi
+    if ((r % 2)); then order="recover $peers"; else order="$peers recover"; fi
     for kind in $order; do run_one "$kind" "$n" "$r"; done
   done
   lab_down
@@ -97,9 +101,10 @@ echo " RSS: kube-recover's peak, the largest process of the run, /usr/bin/time %
 echo " held k/p/s: median number of nodes holding node1's address when each timed run began;"
 echo " failed: runs that did not end healthy by state (or exited non-zero), of all runs; medians count the others only)"
 # Growth: least-squares slope of the medians against N.
-awk '$2!="-" && $3!="-" && $4!="-" {n++; x+=$1; k+=$2; p+=$3; q+=$4; xx+=$1*$1; xk+=$1*$2; xp+=$1*$3; xq+=$1*$4}
+awk '$2!="-" && $3!="-" {n++; x+=$1; k+=$2; p+=$3; xx+=$1*$1; xk+=$1*$2; xp+=$1*$3; if ($4=="-") noq=1; else {q+=$4; xq+=$1*$4}}
   END {if (n < 2) exit; d = n*xx - x*x; if (d == 0) exit;
-       printf "growth (least-squares slope over N): kube-recover %+.2f s per extra node, parallel %+.2f, sequential %+.2f\n", (n*xk - x*k)/d, (n*xp - x*p)/d, (n*xq - x*q)/d}' "$work/medians"
+       printf "growth (least-squares slope over N): kube-recover %+.2f s per extra node, parallel %+.2f", (n*xk - x*k)/d, (n*xp - x*p)/d
+       if (noq) print ""; else printf ", sequential %+.2f\n", (n*xq - x*q)/d}' "$work/medians"
 echo
 for n in $sizes; do
   last=$(ls -d "$work"/state-"$n"-* 2>/dev/null | sort -V | tail -1)
@@ -107,5 +112,5 @@ for n in $sizes; do
     --end "$(cat "${last/state-/recover-}.end")" --wall "$(time_of "${last/state-/recover-}" | cut -d' ' -f1)" "$last"
 done
 echo
-echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs$([[ $diagnose == yes ]] && echo " --diagnose")$( ((load)) && echo " --cpu-load $load")$([[ -n ${BENCH_SYNC_PERIOD:-} ]] && echo " --sync-period $BENCH_SYNC_PERIOD")   (raw results: $work)"
+echo "reproduce: sudo tests/bench/recover-scale.sh --sizes \"$sizes\" --runs $runs$([[ $peers != "parallel sequential" ]] && echo " --peers \"$peers\"")$([[ $diagnose == yes ]] && echo " --diagnose")$( ((load)) && echo " --cpu-load $load")$([[ -n ${BENCH_SYNC_PERIOD:-} ]] && echo " --sync-period $BENCH_SYNC_PERIOD")   (raw results: $work)"
 echo "$(machine_line | sed 's/^machine:/machine at the end:/')"

@@ -63,5 +63,7 @@ internal static class ClusterSession
         }
         Log.Information("facts from {Answered} of {Total} nodes in {Seconds:0.0} s; Services: {Source}",
             survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source ?? "unknown: " + string.Join("; ", survey.Claims.Failures));
+        Log.Debug("survey: connecting {Connect:0.00} s, facts {Facts:0.00} s, Services {Services:0.00} s (one after the other)",
+            survey.Times.Connect.TotalSeconds, survey.Times.Facts.TotalSeconds, survey.Times.Services.TotalSeconds);
     }
 }

@@ -35,18 +35,38 @@ internal static partial class LinkLocalNeighbours
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>`ping -6 ff02::1%IF` (twice, 2 s at most), then `ip -6 neigh show dev IF`: ping's answers and the table, both read.</summary>
+    /// <summary>
+    /// `ping -6 ff02::1%IF` (twice, 2 s at most), then `ip -6 neigh show dev IF`: ping's answers and the table, both read;
+    /// then `ip -4 neigh show dev IF`, whose entries name the link-layer address each IPv4 neighbour last had.
+    /// </summary>
     public static ShellCommand Command(string device) =>
         ShellCommand.Of("ping", "-6", "-n", "-c", "2", "-i", "0.2", "-w", "2", $"ff02::1%{device}")
-            .Then(ShellCommand.Of("ip", "-6", "neigh", "show", "dev", device));
+            .Then(ShellCommand.Of("ip", "-6", "neigh", "show", "dev", device))
+            .Then(ShellCommand.Of("ip", "-4", "neigh", "show", "dev", device));
 
-    /// <summary>Runs the discovery on the local shell: the link-local addresses of the neighbours, scoped to the interface.</summary>
-    public static async Task<IReadOnlyList<IPAddress>> FindAsync(INodeShell local, LinkLocalInterface nic, CancellationToken cancellationToken)
+    /// <summary>Runs the discovery on the local shell: the link-local addresses of the neighbours, scoped to the interface, and the table's link-layer addresses.</summary>
+    public static async Task<NeighbourTable> FindAsync(INodeShell local, LinkLocalInterface nic, CancellationToken cancellationToken)
     {
         var result = await local.RunAsync(Command(nic.Name), Timeout, cancellationToken).ConfigureAwait(false);
         // A discovery that could not run or timed out found nothing: say so, never "no neighbour answered".
         if (result.ExitCode is 124 or 126 or 127) throw new NodeConnectException(local.Node.Name, $"neighbour discovery on {nic.Name} could not run or timed out (exit {result.ExitCode}): {result.StdErr.Trim()}");
-        return Parse(result.StdOut, nic);
+        return new NeighbourTable(Parse(result.StdOut, nic), LinkAddresses(result.StdOut));
+    }
+
+    /// <summary>
+    /// The link-layer address of every usable neighbour entry, IPv4 and fe80:: alike (scope left out). An IPv4 entry
+    /// outlives the hijack for a while (the kernel keeps a stale entry until it needs the room), so it can point at the
+    /// cut-off node's fe80:: address: a hint of which neighbour to ask first, never who it is.
+    /// </summary>
+    public static IReadOnlyDictionary<IPAddress, string> LinkAddresses(string output)
+    {
+        var found = new Dictionary<IPAddress, string>();
+        foreach (var line in output.Split('\n'))
+        {
+            var m = LinkAddressEntry().Match(line);
+            if (m.Success && IPAddress.TryParse(m.Groups["a"].Value, out var a)) found[a] = m.Groups["mac"].Value.ToLowerInvariant();
+        }
+        return found;
     }
 
     /// <summary>fe80:: addresses from ping's "from ADDR%IF:" lines and the table's usable entries, this node's own left out.</summary>
@@ -75,4 +95,21 @@ internal static partial class LinkLocalNeighbours
     // FAILED and INCOMPLETE entries never answered; every other state (REACHABLE, STALE, DELAY, PROBE) did.
     [GeneratedRegex(@"^(?<a>fe80:[0-9a-fA-F:]+) (dev \S+ )?lladdr \S+( router)? (REACHABLE|STALE|DELAY|PROBE|PERMANENT|NOARP)\s*$")]
     private static partial Regex NeighbourEntry();
+
+    [GeneratedRegex(@"^(?<a>[0-9a-fA-F:.]+) (dev \S+ )?lladdr (?<mac>[0-9a-fA-F:]+)( router)? (REACHABLE|STALE|DELAY|PROBE|PERMANENT|NOARP)\s*$")]
+    private static partial Regex LinkAddressEntry();
+}
+
+/// <summary>What one neighbour discovery found: the fe80:: neighbours that answered, and the table's link-layer addresses.</summary>
+internal sealed record NeighbourTable(IReadOnlyList<IPAddress> Neighbours, IReadOnlyDictionary<IPAddress, string> LinkAddresses)
+{
+    /// <summary>
+    /// The neighbours at the link-layer address this node last had for one of ADDRESSES (IPv4): likely those nodes,
+    /// to be asked first. Who each one is, its host key still decides.
+    /// </summary>
+    public IReadOnlyList<IPAddress> Likely(IEnumerable<IPAddress> addresses)
+    {
+        var macs = addresses.Select(a => LinkAddresses.GetValueOrDefault(a)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return [.. Neighbours.Where(n => LinkAddresses.GetValueOrDefault(new IPAddress(n.GetAddressBytes())) is { } mac && macs.Contains(mac))];
+    }
 }

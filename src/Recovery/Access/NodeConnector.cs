@@ -225,8 +225,9 @@ internal sealed class NodeConnector
     private sealed record Reached(INodeShell Shell, Neighbour Neighbour);
 
     /// <summary>
-    /// Every neighbour that answers over IPv6 link-local on the interface holding this node's address is asked for its host
-    /// key, and is the node among NODES whose known_hosts key it offers. Shells of neighbours that are none of them are closed.
+    /// The neighbours that answer over IPv6 link-local on the interface holding this node's address are asked for their host
+    /// key (those likely to be NODES first, the others while one is missing), and each is the node among NODES whose
+    /// known_hosts key it offers. Shells of neighbours that are none of them are closed.
     /// </summary>
     private async Task<AroundSearch> FindAroundAsync(IReadOnlyList<Node> nodes, CancellationToken cancellationToken)
     {
@@ -234,20 +235,47 @@ internal sealed class NodeConnector
         var local = _inventory.FindByName(_localNodeName!)!;
         var (nic, why) = LinkLocalInterface.Holding(local.Address);
         if (nic is null) return new AroundSearch(new Dictionary<string, Reached>(), searched, why);
-        IReadOnlyList<System.Net.IPAddress> neighbours;
+        NeighbourTable table;
         try
         {
             // One discovery per run: nodes connected one by one (a resumed run) share it.
-            neighbours = await _neighbours.GetOrAdd(nic.Name, _ => LinkLocalNeighbours.FindAsync(new LocalShell(local), nic, CancellationToken.None)).ConfigureAwait(false);
+            table = await _neighbours.GetOrAdd(nic.Name, _ => LinkLocalNeighbours.FindAsync(new LocalShell(local), nic, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NodeConnectException or TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             return new AroundSearch(new Dictionary<string, Reached>(), searched, $"neighbour discovery on {nic.Name} failed: {e.Message}");
         }
+        var neighbours = table.Neighbours;
         // One way to log in for the whole search: the nodes looked for share their settings in any cluster seen so far.
         var (settings, credentials, hostKeys) = Reach(nodes[0]);
+        // Each neighbour asked costs a handshake, and a segment of 100 nodes has 99 neighbours: those at the link-layer
+        // address this node last had for a node looked for are asked first, alone; the others only if a node is still missing.
+        var likely = table.Likely(nodes.Select(n => n.Address));
+        var tries = await TryNeighboursAsync(likely, nic, nodes, settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false);
+        var identified = tries.Where(t => t.Shell is not null).Select(t => t.Shell!.Node.Name).ToHashSet(StringComparer.Ordinal);
+        if (!searched.IsSubsetOf(identified))
+        {
+            tries = [.. tries, .. await TryNeighboursAsync([.. neighbours.Except(likely)], nic, nodes, settings, credentials, hostKeys, cancellationToken).ConfigureAwait(false)];
+        }
+        var found = new Dictionary<string, Reached>(StringComparer.Ordinal);
+        foreach (var t in tries.Where(t => t.Shell is not null))
+        {
+            if (found.TryAdd(t.Shell!.Node.Name, new Reached(t.Shell, t.Neighbour))) continue;
+            await t.Shell.DisposeAsync().ConfigureAwait(false);
+        }
+        // Keys no inventory node has are named: an operator must see that something on the segment offered one.
+        var refusals = tries.Where(t => t.Error is HostKeyRejectedException { Owner: null }).Select(t => t.Error!.Message).ToList();
+        var detail = $"not found over IPv6 link-local on {nic.Name} either ({neighbours.Count} neighbour{(neighbours.Count == 1 ? "" : "s")} answered";
+        return new AroundSearch(found, searched, refusals.Count == 0 ? detail + ")" : $"{detail}; {string.Join("; ", refusals)})");
+    }
+
+    /// <summary>Asks each neighbour for its host key (and logs in where it is one of NODES), at most <see cref="Fanout.DefaultParallel"/> at a time.</summary>
+    private static async Task<IReadOnlyList<(Neighbour Neighbour, INodeShell? Shell, Exception? Error)>> TryNeighboursAsync(
+        IReadOnlyList<System.Net.IPAddress> neighbours, LinkLocalInterface nic, IReadOnlyList<Node> nodes, SshSettings settings, SshCredentials credentials,
+        HostKeyPolicy hostKeys, CancellationToken cancellationToken)
+    {
         using var gate = new SemaphoreSlim(Fanout.DefaultParallel);
-        var tries = await Task.WhenAll(neighbours.Select(async address =>
+        return await Task.WhenAll(neighbours.Select(async address =>
         {
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -264,16 +292,6 @@ internal sealed class NodeConnector
                 gate.Release();
             }
         })).ConfigureAwait(false);
-        var found = new Dictionary<string, Reached>(StringComparer.Ordinal);
-        foreach (var t in tries.Where(t => t.Shell is not null))
-        {
-            if (found.TryAdd(t.Shell!.Node.Name, new Reached(t.Shell, t.Neighbour))) continue;
-            await t.Shell.DisposeAsync().ConfigureAwait(false);
-        }
-        // Keys no inventory node has are named: an operator must see that something on the segment offered one.
-        var refusals = tries.Where(t => t.Error is HostKeyRejectedException { Owner: null }).Select(t => t.Error!.Message).ToList();
-        var detail = $"not found over IPv6 link-local on {nic.Name} either ({neighbours.Count} neighbour{(neighbours.Count == 1 ? "" : "s")} answered";
-        return new AroundSearch(found, searched, refusals.Count == 0 ? detail + ")" : $"{detail}; {string.Join("; ", refusals)})");
     }
 
     /// <summary>The nodes cut off by the hijack, each from the spare address (--spare-address), added here once for the run.</summary>
@@ -349,7 +367,7 @@ internal sealed class NodeConnector
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _fromSpare = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Neighbour> _around = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<IReadOnlyList<System.Net.IPAddress>>> _neighbours = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<NeighbourTable>> _neighbours = new(StringComparer.Ordinal);
 
     private sealed record Neighbour(System.Net.IPAddress Address, LinkLocalInterface Interface);
 

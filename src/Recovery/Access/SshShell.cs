@@ -164,6 +164,7 @@ internal sealed class SshShell : INodeShell
             Encoding = Encoding.UTF8,
         };
         HostKeyAlgorithms.Narrow(info.HostKeyAlgorithms, keyTypes);
+        KeyExchangeAlgorithms.PreferFast(info.KeyExchangeAlgorithms);
         var client = new SshClient(info);
         Exception? rejected = null;
         Node? node = null;

@@ -84,14 +84,18 @@ internal static class ProbeCommands
     /// <summary>`ip route get ADDR` for each address, one answer per line group; an address with no route prints only to stderr.</summary>
     public static ShellCommand RouteGet(IEnumerable<IPAddress> addresses)
     {
-        ShellCommand? chain = null;
-        foreach (var address in addresses)
-        {
-            var one = ShellCommand.Of("ip", "route", "get", address.ToString());
-            chain = chain is null ? one : chain.Then(one);
-        }
-        return chain ?? throw new ArgumentException("at least one address is needed", nameof(addresses));
+        var words = addresses.Select(a => a.ToString()).ToList();
+        if (words.Count == 0) throw new ArgumentException("at least one address is needed", nameof(addresses));
+        return ShellCommand.Of(["sh", "-c", RouteGetScript, "sh", .. words]);
     }
+
+    /// <summary>
+    /// Every lookup in one `ip -batch` process (one process per address cost N² processes a survey: 900 at 30 nodes,
+    /// 10,000 at 100); where `ip` has no -batch (busybox), one `ip route get` after the other. -force goes on past a
+    /// failed lookup (no route), as the chain did; the answers are the same lines either way.
+    /// </summary>
+    private const string RouteGetScript =
+        "if ip -batch /dev/null 2>/dev/null; then printf 'route get %s\\n' \"$@\" | ip -force -batch -; else for a; do ip route get \"$a\"; done; fi";
 
     /// <summary>
     /// Opens a TCP connection with bash's /dev/tcp, limited to <paramref name="seconds"/>; exit 0 when it connects. The

@@ -11,8 +11,9 @@ namespace Recovery.Facts;
 /// </summary>
 internal sealed class Survey : IAsyncDisposable
 {
-    private Survey(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, IReadOnlyList<NodeResult<NodeFacts>> facts, ClaimsResult claims)
+    private Survey(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, IReadOnlyList<NodeResult<NodeFacts>> facts, ClaimsResult claims, SurveyTimes times)
     {
+        Times = times;
         Inventory = inventory;
         Local = local;
         Shells = shells;
@@ -29,6 +30,9 @@ internal sealed class Survey : IAsyncDisposable
 
     public ClaimsResult Claims { get; }
 
+    /// <summary>Where the survey's time went (the connections are zero where the shells were given).</summary>
+    public SurveyTimes Times { get; private set; }
+
     public IReadOnlyList<NodeFacts> Answered => Facts.Where(f => f.Succeeded && f.Value is not null).Select(f => f.Value!).ToList();
 
     /// <summary>The open shell of a node, when it answered.</summary>
@@ -39,8 +43,11 @@ internal sealed class Survey : IAsyncDisposable
     public static async Task<Survey> TakeAsync(ClusterInventory inventory, LocalNode local, NodeConnector connector, int parallel,
         Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken, bool reachAcross = true)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var shells = await connector.ConnectAllAsync(parallel, cancellationToken).ConfigureAwait(false);
-        return await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, reachAcross: reachAcross).ConfigureAwait(false);
+        var survey = await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, reachAcross: reachAcross).ConfigureAwait(false);
+        survey.Times = survey.Times with { Connect = watch.Elapsed - survey.Times.Facts - survey.Times.Services };
+        return survey;
     }
 
     /// <summary>
@@ -54,12 +61,16 @@ internal sealed class Survey : IAsyncDisposable
     public static async Task<Survey> RetakeAsync(Survey before, IReadOnlySet<string> changed, NodeConnector connector, int parallel,
         Func<Func<Node, CancellationToken, Task<INodeShell>>, EtcdOpener>? etcd, CancellationToken cancellationToken, bool reachAcross = true)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var shells = await Fanout.RunAsync(before.Inventory.Nodes,
             (node, ct) => before.ShellOf(node.Name) is { } open ? Task.FromResult(open) : connector.ConnectAsync(node, ct),
             parallel, cancellationToken).ConfigureAwait(false);
+        var connected = watch.Elapsed;
         var unchanged = before.Answered.Where(f => !changed.Contains(f.NodeName) && before.ShellOf(f.NodeName) is not null)
             .ToDictionary(f => f.NodeName, StringComparer.Ordinal);
-        return await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, unchanged, reachAcross).ConfigureAwait(false);
+        var survey = await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, unchanged, reachAcross).ConfigureAwait(false);
+        survey.Times = survey.Times with { Connect = connected };
+        return survey;
     }
 
     /// <param name="shells">One entry per inventory node: its shell, or the error that prevented connecting.</param>
@@ -67,6 +78,7 @@ internal sealed class Survey : IAsyncDisposable
     public static async Task<Survey> FromShellsAsync(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, int parallel,
         EtcdOpener? etcd, CancellationToken cancellationToken, IReadOnlyDictionary<string, NodeFacts>? known = null, bool reachAcross = true)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var probe = new NodeProbe(inventory, reachAcross: reachAcross);
         var byNode = shells.ToDictionary(s => s.Node.Name);
         var facts = await Fanout.RunAsync(inventory.Nodes, (node, ct) =>
@@ -79,6 +91,7 @@ internal sealed class Survey : IAsyncDisposable
         var probed = facts.Where(r => r.Succeeded && r.Value is not null)
             .Select(r => (Shell: byNode[r.Node.Name].Value!, Facts: r.Value!))
             .ToList();
+        var factsTime = watch.Elapsed;
         var watched = inventory.Nodes.Select(n => n.Address).Concat(inventory.Protect).ToList();
         var claims = await ServiceClaimsLookup.ReadAsync(probed, cancellationToken, watched).ConfigureAwait(false);
         if (!claims.Answered && etcd is not null)
@@ -87,7 +100,7 @@ internal sealed class Survey : IAsyncDisposable
             var fromEtcd = await EtcdServiceClaims.ReadAsync(etcd, watched, cancellationToken).ConfigureAwait(false);
             claims = fromEtcd.Answered ? fromEtcd with { Failures = [.. claims.Failures, .. fromEtcd.Failures] } : claims with { Failures = [.. claims.Failures, .. fromEtcd.Failures] };
         }
-        return new Survey(inventory, local, shells, facts, claims);
+        return new Survey(inventory, local, shells, facts, claims, new SurveyTimes(TimeSpan.Zero, factsTime, watch.Elapsed - factsTime));
     }
 
     public async ValueTask DisposeAsync()
@@ -95,3 +108,6 @@ internal sealed class Survey : IAsyncDisposable
         foreach (var shell in Shells.Where(s => s.Succeeded && s.Value is not null)) await shell.Value!.DisposeAsync().ConfigureAwait(false);
     }
 }
+
+/// <summary>A survey's wall time in its three parts, one after the other: connecting, every node's facts, the Services lookup.</summary>
+internal sealed record SurveyTimes(TimeSpan Connect, TimeSpan Facts, TimeSpan Services);

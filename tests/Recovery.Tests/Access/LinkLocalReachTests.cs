@@ -44,7 +44,25 @@ public sealed class LinkLocalReachTests
 
     [Fact]
     public void The_discovery_command_reads_both_the_echo_answers_and_the_table() =>
-        Assert.Equal("ping -6 -n -c 2 -i 0.2 -w 2 ff02::1%eth0 ; ip -6 neigh show dev eth0", LinkLocalNeighbours.Command("eth0").Render());
+        Assert.Equal("{ ping -6 -n -c 2 -i 0.2 -w 2 ff02::1%eth0 ; ip -6 neigh show dev eth0; } ; ip -4 neigh show dev eth0", LinkLocalNeighbours.Command("eth0").Render());
+
+    [Fact]
+    public void The_neighbour_at_the_link_address_a_node_last_had_is_likely_that_node()
+    {
+        // node1's IPv4 entry outlives the hijack (STALE); its fe80:: neighbour shares its link-layer address.
+        const string output = "64 bytes from fe80::64d1:1fff:fe71:2646%eth0: icmp_seq=1 ttl=64 time=0.241 ms\n" +
+            "64 bytes from fe80::588e:d7ff:fe6b:e8d2%eth0: icmp_seq=1 ttl=64 time=0.242 ms\n" +
+            "fe80::588e:d7ff:fe6b:e8d2 lladdr 5a:8e:d7:6b:e8:d2 DELAY \n" +
+            "fe80::64d1:1fff:fe71:2646 lladdr 66:d1:1f:71:26:46 REACHABLE \n" +
+            "10.77.0.11 lladdr 5A:8E:D7:6B:E8:D2 STALE \n" +
+            "10.77.0.13 lladdr 66:d1:1f:71:26:46 REACHABLE \n" +
+            "10.77.0.14 FAILED \n";
+        var table = new NeighbourTable(LinkLocalNeighbours.Parse(output, Eth0), LinkLocalNeighbours.LinkAddresses(output));
+
+        Assert.Equal(["fe80::588e:d7ff:fe6b:e8d2%2"], table.Likely([Node1.Address]).Select(a => a.ToString()));
+        Assert.Equal(2, table.Likely([Node1.Address, Node3.Address]).Count);
+        Assert.Empty(table.Likely([IPAddress.Parse("10.77.0.14")]));   // no usable entry: no hint, every neighbour is asked
+    }
 
     [Fact]
     public void A_neighbour_is_the_node_whose_known_hosts_key_it_offers()

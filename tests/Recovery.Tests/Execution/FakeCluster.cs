@@ -158,6 +158,9 @@ internal sealed class FakeCluster
         }
     }
 
+    private string RouteGet(NodeState n, IPAddress to) =>
+        IsLocal(n.Name, to) ? $"local {to} dev lo src {to} uid 0 \n    cache <local> \n" : $"{to} dev eth0 src {n.Address} uid 0 \n    cache \n";
+
     private CommandResult Simple(NodeState n, IReadOnlyList<string> a)
     {
         var line = string.Join(' ', a);
@@ -215,8 +218,10 @@ internal sealed class FakeCluster
                 n.OwnRouteMissing = false;
                 return Exit(0);
             case "ip" when line.StartsWith("ip route get ", StringComparison.Ordinal):
-                var to = IPAddress.Parse(a[3]);
-                return Exit(0, IsLocal(n.Name, to) ? $"local {to} dev lo src {to} uid 0 \n    cache <local> \n" : $"{to} dev eth0 src {n.Address} uid 0 \n    cache \n");
+                return Exit(0, RouteGet(n, IPAddress.Parse(a[3])));
+            case "sh" when a.Count > 4 && a[1] == "-c" && a[2].Contains("route get", StringComparison.Ordinal):
+                // The survey's lookups, all in one `ip -batch`.
+                return Exit(0, string.Concat(a.Skip(4).Select(to => RouteGet(n, IPAddress.Parse(to)))));
             case "ip" when line is "ip addr show" or "ip route show table local":
                 return Exit(0, $"state of {n.Name}\n");
             case "timeout" when a[2] == "bash":

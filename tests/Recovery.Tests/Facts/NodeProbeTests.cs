@@ -77,7 +77,7 @@ public sealed class NodeProbeTests
 
         await new NodeProbe(inventory).ProbeAsync(shell);
 
-        string[] readOnly = ["cat", "ip -j addr show", "ip -o addr show", "ip route get", "ip route show table local", "ps -e", "systemctl show",
+        string[] readOnly = ["cat", "ip -j addr show", "ip -o addr show", "ip route get", "sh -c if ip -batch /dev/null 2>/dev/null; then printf 'route get %s\\n' \"$@\" | ip -force -batch -; else for a; do ip route get \"$a\"; done; fi sh ", "ip route show table local", "ps -e", "systemctl show",
             "ls -1d", "command -v", "docker ps", "crictl ps", "curl -s", $"bash -c timeout {ProbeBudget.Default.ConnectSeconds} bash -c 'echo $EPOCHREALTIME; </dev/tcp/",
             $"bash -c timeout {ProbeBudget.Default.RetryConnectSeconds} bash -c 'echo $EPOCHREALTIME; </dev/tcp/",
             "timeout 3 bash -c exec 3<>/dev/tcp/127.0.0.1/10249 && printf \"GET /proxyMode"];
