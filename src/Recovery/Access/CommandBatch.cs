@@ -39,13 +39,13 @@ internal static class CommandBatch
         return Parse(batch, commands.Count, mustSucceed);
     }
 
-    /// <summary>The same, one round trip per command: for shells that cannot send a batch.</summary>
-    public static async Task<IReadOnlyList<CommandResult>?> OneByOneAsync(INodeShell shell, IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed, CancellationToken cancellationToken)
+    /// <summary>The same, each command through <paramref name="run"/> (one round trip each): for shells that cannot send a batch.</summary>
+    public static async Task<IReadOnlyList<CommandResult>?> OneByOneAsync(IReadOnlyList<ShellCommand> commands, int mustSucceed, Func<ShellCommand, Task<CommandResult>> run)
     {
         var results = new List<CommandResult>(commands.Count);
         foreach (var command in commands)
         {
-            results.Add(await shell.RunAsync(command, timeout, cancellationToken).ConfigureAwait(false));
+            results.Add(await run(command).ConfigureAwait(false));
             if (results.Count <= mustSucceed && !results[^1].Succeeded) break;
         }
         return results;

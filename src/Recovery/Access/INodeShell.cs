@@ -26,7 +26,7 @@ internal interface INodeShell : IAsyncDisposable
     /// could not be read (the commands may have run). The default sends them one by one.
     /// </summary>
     Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default) =>
-        CommandBatch.OneByOneAsync(this, commands, timeout, mustSucceed, cancellationToken);
+        CommandBatch.OneByOneAsync(commands, mustSucceed, command => RunAsync(command, timeout, cancellationToken));
 
     /// <summary>Reads a whole file into memory (certificates, manifests); never written to local disk.</summary>
     Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default);

@@ -31,20 +31,27 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         using var runner = new ProbeCommandRunner(shell, Budget);
         Task<CommandResult> Run(ShellCommand command) => runner.RunAsync(command, cancellationToken);
 
-        var identity = Run(ProbeCommands.Identity);
-        var addresses = Run(ProbeCommands.Addresses);
+        // The quick reads' first tries in one round trip; the ones that may wait (a wedged dockerd or crictl, kube-proxy's
+        // /proxyMode, a TCP check across the hijack) beside it, each on its own, so none of those holds the others up.
+        ShellCommand[] quick = [ProbeCommands.Identity, ProbeCommands.Addresses, ProbeCommands.LocalRouteTable, ProbeCommands.Processes,
+            ProbeCommands.SystemdUnits, ProbeCommands.KnownFiles, ProbeCommands.Tools, ProbeCommands.StopMarker];
+        var firstTries = runner.FirstTriesAsync(quick, cancellationToken);
+        Task<CommandResult> Quick(ShellCommand command) => runner.RunAsync(command, firstTries, Array.IndexOf(quick, command), cancellationToken);
+
+        var identity = Quick(ProbeCommands.Identity);
+        var addresses = Quick(ProbeCommands.Addresses);
         // Its own lists: it runs beside the other reads, and its notes join the node's once it is done.
         var (routeNotes, routeUnanswered) = (new List<string>(), new List<string>());
         var routes = RouteLookupProbe.ReadAsync(runner, [.. AddressesToCheck()], routeNotes, routeUnanswered, cancellationToken);
-        var localRoutes = Run(ProbeCommands.LocalRouteTable);
-        var processes = Run(ProbeCommands.Processes);
-        var units = Run(ProbeCommands.SystemdUnits);
-        var files = Run(ProbeCommands.KnownFiles);
-        var tools = Run(ProbeCommands.Tools);
+        var localRoutes = Quick(ProbeCommands.LocalRouteTable);
+        var processes = Quick(ProbeCommands.Processes);
+        var units = Quick(ProbeCommands.SystemdUnits);
+        var files = Quick(ProbeCommands.KnownFiles);
+        var tools = Quick(ProbeCommands.Tools);
         var docker = Run(ProbeCommands.DockerKubeProxy);
         var crictl = Run(ProbeCommands.CrictlKubeProxy);
         var proxyMode = Run(ProbeCommands.ProxyMode);
-        var marker = Run(ProbeCommands.StopMarker);
+        var marker = Quick(ProbeCommands.StopMarker);
         var reach = ReachTargets().Where(t => reachAcross || t.Node.Name == shell.Node.Name).Select(t => CheckReachAsync(runner, t, cancellationToken)).ToList();
 
         await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode, marker).ConfigureAwait(false);

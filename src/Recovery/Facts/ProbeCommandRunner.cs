@@ -28,6 +28,34 @@ internal sealed class ProbeCommandRunner(INodeShell shell, ProbeBudget budget) :
         return Unanswered(result) ? await SecondTryAsync(retry, cancellationToken).ConfigureAwait(false) : result;
     }
 
+    /// <summary>
+    /// Several commands' first tries in one round trip (<see cref="INodeShell.RunEachAsync"/>), each under the first
+    /// limit; null where the batch gave no result or did not come back in time: then each command is run alone.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandResult>?> FirstTriesAsync(IReadOnlyList<ShellCommand> commands, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await shell.RunEachAsync(commands, budget.Command, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A command's result from <paramref name="firstTries"/> (retried alone when it did not answer), or the command run alone.</summary>
+    public async Task<CommandResult> RunAsync(ShellCommand command, Task<IReadOnlyList<CommandResult>?> firstTries, int index, CancellationToken cancellationToken)
+    {
+        if (await firstTries.ConfigureAwait(false) is not { } results) return await RunAsync(command, cancellationToken).ConfigureAwait(false);
+        return Unanswered(results[index]) ? await SecondTryAsync(command, cancellationToken).ConfigureAwait(false) : results[index];
+    }
+
     /// <summary>The first try alone, for a caller that keeps what a timed-out command printed and retries only the rest.</summary>
     public Task<CommandResult> FirstTryAsync(ShellCommand command, CancellationToken cancellationToken) =>
         OnceAsync(command, budget.Command, lastTry: false, cancellationToken);

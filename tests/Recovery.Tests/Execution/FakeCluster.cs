@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Recovery.Access;
@@ -44,6 +45,11 @@ internal sealed class FakeCluster
     }
 
     public sealed record Executed(long Tick, string Node, string Command, int ExitCode);
+
+    /// <summary>Per node: round trips, and commands sent (what one round trip each would have cost).</summary>
+    public ConcurrentDictionary<string, (int Trips, int Commands)> Traffic { get; } = new(StringComparer.Ordinal);
+
+    public void Sent(string node, int trips, int commands) => Traffic.AddOrUpdate(node, (trips, commands), (_, t) => (t.Trips + trips, t.Commands + commands));
 
     public Dictionary<string, NodeState> Nodes { get; } = new(StringComparer.Ordinal);
     public List<Service> Services { get; } = [];
@@ -321,7 +327,10 @@ internal sealed class FakeCluster
     private static CommandResult Exit(int code, string stdout = "", string stderr = "") => new(code, stdout, stderr, TimeSpan.FromMilliseconds(1));
 }
 
-/// <summary>Test double of <see cref="INodeShell"/> over <see cref="FakeCluster"/>: runs commands in memory only.</summary>
+/// <summary>
+/// Test double of <see cref="INodeShell"/> over <see cref="FakeCluster"/>: runs commands in memory only, a batch as one
+/// round trip (as SSH and the local shell send it), and counts both.
+/// </summary>
 internal sealed class FakeShell(FakeCluster cluster, Node node, bool local) : INodeShell
 {
     public Node Node => node;
@@ -329,8 +338,17 @@ internal sealed class FakeShell(FakeCluster cluster, Node node, bool local) : IN
 
     public string Way => local ? "this console" : $"IPv4 {node.Address}";
 
-    public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        cluster.RunAsync(node.Name, command);
+    public Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        cluster.Sent(node.Name, trips: 1, commands: 1);
+        return cluster.RunAsync(node.Name, command);
+    }
+
+    public Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default)
+    {
+        cluster.Sent(node.Name, trips: 1, commands: commands.Count);
+        return CommandBatch.OneByOneAsync(commands, mustSucceed, command => cluster.RunAsync(node.Name, command));
+    }
 
     public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException("the runner reads no files from nodes");

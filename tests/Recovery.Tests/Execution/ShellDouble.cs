@@ -18,7 +18,7 @@ internal abstract class ShellDouble(Node node) : INodeShell
     public abstract Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     public virtual Task<IReadOnlyList<CommandResult>?> RunEachAsync(IReadOnlyList<ShellCommand> commands, TimeSpan timeout, int mustSucceed = 0, CancellationToken cancellationToken = default) =>
-        CommandBatch.OneByOneAsync(this, commands, timeout, mustSucceed, cancellationToken);
+        CommandBatch.OneByOneAsync(commands, mustSucceed, command => RunAsync(command, timeout, cancellationToken));
 
     public Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -43,6 +43,23 @@ public sealed class StepRoundTripTests : IDisposable
         Assert.Contains("could not be read back from node2: they may have run", outcome.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_seed_recovery_sends_each_node_about_half_as_many_round_trips_as_commands()
+    {
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) }, "node2", Created);
+        using var journal = Journal.Start(stateDir, plan);
+        var runner = new Runner(new RunnerOptions(stateDir), Seed(), (n, _) => Task.FromResult<INodeShell>(new FakeShell(cluster, n, n.Name == "node2")));
+
+        Assert.Equal(ExitCodes.Done, (await runner.RunAsync(plan, journal)).ExitCode);
+
+        // One round trip per command was the cost before: a step's check, each command, each verify try.
+        foreach (var (node, (trips, commands)) in cluster.Traffic)
+        {
+            Assert.True(trips * 2 <= commands + 4, $"{node}: {trips} round trips for {commands} commands");
+        }
+    }
+
     /// <summary>node2 with kube-proxy running until it is stopped; its batches give no readable result unless <paramref name="readable"/>.</summary>
     private sealed class Node2(Node node, bool readable) : ShellDouble(node)
     {
