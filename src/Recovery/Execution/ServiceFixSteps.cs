@@ -55,26 +55,20 @@ internal sealed class ServiceFixSteps(RunnerOptions options, NodeShells shells, 
     /// </summary>
     public async Task<(bool Acted, string Detail, CommandResult? Last)> CheckClaimsAsync(ClaimsCheck check, INodeShell shell)
     {
-        if (check.Settle > TimeSpan.Zero) await Task.Delay(check.Settle, CancellationToken.None).ConfigureAwait(false);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
+        var (held, last) = await Retries.UntilAsync(check.Settle, check.Budget, ClaimsRetry, async () =>
         {
             var result = await shell.RunAsync(check.List.ToShell(), options.Timeout, CancellationToken.None).ConfigureAwait(false);
             var answered = result.ExitCode == 0 && Probe.Ran(result);
             var left = answered ? ClaimsIn(result.StdOut, check.Addresses) : null;
-            if (left is { Count: 0 }) return (true, $"no Service claims {string.Join(", ", check.Addresses)} (read through `{check.List}`)", result);
-            var pause = Verification.Pause(clock.Elapsed, ClaimsRetry);
-            if (clock.Elapsed + pause <= check.Budget)
-            {
-                await Task.Delay(pause, CancellationToken.None).ConfigureAwait(false);
-                continue;
-            }
-            var within = $"within {check.Budget.TotalSeconds:0} s";
-            if (left is { Count: > 0 }) return (false, $"{within}: a Service claims the address again: {Named(left, check.Addresses)}", result);
-            if (answered) return (false, $"{within}: `{check.List}` printed no readable list of Services, so the fix is not confirmed", result);
-            if (await ClaimsInEtcdAsync(check.Addresses).ConfigureAwait(false) is { } etcdRead) return (etcdRead.Holds, etcdRead.Detail, result);
-            return (false, $"{within}: the Service claims could not be read again (`{check.List}` exit {result.ExitCode}: no API answered), so the fix is not confirmed: check `kubectl get services -A` yourself", result);
-        }
+            return (left is { Count: 0 }, (Result: result, Answered: answered, Left: left));
+        }).ConfigureAwait(false);
+        var (result, answered, left) = last;
+        if (held) return (true, $"no Service claims {string.Join(", ", check.Addresses)} (read through `{check.List}`)", result);
+        var within = $"within {check.Budget.TotalSeconds:0} s";
+        if (left is { Count: > 0 }) return (false, $"{within}: a Service claims the address again: {Named(left, check.Addresses)}", result);
+        if (answered) return (false, $"{within}: `{check.List}` printed no readable list of Services, so the fix is not confirmed", result);
+        if (await ClaimsInEtcdAsync(check.Addresses).ConfigureAwait(false) is { } etcdRead) return (etcdRead.Holds, etcdRead.Detail, result);
+        return (false, $"{within}: the Service claims could not be read again (`{check.List}` exit {result.ExitCode}: no API answered), so the fix is not confirmed: check `kubectl get services -A` yourself", result);
     }
 
     private static readonly TimeSpan ClaimsRetry = TimeSpan.FromSeconds(1);

@@ -45,16 +45,16 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
             }
             bool acted;
             string detail;
-            CommandResult? result, verifyFirst = null;
-            if (step.Action is RunCommands { Commands.Count: > 0 } run)
+            CommandResult? result;
+            if (step.Action is RunCommands run)
             {
-                (acted, detail, result, verifyFirst) = await RunCommandsAsync(run, step.Verify, shell!).ConfigureAwait(false);
+                (acted, detail, result, var readAfter) = await RunCommandsAsync(run, step.Verify, shell!).ConfigureAwait(false);
+                firstTry ??= readAfter;
             }
             else
             {
                 (acted, detail, result) = await ActAsync(step, shell).ConfigureAwait(false);
             }
-            firstTry ??= verifyFirst;
             last = result ?? last;
             if (!acted && phase == PhaseKind.FixFirst) return NotFixedFirst(phase, step, clock.Elapsed, detail, last);
             if (!acted) return recorder.Record(phase, step, detail.StartsWith("interrupted", StringComparison.Ordinal) ? StepStatus.Interrupted : StepStatus.Failed, clock.Elapsed, detail, last);
@@ -97,20 +97,17 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
     public static bool ReadsOnly(Step step) =>
         step.Action is RunCommands { Commands.Count: 0 } && step.Guard is null && step.Check is null && step.Verify is { } v && v.Settle == TimeSpan.Zero;
 
-    private async Task<(bool Verified, CommandResult Last)> VerifyAsync(INodeShell shell, Verification verify, CommandResult? firstTry)
-    {
-        if (verify.Settle > TimeSpan.Zero) await Task.Delay(verify.Settle, CancellationToken.None).ConfigureAwait(false);
-        var deadline = Stopwatch.StartNew();
-        while (true)
+    /// <param name="firstTry">the first try's result when it was read already (with the step's commands, or read ahead).</param>
+    private Task<(bool Held, CommandResult Last)> VerifyAsync(INodeShell shell, Verification verify, CommandResult? firstTry) =>
+        Retries.UntilAsync(verify.Settle, verify.Budget, verify.Interval, async () =>
         {
-            var (holds, result) = firstTry is null ? await HoldsAsync(shell, verify.Probe).ConfigureAwait(false) : (verify.Probe.HoldsFor(firstTry), firstTry);
-            firstTry = null;
-            if (holds) return (true, result);
-            var pause = verify.PauseAfter(deadline.Elapsed);
-            if (deadline.Elapsed + pause > verify.Budget) return (false, result);
-            await Task.Delay(pause, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
+            if (firstTry is { } read)
+            {
+                firstTry = null;
+                return (verify.Probe.HoldsFor(read), read);
+            }
+            return await HoldsAsync(shell, verify.Probe).ConfigureAwait(false);
+        });
 
     /// <summary>
     /// A step's commands and its verify's first try in one round trip: the commands in order, stopping at the first that
@@ -118,6 +115,7 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
     /// </summary>
     private async Task<(bool Acted, string Detail, CommandResult? Last, CommandResult? VerifyFirst)> RunCommandsAsync(RunCommands run, Verification? verify, INodeShell shell)
     {
+        if (run.Commands.Count == 0) return (true, "verified", null, null); // a verify-only step: its verify reads
         var readAfter = verify is { } v && v.Settle == TimeSpan.Zero ? v.Probe : null;
         var commands = run.Commands.Select(c => c.ToShell()).ToList();
         if (readAfter is not null) commands.Add(readAfter.Command.ToShell());
@@ -135,8 +133,6 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
     {
         switch (step.Action)
         {
-            case RunCommands:
-                return (true, "verified", null);
             case Wait wait:
                 try
                 {

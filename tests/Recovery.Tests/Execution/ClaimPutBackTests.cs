@@ -14,14 +14,7 @@ public sealed class ClaimPutBackTests : IDisposable
         if (Directory.Exists(stateDir)) Directory.Delete(stateDir, recursive: true);
     }
 
-    private async Task<RunResult> RunAsync(FakeCluster cluster)
-    {
-        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) }, "node2", Created);
-        using var journal = Journal.Start(stateDir, plan);
-        var runner = new Runner(new RunnerOptions(stateDir), Seed(),
-            (node, _) => Task.FromResult<Recovery.Access.INodeShell>(new FakeShell(cluster, node, node.Name == "node2")));
-        return await runner.RunAsync(plan, journal);
-    }
+    private Task<RunResult> RunAsync(FakeCluster cluster) => cluster.RecoverSeedAsync(stateDir);
 
     [Fact]
     public async Task A_service_re_created_after_the_delete_fails_the_final_check_with_its_owner_named()

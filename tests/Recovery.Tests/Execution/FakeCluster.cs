@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Recovery.Access;
+using Recovery.Execution;
 using Recovery.Inventory;
+using Recovery.Kubernetes;
+using Recovery.Planning;
 
 namespace Recovery.Tests.Execution;
 
@@ -48,6 +51,15 @@ internal sealed class FakeCluster
 
     /// <summary>Per node: round trips, and commands sent (what one round trip each would have cost).</summary>
     public ConcurrentDictionary<string, (int Trips, int Commands)> Traffic { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The seed's recovery planned at node2's console (sync period 0.1 s) and run here, every node through a <see cref="FakeShell"/>.</summary>
+    public async Task<RunResult> RecoverSeedAsync(string stateDir, IEtcdServiceFixer? etcd = null)
+    {
+        var plan = Planner.Create(Planning.Cluster.Seed(), Planning.Cluster.SeedFacts(), Planning.Cluster.Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) }, "node2", Planning.Cluster.Created);
+        using var journal = Journal.Start(stateDir, plan);
+        var runner = new Runner(new RunnerOptions(stateDir), Planning.Cluster.Seed(), (node, _) => Task.FromResult<INodeShell>(new FakeShell(this, node, node.Name == "node2")), etcd);
+        return await runner.RunAsync(plan, journal);
+    }
 
     public void Sent(string node, int trips, int commands) => Traffic.AddOrUpdate(node, (trips, commands), (_, t) => (t.Trips + trips, t.Commands + commands));
 

@@ -11,12 +11,8 @@ namespace Recovery.Tests.Execution;
 /// A node's steps that only read have their first try read in one round trip (issue 14), and a result read before an
 /// earlier check held is never used: the unbound check read before kube-proxy synced proves nothing.
 /// </summary>
-public sealed class ReadAheadTests : IDisposable
+public sealed class ReadAheadTests
 {
-    private readonly string stateDir = Directory.CreateTempSubdirectory("kr-readahead-").FullName;
-
-    public void Dispose() => Directory.Delete(stateDir, recursive: true);
-
     private static readonly Probe Synced = Probe.Succeeds(new UnitActive("kube-proxy.service"));
     private static readonly Probe Unbound = Probes.NotOnIpvsInterface(Node1);
     private static readonly Probe Running = Probe.Succeeds(new UnitActive("kubelet.service"));
@@ -27,7 +23,7 @@ public sealed class ReadAheadTests : IDisposable
             .Select(s => new Step($"verify/node2/{s.Item1}", "node2", s.Item1, new RunCommands([]), Verify: Verification.Within(s.Item2, TimeSpan.FromSeconds(3))))
             .ToList();
         var node = new Node2(Seed().FindByName("node2")!, syncedOnTry);
-        return (await ShellDouble.RunPhaseAsync(stateDir, PhaseKind.Verify, steps, node), node);
+        return (await ShellDouble.RunPhaseAsync(PhaseKind.Verify, steps, node), node);
     }
 
     [Fact]

@@ -26,12 +26,23 @@ internal abstract class ShellDouble(Node node) : INodeShell
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Runs <paramref name="steps"/> as the one phase of a plan made at node2's console, every node answering through <paramref name="shell"/>.</summary>
-    public static async Task<RunResult> RunPhaseAsync(string stateDir, PhaseKind phase, IReadOnlyList<Step> steps, INodeShell shell)
+    /// <summary>
+    /// Runs <paramref name="steps"/> as the one phase of a plan made at node2's console, every node answering through
+    /// <paramref name="shell"/>, with a state directory of its own that is gone afterwards.
+    /// </summary>
+    public static async Task<RunResult> RunPhaseAsync(PhaseKind phase, IReadOnlyList<Step> steps, INodeShell shell)
     {
         var plan = new Plan(Plan.CurrentApiVersion, Plan.PlanKind, Created, "node2", Intent(), "", [new Phase(phase, phase.ToString(), steps)], [], []);
-        using var journal = Journal.Start(stateDir, plan);
-        var runner = new Runner(new RunnerOptions(stateDir), Seed(), (_, _) => Task.FromResult(shell));
-        return await runner.RunAsync(plan, journal);
+        var stateDir = Directory.CreateTempSubdirectory("kr-phase-").FullName;
+        try
+        {
+            using var journal = Journal.Start(stateDir, plan);
+            var runner = new Runner(new RunnerOptions(stateDir), Seed(), (_, _) => Task.FromResult(shell));
+            return await runner.RunAsync(plan, journal);
+        }
+        finally
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
     }
 }

@@ -11,18 +11,14 @@ namespace Recovery.Tests.Execution;
 /// A step that acts takes two round trips (issue 14): its check, then its commands with its verify's first try read
 /// after them. Where that second one's results cannot be read back, the step fails saying its commands may have run.
 /// </summary>
-public sealed class StepRoundTripTests : IDisposable
+public sealed class StepRoundTripTests
 {
-    private readonly string stateDir = Directory.CreateTempSubdirectory("kr-roundtrip-").FullName;
-
-    public void Dispose() => Directory.Delete(stateDir, recursive: true);
-
     private async Task<(StepOutcome Outcome, Node2 Node)> RunAsync(bool readable)
     {
         var step = new Step("contain/node2/stop-kube-proxy", "node2", "stop kube-proxy", new RunCommands([new UnitStop("kube-proxy")]),
             Check: Probes.UnitInactive("kube-proxy"), Verify: Verification.Within(Probes.UnitInactive("kube-proxy"), TimeSpan.FromSeconds(3)));
         var node = new Node2(Seed().FindByName("node2")!, readable);
-        return ((await ShellDouble.RunPhaseAsync(stateDir, PhaseKind.Contain, [step], node)).Outcomes.Single(), node);
+        return ((await ShellDouble.RunPhaseAsync(PhaseKind.Contain, [step], node)).Outcomes.Single(), node);
     }
 
     [Fact]
@@ -47,11 +43,15 @@ public sealed class StepRoundTripTests : IDisposable
     public async Task The_seed_recovery_sends_each_node_about_half_as_many_round_trips_as_commands()
     {
         var cluster = FakeCluster.Seed(Seed(), Node1);
-        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) }, "node2", Created);
-        using var journal = Journal.Start(stateDir, plan);
-        var runner = new Runner(new RunnerOptions(stateDir), Seed(), (n, _) => Task.FromResult<INodeShell>(new FakeShell(cluster, n, n.Name == "node2")));
-
-        Assert.Equal(ExitCodes.Done, (await runner.RunAsync(plan, journal)).ExitCode);
+        var stateDir = Directory.CreateTempSubdirectory("kr-roundtrip-").FullName;
+        try
+        {
+            Assert.Equal(ExitCodes.Done, (await cluster.RecoverSeedAsync(stateDir)).ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
 
         // One round trip per command was the cost before: a step's check, each command, each verify try.
         foreach (var (node, (trips, commands)) in cluster.Traffic)

@@ -11,12 +11,8 @@ namespace Recovery.Tests.Execution;
 /// A verify that does not hold at once is tried again within its first second several times, not only after a whole
 /// interval: a started kube-proxy's first sync, 0.25 s after its start, was seen a second late (issue 14).
 /// </summary>
-public sealed class VerifyRetryTests : IDisposable
+public sealed class VerifyRetryTests
 {
-    private readonly string stateDir = Directory.CreateTempSubdirectory("kr-verify-").FullName;
-
-    public void Dispose() => Directory.Delete(stateDir, recursive: true);
-
     [Fact]
     public void The_first_second_is_tried_every_200_ms_then_every_interval()
     {
@@ -39,7 +35,7 @@ public sealed class VerifyRetryTests : IDisposable
             Verify: new Verification(probe, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(1)));
         var shell = new HoldsOnTry(Seed().FindByName("node2")!, probe.Command.ToShell().Render(), 3);
 
-        var result = await ShellDouble.RunPhaseAsync(stateDir, PhaseKind.Restore, [step], shell);
+        var result = await ShellDouble.RunPhaseAsync(PhaseKind.Restore, [step], shell);
 
         Assert.Equal(StepStatus.Done, result.Outcomes.Single().Status);
         Assert.Equal(3, shell.Tries);

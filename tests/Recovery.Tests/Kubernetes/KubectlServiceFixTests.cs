@@ -104,14 +104,7 @@ public sealed class KubectlServiceFixTests : IDisposable
         Assert.Contains("connection to the server", result.Detail, StringComparison.Ordinal);
     }
 
-    private async Task<RunResult> RunWithEtcdAsync(FakeCluster cluster, RecordingEtcdFixer etcd)
-    {
-        var plan = Planner.Create(Seed(), SeedFacts(), Intent() with { SyncPeriod = TimeSpan.FromMilliseconds(100) }, "node2", Created);
-        using var journal = Journal.Start(stateDir, plan);
-        var runner = new Runner(new RunnerOptions(stateDir), Seed(),
-            (node, _) => Task.FromResult<Recovery.Access.INodeShell>(new FakeShell(cluster, node, node.Name == "node2")), etcd);
-        return await runner.RunAsync(plan, journal);
-    }
+    private Task<RunResult> RunWithEtcdAsync(FakeCluster cluster, RecordingEtcdFixer etcd) => cluster.RecoverSeedAsync(stateDir, etcd);
 
     [Fact]
     public async Task Auto_falls_back_to_etcd_when_no_API_answers_and_the_final_check_reads_etcd_too()
