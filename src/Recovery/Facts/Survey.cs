@@ -31,7 +31,7 @@ internal sealed class Survey : IAsyncDisposable
     public ClaimsResult Claims { get; }
 
     /// <summary>Where the survey's time went (the connections are zero where the shells were given).</summary>
-    public SurveyTimes Times { get; private set; }
+    public SurveyTimes Times { get; }
 
     public IReadOnlyList<NodeFacts> Answered => Facts.Where(f => f.Succeeded && f.Value is not null).Select(f => f.Value!).ToList();
 
@@ -45,9 +45,8 @@ internal sealed class Survey : IAsyncDisposable
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var shells = await connector.ConnectAllAsync(parallel, cancellationToken).ConfigureAwait(false);
-        var survey = await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, reachAcross: reachAcross).ConfigureAwait(false);
-        survey.Times = survey.Times with { Connect = watch.Elapsed - survey.Times.Facts - survey.Times.Services };
-        return survey;
+        return await FromShellsAsync(inventory, local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken,
+            reachAcross: reachAcross, connecting: watch.Elapsed).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -65,18 +64,18 @@ internal sealed class Survey : IAsyncDisposable
         var shells = await Fanout.RunAsync(before.Inventory.Nodes,
             (node, ct) => before.ShellOf(node.Name) is { } open ? Task.FromResult(open) : connector.ConnectAsync(node, ct),
             parallel, cancellationToken).ConfigureAwait(false);
-        var connected = watch.Elapsed;
         var unchanged = before.Answered.Where(f => !changed.Contains(f.NodeName) && before.ShellOf(f.NodeName) is not null)
             .ToDictionary(f => f.NodeName, StringComparer.Ordinal);
-        var survey = await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken, unchanged, reachAcross).ConfigureAwait(false);
-        survey.Times = survey.Times with { Connect = connected };
-        return survey;
+        return await FromShellsAsync(before.Inventory, before.Local, shells, parallel, etcd is null ? null : etcd(connector.ConnectAsync), cancellationToken,
+            unchanged, reachAcross, connecting: watch.Elapsed).ConfigureAwait(false);
     }
 
     /// <param name="shells">One entry per inventory node: its shell, or the error that prevented connecting.</param>
     /// <param name="known">Facts still current for some nodes: these nodes are not probed again.</param>
+    /// <param name="connecting">how long connecting the shells took (zero where they were given), for <see cref="Times"/>.</param>
     public static async Task<Survey> FromShellsAsync(ClusterInventory inventory, LocalNode local, IReadOnlyList<NodeResult<INodeShell>> shells, int parallel,
-        EtcdOpener? etcd, CancellationToken cancellationToken, IReadOnlyDictionary<string, NodeFacts>? known = null, bool reachAcross = true)
+        EtcdOpener? etcd, CancellationToken cancellationToken, IReadOnlyDictionary<string, NodeFacts>? known = null, bool reachAcross = true,
+        TimeSpan connecting = default)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var probe = new NodeProbe(inventory, reachAcross: reachAcross);
@@ -100,7 +99,7 @@ internal sealed class Survey : IAsyncDisposable
             var fromEtcd = await EtcdServiceClaims.ReadAsync(etcd, watched, cancellationToken).ConfigureAwait(false);
             claims = fromEtcd.Answered ? fromEtcd with { Failures = [.. claims.Failures, .. fromEtcd.Failures] } : claims with { Failures = [.. claims.Failures, .. fromEtcd.Failures] };
         }
-        return new Survey(inventory, local, shells, facts, claims, new SurveyTimes(TimeSpan.Zero, factsTime, watch.Elapsed - factsTime));
+        return new Survey(inventory, local, shells, facts, claims, new SurveyTimes(connecting, factsTime, watch.Elapsed - factsTime));
     }
 
     public async ValueTask DisposeAsync()
