@@ -93,7 +93,7 @@ YAML
     wait_for 60 "the lb-pool controller to assign ${ips[0]} to $ns/$name" ingress_is "$ns" "$name" "${ips[0]}" ||
       { tail -n 5 "$LAB_RUN_DIR/controller.log" >&2; die "the controller assigned no address"; }
     # Through the last node's API: node1's etcd member may already be cut off by the lockout this address starts.
-    retry 60 node_kubectl "$(lab_nodes | tail -n 1)" -n "$ns" create service loadbalancer "$name-waiting" --tcp=80:80 >/dev/null || die "creating $ns/$name-waiting failed"
+    retry 60 create_waiting_service "$(lab_nodes | tail -n 1)" "$ns" "$name-waiting" || die "creating $ns/$name-waiting failed"
   elif [[ $lb == yes ]]; then
     retry 60 node_kubectl node1 -n "$ns" patch svc "$name" -p '{"spec":{"type":"LoadBalancer"}}' >/dev/null || die "kubectl patch type failed"
     retry 60 node_exec node1 curl -sS --max-time 10 --fail -o /dev/null --cacert "$LAB_RUN_DIR/pki/ca.crt" \
@@ -150,3 +150,11 @@ apply_seed() {
 }
 
 routes_local() { node_exec "$1" ip route get "$2" | grep -q '^local '; }
+
+# A LoadBalancer Service that waits for a free pool address. Idempotent: a create whose answer timed out at the client
+# may have been stored all the same (CI saw that), and its retry then finds the Service there.
+create_waiting_service() {
+  local node=$1 ns=$2 name=$3
+  node_kubectl "$node" -n "$ns" create service loadbalancer "$name" --tcp=80:80 >/dev/null ||
+    node_kubectl "$node" -n "$ns" get service "$name" >/dev/null 2>&1
+}
