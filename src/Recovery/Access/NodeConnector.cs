@@ -49,8 +49,8 @@ internal sealed class NodeConnector
 
     /// <summary>
     /// A sign here says nodes will not answer at their addresses (this node's own address on its own kube-ipvs0): then
-    /// the way around is looked for while their IPv4 attempts still wait (<see cref="Hedge"/>). Without the sign, a node
-    /// merely slow to answer on a busy cluster costs no extra connections.
+    /// the way around is looked for, while their IPv4 attempts still wait, for every node whose SSH port gives no TCP
+    /// answer at all (<see cref="TcpSilence"/>). Without the sign, no node is probed or looked for early.
     /// </summary>
     public bool CutOffLikely { get; init; }
 
@@ -71,24 +71,17 @@ internal sealed class NodeConnector
         : Path.Combine(HomePath.Directory, ".ssh", "known_hosts");
 
     /// <summary>
-    /// How long the IPv4 connections may take before the way around the hijack is looked for beside them: a node cut
-    /// off by the hijack never answers, and waiting out the whole connect timeout first would cost every run at the
-    /// owner's console that much. Only the read-only way starts early (link-local); a spare address is added only for
-    /// nodes that did not answer.
-    /// </summary>
-    private static readonly TimeSpan Hedge = TimeSpan.FromSeconds(2);
-
-    /// <summary>
     /// Connects to every inventory node, at most <paramref name="parallel"/> at a time, local node first in the list.
     /// Nodes that do not answer at their address are looked for around the hijack (<see cref="ReachAroundAsync"/>):
-    /// the nodes in <see cref="CutOff"/> over link-local at once, and where <see cref="CutOffLikely"/> every node whose IPv4
-    /// attempt still waits, once it has waited <see cref="Hedge"/> (at once when some node is certainly cut off).
+    /// the nodes in <see cref="CutOff"/> over link-local at once, and where <see cref="CutOffLikely"/> every node whose SSH
+    /// port is silent (<see cref="TcpSilence"/>): waiting out the whole connect timeout first would cost every run at
+    /// the owner's console that much. Only the read-only way starts early (link-local); a spare address is added only
+    /// for nodes that did not answer.
     /// </summary>
     public async Task<IReadOnlyList<NodeResult<INodeShell>>> ConnectAllAsync(int parallel = Fanout.DefaultParallel, CancellationToken cancellationToken = default)
     {
         var ordered = _inventory.Nodes.OrderBy(n => n.Name == _localNodeName ? 0 : 1).ToList();
         var attempts = ordered.ToDictionary(n => n.Name, _ => CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), StringComparer.Ordinal);
-        var settled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         try
         {
             var direct = Fanout.RunAsync(ordered, async (node, _) =>
@@ -101,18 +94,14 @@ internal sealed class NodeConnector
                 {
                     throw new NodeConnectException(node.Name, $"{node.Name} was reached around the hijack before its address answered");
                 }
-                finally
-                {
-                    settled[node.Name] = true;
-                }
             }, parallel, cancellationToken);
 
             AroundSearch? early = null;
             var certain = ordered.Where(n => n.Name != _localNodeName && CutOff.Contains(n.Name) && !Jumped(n)).ToList();
-            if ((certain.Count > 0 || CutOffLikely) && _localNodeName is not null && Spare() is null
-                && (certain.Count > 0 || await Task.WhenAny(direct, Task.Delay(Hedge, cancellationToken)).ConfigureAwait(false) != direct))
+            if ((certain.Count > 0 || CutOffLikely) && _localNodeName is not null && Spare() is null)
             {
-                var waiting = CutOffLikely ? ordered.Where(n => n.Name != _localNodeName && !settled.ContainsKey(n.Name) && !Jumped(n)).ToList() : certain;
+                var waiting = CutOffLikely ? [.. certain, .. await SilentAsync(ordered.Where(n => n.Name != _localNodeName && !certain.Contains(n) && !Jumped(n)), cancellationToken)
+                    .ConfigureAwait(false)] : certain;
                 if (waiting.Count > 0)
                 {
                     early = await FindAroundAsync(waiting, cancellationToken).ConfigureAwait(false);
@@ -151,6 +140,15 @@ internal sealed class NodeConnector
         {
             foreach (var attempt in attempts.Values) attempt.Dispose();
         }
+    }
+
+    /// <summary>The nodes whose SSH port gives no TCP answer from here within <see cref="TcpSilence.Wait"/>, in their order.</summary>
+    private async Task<List<Node>> SilentAsync(IEnumerable<Node> nodes, CancellationToken cancellationToken)
+    {
+        var asked = nodes.ToList();
+        var silent = await TcpSilence.AmongAsync(asked.ToDictionary(n => n.Name, n => new System.Net.IPEndPoint(n.Address, _resolver.For(n).Settings.Port), StringComparer.Ordinal),
+            TcpSilence.Wait, cancellationToken).ConfigureAwait(false);
+        return [.. asked.Where(n => silent.Contains(n.Name))];
     }
 
     /// <exception cref="HostKeyRejectedException">See <see cref="SshShell.ConnectAsync"/>.</exception>

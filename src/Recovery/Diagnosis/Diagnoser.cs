@@ -51,7 +51,7 @@ internal static class Diagnoser
             }
 
             var hijackedOn = ordered
-                .Where(f => f.NodeName != owner && !f.OwnAddresses.Contains(address) && (f.IpvsAddresses.Contains(address) || RoutesLocally(f, address)))
+                .Where(f => f.NodeName != owner && f.Hijacks(address))
                 .Select(f => f.NodeName).ToList();
             var finding = new HijackedAddress(
                 address,

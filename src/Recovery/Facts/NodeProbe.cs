@@ -17,7 +17,9 @@ namespace Recovery.Facts;
 /// <param name="reachAcross">false: each node checks only its own API server and etcd ports (whether they serve, for
 /// the plan), not the other nodes': those checks are what a diagnosis shows, and on a locked-out cluster the ones across
 /// the hijack wait out their whole limit, which a recovery (it verifies reach itself after the unbind) need not pay.</param>
-internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget = null, bool reachAcross = true)
+/// <param name="sightings">Where this survey's nodes' facts meet: each node's are published there before its TCP checks
+/// end, and a check towards a node seen hijacking this node's address stops waiting (null: every check waits).</param>
+internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget = null, bool reachAcross = true, HijackSightings? sightings = null)
 {
     public const int ApiPort = 6443;
     public const int EtcdPort = 2379;
@@ -52,10 +54,9 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         var crictl = Run(ProbeCommands.CrictlKubeProxy);
         var proxyMode = Run(ProbeCommands.ProxyMode);
         var marker = Quick(ProbeCommands.StopMarker);
-        var reach = ReachTargets().Where(t => reachAcross || t.Node.Name == shell.Node.Name).Select(t => CheckReachAsync(runner, t, cancellationToken)).ToList();
+        var reach = ReachTargets().Where(t => reachAcross || t.Node.Name == shell.Node.Name).Select(t => CheckReachAsync(runner, shell.Node, t, cancellationToken)).ToList();
 
         await Task.WhenAll(identity, addresses, routes, localRoutes, processes, units, files, tools, docker, crictl, proxyMode, marker).ConfigureAwait(false);
-        var reachResults = await Task.WhenAll(reach).ConfigureAwait(false);
 
         // A command that did not answer even on its second try is an unknown fact, never an empty one: it is named in
         // `unanswered`, and kube-proxy detection that depended on it says "unknown", not "not found".
@@ -102,7 +103,7 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         var kubectl = new KubectlFacts(installed.Contains("kubectl") || offPath is not null, ProbeCommands.Kubeconfigs.FirstOrDefault(existing.Contains), offPath);
         if (!kubectl.Installed) notes.Add("kubectl: not installed");
 
-        return new NodeFacts(shell.Node.Name, hostname, machineId, addressList, routeList, kubeProxy, kubelet, reachResults, kubectl)
+        var facts = new NodeFacts(shell.Node.Name, hostname, machineId, addressList, routeList, kubeProxy, kubelet, [], kubectl)
         {
             Notes = notes,
             Unanswered = unanswered,
@@ -110,6 +111,8 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
             LocalRoutes = localRouteList,
             Way = shell.Way,
         };
+        sightings?.Seen(facts);
+        return facts with { Reach = await Task.WhenAll(reach).ConfigureAwait(false) };
     }
 
     /// <summary>Every inventory node's address and every protected address: each must route off this node unless it is this node's.</summary>
@@ -131,15 +134,51 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
     /// all: unknown (not "unreachable"). A hijack's cut-off always ends here, so the retry would cost every run at a
     /// locked-out cluster the longer wait.
     /// </summary>
-    private static async Task<ReachProbe> CheckReachAsync(ProbeCommandRunner runner, ReachTarget target, CancellationToken cancellationToken)
+    private async Task<ReachProbe> CheckReachAsync(ProbeCommandRunner runner, Node from, ReachTarget target, CancellationToken cancellationToken)
     {
         var budget = runner.Budget;
-        var result = await runner.FirstTryAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.ConnectSeconds), cancellationToken).ConfigureAwait(false);
-        var silent = ProbeCommands.ConnectWaited(result) is { } waited && waited >= SilentAfter(budget) ? waited : (TimeSpan?)null;
-        if (ProbeCommandRunner.Unanswered(result) && silent is null)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
         {
-            result = await runner.SecondTryAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.RetryConnectSeconds), cancellationToken).ConfigureAwait(false);
+            var hijacked = sightings is null || target.Node.Name == from.Name ? null : sightings.HijacksAsync(target.Node.Name, from.Address, stop.Token);
+            var result = await UnlessHijackedAsync(runner.FirstTryAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.ConnectSeconds), stop.Token), hijacked, stop).ConfigureAwait(false);
+            var silent = result is not null && ProbeCommands.ConnectWaited(result) is { } waited && waited >= SilentAfter(budget) ? waited : (TimeSpan?)null;
+            if (result is not null && ProbeCommandRunner.Unanswered(result) && silent is null)
+            {
+                result = await UnlessHijackedAsync(runner.SecondTryAsync(ProbeCommands.TcpConnect(target.Node.Address, target.Port, budget.RetryConnectSeconds), stop.Token), hijacked, stop).ConfigureAwait(false);
+            }
+            return result is null ? new ReachProbe(target.Node.Name, target.Node.Address, target.Port, false, NotWaited) { Unknown = true } : Judge(result, target, silent, budget);
         }
+        finally
+        {
+            // Ends the wait for the target's facts when the check answered first.
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What a TCP check towards a node seen hijacking this node's address says, without waiting for its silence.</summary>
+    public const string NotWaited = "no answer can come back (not waited for)";
+
+    /// <summary>The check's result; null when the target was seen hijacking this node's address first (the check is then stopped).</summary>
+    private static async Task<CommandResult?> UnlessHijackedAsync(Task<CommandResult> check, Task<bool>? hijacked, CancellationTokenSource stop)
+    {
+        if (hijacked is null || await Task.WhenAny(check, hijacked).ConfigureAwait(false) == check || !hijacked.IsCompletedSuccessfully || !hijacked.Result)
+        {
+            return await check.ConfigureAwait(false);
+        }
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await check.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return null;
+    }
+
+    private static ReachProbe Judge(CommandResult result, ReachTarget target, TimeSpan? silent, ProbeBudget budget)
+    {
         var unknown = result.TimedOut || result.ExitCode is 126 or 127;
         var detail = result.Succeeded ? "connected"
             : result.TimedOut && silent is { } w ? $"no answer within {budget.ConnectSeconds}s (the connection itself waited {w.TotalSeconds:0.0} s)"

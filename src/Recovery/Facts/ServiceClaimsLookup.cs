@@ -92,8 +92,7 @@ internal static class ServiceClaimsLookup
     /// owner). Asked before the others, it cost a whole hedge delay of every locked-out survey (bench, 2026-12-07).
     /// </summary>
     private static bool CutOff(Inventory.Node node, IReadOnlyList<(INodeShell Shell, NodeFacts Facts)> nodes) =>
-        nodes.Any(o => o.Shell.Node.Name != node.Name && !o.Facts.OwnAddresses.Contains(node.Address)
-            && (o.Facts.IpvsAddresses.Contains(node.Address) || o.Facts.Routes.Any(r => r.IsLocal && r.Destination.Equals(node.Address))));
+        nodes.Any(o => o.Shell.Node.Name != node.Name && o.Facts.Hijacks(node.Address));
 
     private static async Task<(ClaimsResult? Answer, string? Failure)> AskAsync((INodeShell Shell, NodeFacts Facts) node, IReadOnlyCollection<System.Net.IPAddress> watched, CancellationToken cancellationToken)
     {

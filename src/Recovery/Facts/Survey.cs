@@ -78,7 +78,9 @@ internal sealed class Survey : IAsyncDisposable
         TimeSpan connecting = default)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var probe = new NodeProbe(inventory, reachAcross: reachAcross);
+        var sightings = new HijackSightings();
+        foreach (var current in known?.Values ?? []) sightings.Seen(current);
+        var probe = new NodeProbe(inventory, reachAcross: reachAcross, sightings: sightings);
         var byNode = shells.ToDictionary(s => s.Node.Name);
         var facts = await Fanout.RunAsync(inventory.Nodes, (node, ct) =>
         {
