@@ -8,8 +8,9 @@
 # --diagnose times `kube-recover diagnose -v` instead (read-only, exit 3 = lockout found) on one lab broken once (diagnose
 # changes nothing), and prints each build's survey timing line (connecting, facts, Services) from its last run.
 #
-# Build the two from two commits, e.g.:  git archive COMMIT | tar -x -C /tmp/kr-before && (cd /tmp/kr-before &&
-#   dotnet build src/Recovery.Cli -c Release)  ->  /tmp/kr-before/src/Recovery.Cli/bin/Release/net10.0/kube-recover
+# Publish the two from two commits as users get them (single file, ReadyToRun), e.g.:
+#   git archive COMMIT | tar -x -C /tmp/kr-before && (cd /tmp/kr-before && dotnet publish src/Recovery.Cli -c Release
+#   -r linux-x64 -o /tmp/kr-before/out)  ->  /tmp/kr-before/out/kube-recover
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 before= after= nodes=3 runs=3 diagnose=no

@@ -65,5 +65,6 @@ internal static class ClusterSession
             survey.Answered.Count, inventory.Nodes.Count, survey.Facts.Max(f => f.Elapsed).TotalSeconds, survey.Claims.Source ?? "unknown: " + string.Join("; ", survey.Claims.Failures));
         Log.Debug("survey: connecting {Connect:0.00} s, facts {Facts:0.00} s, Services {Services:0.00} s (one after the other)",
             survey.Times.Connect.TotalSeconds, survey.Times.Facts.TotalSeconds, survey.Times.Services.TotalSeconds);
+        Log.Debug("slowest facts: {Nodes}", string.Join(", ", survey.Facts.OrderByDescending(f => f.Elapsed).Take(5).Select(f => $"{f.Node.Name} {f.Elapsed.TotalSeconds:0.00} s")));
     }
 }
