@@ -132,7 +132,8 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
     /// shows the connection itself waited nearly all of it (<see cref="SilentAfter"/>): a live kernel answers a SYN in
     /// milliseconds even on a loaded node, while a slow bash start can eat the whole limit. Still silent, or not run at
     /// all: unknown (not "unreachable"). A hijack's cut-off always ends here, so the retry would cost every run at a
-    /// locked-out cluster the longer wait.
+    /// locked-out cluster the longer wait. A check towards a node seen hijacking this node's address (<see cref="HijackSightings"/>)
+    /// is stopped: its answer cannot come back, and the check says so (<see cref="NotWaited"/>) rather than waiting it out.
     /// </summary>
     private async Task<ReachProbe> CheckReachAsync(ProbeCommandRunner runner, Node from, ReachTarget target, CancellationToken cancellationToken)
     {
