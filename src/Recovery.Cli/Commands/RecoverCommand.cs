@@ -26,14 +26,16 @@ internal static class RecoverCommand
         });
         resume.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<DirectoryInfo?>() is { } d && !File.Exists(Path.Combine(d.FullName, Journal.PlanFileName))
-                && !File.Exists(Path.Combine(d.FullName, LocalFirst.StateSubdirectory, Journal.PlanFileName)))
+            if (r.GetValueOrDefault<DirectoryInfo?>() is { } d && !HoldsRecovery(d))
                 r.AddError($"--resume: '{d.FullName}' holds no {Journal.PlanFileName}; expected the state directory of an earlier recover");
         });
         var command = new Command("recover", "Show the plan, ask, then execute it phase by phase with verification (journal, backups, resumable)") { options.SyncPeriod, options.Detail, options.Snapshot, planFile, resume };
         command.Validators.Add(r =>
         {
             if (r.GetResult(planFile) is not null && r.GetResult(resume) is not null) r.AddError("--plan and --resume cannot be combined; expected one of them");
+            // Checked before any node is reached: a new recovery never writes into an earlier one's journal.
+            if (r.GetResult(resume) is null && r.GetValue(global.StateDir) is { } dir && HoldsRecovery(dir))
+                r.AddError($"--state-dir: '{dir.FullName}' already holds a recovery ({Journal.PlanFileName}); expected a new or empty directory, or continue that one with --resume {dir.FullName}");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -59,4 +61,8 @@ internal static class RecoverCommand
         });
         return command;
     }
+
+    /// <summary>Whether DIR is the state directory of an earlier recover (its plan, or its local-first stage's).</summary>
+    private static bool HoldsRecovery(DirectoryInfo dir) =>
+        File.Exists(Path.Combine(dir.FullName, Journal.PlanFileName)) || File.Exists(Path.Combine(dir.FullName, LocalFirst.StateSubdirectory, Journal.PlanFileName));
 }

@@ -50,7 +50,8 @@ internal sealed class NodeConnector
     /// <summary>
     /// A sign here says nodes will not answer at their addresses (this node's own address on its own kube-ipvs0): then
     /// the way around is looked for, while their IPv4 attempts still wait, for every node whose SSH port gives no TCP
-    /// answer at all (<see cref="TcpSilence"/>). Without the sign, no node is probed or looked for early.
+    /// answer at all (<see cref="TcpSilence"/>), and for every node still connecting after <see cref="Hedge"/> (a
+    /// hijack that began after its SYN was answered). Without the sign, no node is probed or looked for early.
     /// </summary>
     public bool CutOffLikely { get; init; }
 
@@ -74,14 +75,16 @@ internal sealed class NodeConnector
     /// Connects to every inventory node, at most <paramref name="parallel"/> at a time, local node first in the list.
     /// Nodes that do not answer at their address are looked for around the hijack (<see cref="ReachAroundAsync"/>):
     /// the nodes in <see cref="CutOff"/> over link-local at once, and where <see cref="CutOffLikely"/> every node whose SSH
-    /// port is silent (<see cref="TcpSilence"/>): waiting out the whole connect timeout first would cost every run at
-    /// the owner's console that much. Only the read-only way starts early (link-local); a spare address is added only
-    /// for nodes that did not answer.
+    /// port is silent (<see cref="TcpSilence"/>), then every node still connecting after <see cref="Hedge"/>: waiting
+    /// out the whole connect timeout first would cost every run at the owner's console that much. Only the read-only
+    /// way starts early (link-local); a spare address is added only for nodes that did not answer.
     /// </summary>
     public async Task<IReadOnlyList<NodeResult<INodeShell>>> ConnectAllAsync(int parallel = Fanout.DefaultParallel, CancellationToken cancellationToken = default)
     {
         var ordered = _inventory.Nodes.OrderBy(n => n.Name == _localNodeName ? 0 : 1).ToList();
         var attempts = ordered.ToDictionary(n => n.Name, _ => CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), StringComparer.Ordinal);
+        var settled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var direct = Fanout.RunAsync(ordered, async (node, _) =>
@@ -94,18 +97,29 @@ internal sealed class NodeConnector
                 {
                     throw new NodeConnectException(node.Name, $"{node.Name} was reached around the hijack before its address answered");
                 }
+                finally
+                {
+                    settled[node.Name] = true;
+                }
             }, parallel, cancellationToken);
 
             AroundSearch? early = null;
+            async Task LookAroundAsync(IReadOnlyList<Node> nodes)
+            {
+                if (nodes.Count == 0) return;
+                var search = await FindAroundAsync(nodes, cancellationToken).ConfigureAwait(false);
+                early = early is null ? search : early.With(search);
+                foreach (var name in search.Found.Keys) await attempts[name].CancelAsync().ConfigureAwait(false);
+            }
             var certain = ordered.Where(n => n.Name != _localNodeName && CutOff.Contains(n.Name) && !Jumped(n)).ToList();
             if ((certain.Count > 0 || CutOffLikely) && _localNodeName is not null && Spare() is null)
             {
-                var waiting = CutOffLikely ? [.. certain, .. await SilentAsync(ordered.Where(n => n.Name != _localNodeName && !certain.Contains(n) && !Jumped(n)), cancellationToken)
-                    .ConfigureAwait(false)] : certain;
-                if (waiting.Count > 0)
+                var others = ordered.Where(n => n.Name != _localNodeName && !certain.Contains(n) && !Jumped(n)).ToList();
+                await LookAroundAsync(CutOffLikely ? [.. certain, .. await SilentAsync(others, cancellationToken).ConfigureAwait(false)] : certain).ConfigureAwait(false);
+                var wait = Hedge - started.Elapsed;
+                if (CutOffLikely && (wait <= TimeSpan.Zero || await Task.WhenAny(direct, Task.Delay(wait, cancellationToken)).ConfigureAwait(false) != direct))
                 {
-                    early = await FindAroundAsync(waiting, cancellationToken).ConfigureAwait(false);
-                    foreach (var name in early.Found.Keys) await attempts[name].CancelAsync().ConfigureAwait(false);
+                    await LookAroundAsync([.. others.Where(n => !settled.ContainsKey(n.Name) && early?.Searched.Contains(n.Name) != true)]).ConfigureAwait(false);
                 }
             }
             var results = await direct.ConfigureAwait(false);
@@ -141,6 +155,12 @@ internal sealed class NodeConnector
             foreach (var attempt in attempts.Values) attempt.Dispose();
         }
     }
+
+    /// <summary>
+    /// How long, at most, a node's connection may take before the way around the hijack is looked for beside it, where
+    /// its SSH port did answer a SYN: the hijack may have begun since (the lockout comes with a kube-proxy sync).
+    /// </summary>
+    private static readonly TimeSpan Hedge = TimeSpan.FromSeconds(2);
 
     /// <summary>The nodes whose SSH port gives no TCP answer from here within <see cref="TcpSilence.Wait"/>, in their order.</summary>
     private async Task<List<Node>> SilentAsync(IEnumerable<Node> nodes, CancellationToken cancellationToken)
@@ -218,7 +238,14 @@ internal sealed class NodeConnector
     }
 
     /// <summary>What a search over link-local found: a shell per node found, and why the others were not (null: no segment to look on).</summary>
-    private sealed record AroundSearch(IReadOnlyDictionary<string, Reached> Found, IReadOnlySet<string> Searched, string? NotFound);
+    private sealed record AroundSearch(IReadOnlyDictionary<string, Reached> Found, IReadOnlySet<string> Searched, string? NotFound)
+    {
+        /// <summary>This search and a later one over other nodes, as one.</summary>
+        public AroundSearch With(AroundSearch later) => new(
+            Found.Concat(later.Found).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
+            Searched.Union(later.Searched, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal),
+            later.NotFound ?? NotFound);
+    }
 
     private sealed record Reached(INodeShell Shell, Neighbour Neighbour);
 

@@ -46,6 +46,26 @@ public sealed class OptionParsingTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("local-first")]
+    public async Task A_state_directory_holding_an_earlier_recovery_is_refused_before_any_node_is_reached(string stage)
+    {
+        // node1 at TEST-NET: reaching it would be slow and fail; the refusal comes first, and the earlier plan is untouched.
+        var dir = Directory.CreateTempSubdirectory("kr-state-").FullName;
+        Directory.CreateDirectory(Path.Combine(dir, stage));
+        var plan = Path.Combine(dir, stage, "plan.json");
+        await File.WriteAllTextAsync(plan, "{}");
+
+        var (_, output, _) = await CliRun.AssertRefusedAsync($"--state-dir: '{dir}' already holds a recovery (plan.json); expected a new or empty directory, or continue that one with --resume {dir}",
+            "recover", "--node", "node1=192.0.2.11,control-plane", "--yes", "--state-dir", dir);
+
+        Assert.Equal("", output);
+        Assert.Equal("{}", await File.ReadAllTextAsync(plan));
+        Assert.Equal([plan], Directory.GetFiles(dir, "*", SearchOption.AllDirectories));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Theory]
     [InlineData("10.0.0.11", "node1's address")]
     [InlineData("10.0.0.200", "a protected address")]
     [InlineData("10.0.0.99", "the hijacked address (--ip)")]
