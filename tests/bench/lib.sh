@@ -35,14 +35,10 @@ need_root_and_tools() {
   [[ -x /usr/bin/time ]] || { echo "bench: /usr/bin/time missing (Debian package 'time')" >&2; exit 2; }
   if [[ $KUBE_RECOVER == "$BENCH_PUBLISHED" ]] && [[ ! -x $KUBE_RECOVER || -n $(find "$ROOT/src" -name '*.cs*' -newer "$KUBE_RECOVER" -print -quit) ]]; then
     say "publishing kube-recover for linux-x64 (single file, ReadyToRun, trimmed: about a minute)"
-    publish_to "$(dirname "$BENCH_PUBLISHED")" "$ROOT" >&2
+    dotnet publish "$ROOT/src/Recovery.Cli" -c Release -r linux-x64 -o "$(dirname "$BENCH_PUBLISHED")" \
+      -p:CopyOutputSymbolsToPublishDirectory=false --nologo -v quiet >&2
   fi
   [[ -x $KUBE_RECOVER ]] || { echo "bench: $KUBE_RECOVER is not an executable" >&2; exit 2; }
-}
-
-# publish_to DIR [SOURCE_ROOT]: the release single file for linux-x64 of that source tree, into DIR.
-publish_to() {
-  dotnet publish "${2:-$ROOT}/src/Recovery.Cli" -c Release -r linux-x64 -o "$1" -p:CopyOutputSymbolsToPublishDirectory=false --nologo -v quiet
 }
 
 # One scratch folder per script run, under /tmp (every lab node sees /tmp).

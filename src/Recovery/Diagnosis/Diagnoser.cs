@@ -37,7 +37,7 @@ internal static class Diagnoser
             var owner = OwnerOf(inventory, ordered, address);
             var claimedBy = claims.Where(c => c.Claims(address)).ToList();
             var localElsewhere = ordered
-                .Where(f => f.NodeName != owner && !f.OwnAddresses.Contains(address) && RoutesLocally(f, address))
+                .Where(f => f.NodeName != owner && !f.OwnAddresses.Contains(address) && f.RoutesLocally(address))
                 .Select(f => f.NodeName).ToList();
             var presumedOn = owner is not null && owner == console ? PresumedOn(ordered, unreachable, owner, boundOn, claimedBy, localElsewhere) : [];
             if (boundOn.Count == 0 && presumedOn.Count == 0)
@@ -186,9 +186,6 @@ internal static class Diagnoser
     /// <summary>The inventory node with that address, else a node holding it on a real interface (a VIP, for example).</summary>
     private static string? OwnerOf(ClusterInventory inventory, IReadOnlyList<NodeFacts> facts, IPAddress address) =>
         inventory.FindByAddress(address)?.Name ?? facts.FirstOrDefault(f => f.OwnAddresses.Contains(address))?.NodeName;
-
-    private static bool RoutesLocally(NodeFacts facts, IPAddress address) =>
-        facts.Routes.Any(r => r.Destination.Equals(address) && r.IsLocal);
 
     internal static string Describe(ClusterInventory inventory, IPAddress address, string? owner)
     {

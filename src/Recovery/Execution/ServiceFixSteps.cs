@@ -86,9 +86,9 @@ internal sealed class ServiceFixSteps(RunnerOptions options, NodeShells shells, 
         }
     }
 
-    /// <summary>Each claim on ADDRESSES, named with the fields that claim them and who puts it back.</summary>
+    /// <summary>Each claim (every one claims one of ADDRESSES), named with the fields that claim them and who puts it back.</summary>
     private static string Named(IEnumerable<ServiceClaim> claims, IReadOnlyList<System.Net.IPAddress> addresses) =>
-        string.Join("; ", claims.Where(c => addresses.Any(c.Claims)).Select(c =>
+        string.Join("; ", claims.Select(c =>
             $"{c.Service} ({string.Join(", ", addresses.SelectMany(c.FieldsClaiming).Distinct())}) " +
             (c.Owners.Count == 0 ? "put back by something its metadata does not name" : $"put back by {string.Join(", ", c.Owners)}: {string.Join("; ", c.Owners.Select(o => o.Pause))}")));
 

@@ -26,8 +26,10 @@ internal sealed record NodeFacts(
     /// Whether this node keeps traffic for an address it does not own (on kube-ipvs0, or routed locally): the hijack.
     /// Its connections to that address stay on it, and its replies to that address never leave it.
     /// </summary>
-    public bool Hijacks(IPAddress address) =>
-        !OwnAddresses.Contains(address) && (IpvsAddresses.Contains(address) || Routes.Any(r => r.IsLocal && r.Destination.Equals(address)));
+    public bool Hijacks(IPAddress address) => !OwnAddresses.Contains(address) && (IpvsAddresses.Contains(address) || RoutesLocally(address));
+
+    /// <summary>Whether `ip route get` said this node keeps traffic for the address.</summary>
+    public bool RoutesLocally(IPAddress address) => Routes.Any(r => r.IsLocal && r.Destination.Equals(address));
 
     /// <summary>What could not be read and why (a tool not installed, a command that timed out): facts too, never a crash.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
