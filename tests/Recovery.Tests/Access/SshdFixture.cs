@@ -68,7 +68,7 @@ public sealed class SshdFixture : IDisposable
         var start = new ProcessStartInfo("/usr/sbin/sshd") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { "-D", "-e", "-f", config }) start.ArgumentList.Add(a);
         _sshd = Process.Start(start)!;
-        _sshd.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Log) Log.AppendLine(e.Data); };
+        _sshd.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _sshd.BeginErrorReadLine();
         WaitForBanner();
     }
@@ -79,7 +79,11 @@ public sealed class SshdFixture : IDisposable
 
     public int Port { get; }
 
-    public StringBuilder Log { get; } = new();
+    /// <summary>What sshd has logged so far. Its lines arrive on another thread (stderr read by an event): read them
+    /// only through this, never the builder itself, or a read racing an append throws.</summary>
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    private readonly StringBuilder _log = new();
 
     internal HostKey HostKeyEd25519 => HostKey.ReadPublicKeyFile(Path.Combine(Directory, "host_ed25519.pub"));
 

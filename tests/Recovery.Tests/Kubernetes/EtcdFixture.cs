@@ -43,7 +43,7 @@ public sealed class EtcdFixture : IDisposable
         };
         _etcd = Process.Start(start) ?? throw new InvalidOperationException("etcd did not start");
         _etcd.OutputDataReceived += (_, _) => { };
-        _etcd.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (Log) Log.AppendLine(e.Data); };
+        _etcd.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _etcd.BeginOutputReadLine();
         _etcd.BeginErrorReadLine();
         try
@@ -67,7 +67,10 @@ public sealed class EtcdFixture : IDisposable
 
     public Uri Endpoint { get; }
 
-    public StringBuilder Log { get; } = new();
+    /// <summary>What etcd has logged so far; its lines arrive on another thread, so read them only through this.</summary>
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    private readonly StringBuilder _log = new();
 
     internal EtcdCredentials Credentials => new(System.IO.File.ReadAllBytes(File("ca.crt")), System.IO.File.ReadAllBytes(File("client.crt")), System.IO.File.ReadAllBytes(File("client.key")));
 
