@@ -38,6 +38,10 @@ internal static class CliApp
     {
         var root = Create();
         var parse = root.Parse(args);
+        // A writer the caller gives (tests, a host) is written to from several threads at once: the log sink, the
+        // progress lines of nodes worked on in parallel. Console's own writers are already synchronized.
+        stdout = stdout is null ? null : TextWriter.Synchronized(stdout);
+        stderr = stderr is null ? null : TextWriter.Synchronized(stderr);
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
         if (parse.Errors.Count > 0)
