@@ -301,9 +301,10 @@ internal sealed class SshShell : INodeShell
         using var ssh = _client.CreateCommand(line, Encoding.UTF8);
         // The remote `timeout` ends the command; this only covers a link that stops answering.
         ssh.CommandTimeout = timeout + TimeoutWrapper.Grace;
-        // Not SSH.NET's own cancellation: it asks sshd to signal the command, which OpenSSH's sshd does not do, and waits
-        // 500 ms for an answer that never comes (every stopped check and every Ctrl-C paid it). The channel is let go at
-        // once instead, and the node is asked to end the command.
+        // Not SSH.NET's own cancellation: after its signal it waits up to 500 ms for the channel to close, which it does not
+        // while anything the command started holds its output (a TCP check's own `timeout` runs in a process group of its
+        // own), so every stopped check paid that wait. The signal still goes, the channel is let go at once, and the node
+        // is asked to end the command.
         var execution = ssh.ExecuteAsync(CancellationToken.None);
         try
         {
@@ -346,7 +347,7 @@ internal sealed class SshShell : INodeShell
         }
     }
 
-    /// <summary>Completes a cancelled command here without waiting for the node (SSH.NET closes its channel); its outcome is observed and dropped.</summary>
+    /// <summary>Signals a cancelled command and completes it here without waiting for its channel to close; its outcome is observed and dropped.</summary>
     private static void LetGo(SshCommand ssh, Task execution)
     {
         try
