@@ -66,12 +66,13 @@ internal sealed record AsideDirectoryCreate : NodeCommand
     public override ShellCommand ToShell() => ShellCommand.Of("mkdir", "-p", AsideDirectory.Path);
 }
 
-/// <summary>`mv MANIFEST ASIDE`: kubelet stops the static pod.</summary>
+/// <summary>`mv MANIFEST ASIDE` unless it is aside already (an earlier run moved it, and kubelet had not stopped the pod yet): kubelet stops the static pod.</summary>
 internal sealed record ManifestMoveAside(string Manifest) : NodeCommand
 {
     public string Manifest { get; } = CommandWords.Manifest(Manifest);
 
-    public override ShellCommand ToShell() => ShellCommand.Of("mv", Manifest, AsideDirectory.For(Manifest));
+    public override ShellCommand ToShell() =>
+        new ManifestIsAside(Manifest).ToShell().OrElse(ShellCommand.Of("mv", Manifest, AsideDirectory.For(Manifest)));
 }
 
 /// <summary>`mv ASIDE MANIFEST`: kubelet starts the static pod again.</summary>
@@ -89,6 +90,17 @@ internal sealed record ManifestIsAside(string Manifest) : NodeCommand
 
     public override ShellCommand ToShell() =>
         ShellCommand.Of("test", "!", "-e", Manifest).AndThen(ShellCommand.Of("test", "-e", AsideDirectory.For(Manifest)));
+}
+
+/// <summary>
+/// Exit 0 when the manifest is aside and kube-proxy is silent: the static pod stop has taken. The manifest aside alone
+/// is not that (kubelet stops the pod at its next sync, or never while it hangs), and a check must be the postcondition.
+/// </summary>
+internal sealed record StaticPodStopped(string Manifest) : NodeCommand
+{
+    public string Manifest { get; } = CommandWords.Manifest(Manifest);
+
+    public override ShellCommand ToShell() => new ManifestIsAside(Manifest).ToShell().AndThen(ProxyModeQuery.Silent);
 }
 
 /// <summary>Exit 0 when the manifest is in its folder and not aside.</summary>

@@ -34,6 +34,7 @@ namespace Recovery.Commands;
 [JsonDerivedType(typeof(ManifestMoveAside), "manifestMoveAside")]
 [JsonDerivedType(typeof(ManifestMoveBack), "manifestMoveBack")]
 [JsonDerivedType(typeof(ManifestIsAside), "manifestIsAside")]
+[JsonDerivedType(typeof(StaticPodStopped), "staticPodStopped")]
 [JsonDerivedType(typeof(ManifestInPlace), "manifestInPlace")]
 [JsonDerivedType(typeof(TcpConnect), "tcpConnect")]
 [JsonDerivedType(typeof(ProxyModeQuery), "proxyModeQuery")]

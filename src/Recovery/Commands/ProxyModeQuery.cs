@@ -26,4 +26,11 @@ internal sealed record ProxyModeQuery : NodeCommand
             $"exec 3<>/dev/tcp/127.0.0.1/10249 && printf \"GET {path} HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n\" >&3 && cat <&3"));
 
     public override ShellCommand ToShell() => Shell;
+
+    /// <summary>
+    /// Exit 0 only when the query ran and got no answer: kube-proxy is silent. A query that could not run or timed out
+    /// (124, 126, 127) exits 1, as one that got an answer does, for checks that join it to others with `&&`.
+    /// </summary>
+    public static ShellCommand Silent { get; } = ShellCommand.Of("sh", "-c",
+        $"{Shell.Render()}; r=$?; [ \"$r\" -ne 0 ] && [ \"$r\" -ne 124 ] && [ \"$r\" -ne 126 ] && [ \"$r\" -ne 127 ]");
 }

@@ -30,10 +30,15 @@ internal sealed class Journal : IDisposable
         Run = $"run-{earlier.Select(r => r.Run).Distinct().Count() + 1}";
         DoneBefore = earlier.Where(r => r.Event == JournalRecord.StepResult && r.Status is StepStatus.Done or StepStatus.Skipped)
             .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
+        ActedBefore = earlier.Where(r => r.Event == JournalRecord.StepResult && r.Status is StepStatus.Done)
+            .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
         var finished = earlier.Where(r => r.Event == JournalRecord.StepResult).Select(r => r.Step).ToHashSet(StringComparer.Ordinal);
         UnfinishedBefore = earlier.Where(r => r.Event == JournalRecord.StepStart && !finished.Contains(r.Step) && !DoneBefore.Contains(r.Step!))
             .Select(r => r.Step!).ToHashSet(StringComparer.Ordinal);
-        restoreBegun = earlier.Where(r => r.Phase == PhaseKind.Restore && r.Node is not null).Select(r => r.Node!).ToHashSet(StringComparer.Ordinal);
+        // Begun where a Restore step started: an interrupted or stopped run records every Restore step it never started
+        // too, and those say nothing about kube-proxy on that node.
+        restoreBegun = earlier.Where(r => r.Event == JournalRecord.StepStart && r.Phase == PhaseKind.Restore && r.Node is not null)
+            .Select(r => r.Node!).ToHashSet(StringComparer.Ordinal);
         var path = Path.Combine(stateDir, JournalFileName);
         this.stream = stream ?? new FileStream(path, StateFile.WriteOptions(FileMode.Append));
         tornTail = stream is null && this.stream.Length > 0 && LastByte(path) != (byte)'\n';
@@ -51,6 +56,9 @@ internal sealed class Journal : IDisposable
 
     /// <summary>Steps an earlier run finished (done, or skipped because their postcondition held).</summary>
     public IReadOnlySet<string> DoneBefore { get; }
+
+    /// <summary>Steps an earlier run did and verified (done): not those it skipped, e.g. a fix-first that got no answer.</summary>
+    public IReadOnlySet<string> ActedBefore { get; }
 
     /// <summary>
     /// An earlier run finished this step and it stays finished: every step, except a node's Contain while its Restore

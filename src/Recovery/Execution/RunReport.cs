@@ -43,6 +43,14 @@ internal static class RunReport
             foreach (var line in result.ManualCommands) o.Append("  ").Append(line).Append('\n');
         }
         if (result.ExitCode == ExitCodes.StoppedPartway) o.Append($"\nWhen the cause is fixed: kube-recover recover --resume {stateDir}\n");
+        if (result.ExitCode == ExitCodes.Interrupted)
+        {
+            // Starting kube-proxy by hand before the Service is fixed would bind the address again: the way on is the resume.
+            var stopped = result.Outcomes.Where(x => x.Phase == PhaseKind.Contain && x.Status == StepStatus.Done).Select(x => x.Node)
+                .Except(result.Outcomes.Where(x => x.Phase == PhaseKind.Restore && x.Status == StepStatus.Done).Select(x => x.Node)).Distinct().ToList();
+            if (stopped.Count > 0) o.Append($"\nkube-proxy stays stopped on {string.Join(", ", stopped)}: do not start it by hand before the Service is fixed.");
+            o.Append($"\nContinue: kube-recover recover --resume {stateDir}\n");
+        }
         return o.ToString();
     }
 

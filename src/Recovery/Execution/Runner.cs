@@ -129,11 +129,14 @@ internal sealed class Runner
             return new RunResult(ordered, exit, stopped, manual);
         }
 
-        /// <summary>The fix-first steps, when there were some and every one of them acted (a skipped one left it to FixObject).</summary>
+        /// <summary>
+        /// The fix-first steps, when there were some and every one of them acted, in this run or an earlier one (a skipped
+        /// one left it to FixObject: an earlier run's skip too, which a resumed run finds settled and skips again).
+        /// </summary>
         private string? FixedFirst()
         {
             var first = plan.Phases.Where(p => p.Kind == PhaseKind.FixFirst).SelectMany(p => p.Steps).ToList();
-            return first.Count > 0 && first.All(s => recorder.Has(s.Id) && recorder.Outcome(s.Id).Status == StepStatus.Done || Journal.DoneBefore.Contains(s.Id))
+            return first.Count > 0 && first.All(s => recorder.Has(s.Id) && recorder.Outcome(s.Id).Status == StepStatus.Done || Journal.ActedBefore.Contains(s.Id))
                 ? string.Join(", ", first.Select(s => s.Id))
                 : null;
         }

@@ -34,9 +34,15 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
         CommandResult? last = null;
         try
         {
-            if (step.Guard is { } guard && !(await HoldsAsync(shell!, guard).ConfigureAwait(false)).Holds)
+            if (step.Guard is { } guard)
             {
-                return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"does not apply here (`{guard.Command}`)");
+                var (applies, asked) = await HoldsAsync(shell!, guard).ConfigureAwait(false);
+                // A guard that could not run (timed out, not installed, not executable) says nothing: not "does not apply".
+                if (!applies && !Probe.Ran(asked))
+                {
+                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, $"could not tell whether it applies here: `{guard.Command}` {(asked.TimedOut ? "timed out" : $"could not run (exit {asked.ExitCode})")}", asked);
+                }
+                if (!applies) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"does not apply here (`{guard.Command}`)");
             }
             if (step.Check is { } check)
             {

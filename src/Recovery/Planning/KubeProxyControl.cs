@@ -112,7 +112,7 @@ internal sealed record KubeProxyControl(
                 Undo: new UnitStart(Unit!).AndThen(unmark), Deferred: deferred),
             KubeProxyManager.StaticPod => new Step($"{id}/stop-kube-proxy", node, $"{record}move the static pod manifest {ManifestPath} aside to {AsidePath}, so kubelet stops kube-proxy",
                 new RunCommands([mark, new AsideDirectoryCreate(), new ManifestMoveAside(ManifestPath!)]),
-                Check: Probe.Succeeds(new ManifestIsAside(ManifestPath!)), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(90)),
+                Check: Probe.Succeeds(new StaticPodStopped(ManifestPath!)), Verify: Verification.Within(Probes.ProxySilent(), TimeSpan.FromSeconds(90)),
                 Undo: new ManifestMoveBack(ManifestPath!).AndThen(unmark), Deferred: deferred),
             KubeProxyManager.Docker or KubeProxyManager.Containerd => new Step($"{id}/stop-kube-proxy", node, $"{record}stop the kube-proxy container {Short(ContainerId!)} ({ContainerStop.Program(Client)})",
                 new RunCommands([mark, new ContainerStop(Client, ContainerId!)]),

@@ -315,6 +315,53 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_C_after_Contain_says_kube_proxy_stays_stopped_and_how_to_continue()
+    {
+        // Guarantee 3: what the tool stopped is started again, or the report says why not and how. Not by hand here: the
+        // Service is not fixed yet, and a started kube-proxy would bind the address again.
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        var plan = SeedPlan();
+        using var cancel = new CancellationTokenSource();
+        var progress = new SyncProgress([], e => { if (e.Status is null && e.StepId == "unbind/node2/del-10.0.0.211") cancel.Cancel(); });
+        using var journal = Journal.Start(stateDir, plan);
+        var result = await new Runner(new RunnerOptions(stateDir, Parallel: 2), Seed(), Connect(cluster)).RunAsync(plan, journal, progress, cancel.Token);
+
+        Assert.Equal(ExitCodes.Interrupted, result.ExitCode);
+        Assert.All(cluster.Nodes.Values, n => Assert.False(n.ProxyRunning, n.Name));
+        var report = RunReport.Render(result, plan, stateDir);
+        Assert.Contains("kube-proxy stays stopped on node2, node1, node3: do not start it by hand before the Service is fixed", report, StringComparison.Ordinal);
+        Assert.Contains($"Continue: kube-recover recover --resume {stateDir}", report, StringComparison.Ordinal);
+    }
+
+    /// <summary>`command -v ipset` times out on every node (a busy node); everything else answers as the fake cluster.</summary>
+    private sealed class GuardTimesOutShell(FakeCluster cluster, Node node) : ShellDouble(node)
+    {
+        private readonly FakeShell inner = new(cluster, node, node.Name == "node2");
+
+        public override Task<CommandResult> RunAsync(ShellCommand command, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+            command.Render() == "command -v ipset"
+                ? Task.FromResult(new CommandResult(124, "", "", TimeSpan.FromSeconds(5)))
+                : inner.RunAsync(command, timeout, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_guard_that_could_not_run_fails_its_step_rather_than_finding_it_does_not_apply()
+    {
+        // Guarantee 9: a check that could not run never counts. A guard that timed out says nothing about whether ipset
+        // is there; skipped, the step would be journaled as finished and never tried again by --resume.
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        var plan = SeedPlan();
+        using var journal = Journal.Start(stateDir, plan);
+        var result = await new Runner(new RunnerOptions(stateDir, Parallel: 2), Seed(), (node, _) => Task.FromResult<INodeShell>(new GuardTimesOutShell(cluster, node)))
+            .RunAsync(plan, journal);
+
+        var ipset = result.Outcomes.Single(o => o.StepId == "unbind/node3/ipset-10.0.0.211");
+        Assert.Equal(StepStatus.Failed, ipset.Status);
+        Assert.Contains("could not tell whether it applies here: `command -v ipset` timed out", ipset.Detail, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.StoppedPartway, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Progress_reports_start_and_end_of_every_step()
     {
         var cluster = FakeCluster.Seed(Seed(), Node1);

@@ -51,7 +51,7 @@ public sealed class Rke2ProbeTests
         var plan = Planner.Create(inventory, facts, Planning.Cluster.Intent(addresses: inventory.Nodes[0].Address), "node2", Planning.Cluster.Created);
 
         var stop = plan.Steps.Single(s => s.Id == "contain/node2/stop-kube-proxy");
-        Assert.Contains($"mv {Manifest} /var/lib/kube-recover/aside/kube-proxy.yaml", ((RunCommands)stop.Action).Commands.Select(c => c.Render()));
+        Assert.Contains($"|| mv {Manifest} /var/lib/kube-recover/aside/kube-proxy.yaml", ((RunCommands)stop.Action).Commands.Select(c => c.Render()).Last(), StringComparison.Ordinal);
         var fix = Assert.IsType<KubectlFix>(plan.Steps.Single(s => s.Id.StartsWith("fix-object/", StringComparison.Ordinal)).Action);
         Assert.All(fix.Candidates, c => Assert.Equal((Kubeconfig, KubectlProgram.Rke2), (c.Kubeconfig!, c.Program!)));
         Assert.Contains($"kubectl_=({KubectlProgram.Rke2} --kubeconfig {Kubeconfig} --request-timeout=10s)", ScriptPlanRenderer.RenderNode(plan, inventory, "node2"));
