@@ -86,7 +86,9 @@ internal sealed class Runner
                 if (failed.Count > 0)
                 {
                     stopped = $"phase {phase.Kind} failed: {string.Join("; ", failed.Select(f => $"{f.StepId} ({f.Detail})"))}";
-                    if (phase.Kind == PhaseKind.FixObject)
+                    // A node that answered only now catches up on its earlier steps in this phase too: their failure
+                    // stops the run, but it is no failed Service fix, and the hand-off must not say it is.
+                    if (phase.Kind == PhaseKind.FixObject && failed.Any(f => f.Phase == PhaseKind.FixObject))
                     {
                         fixFailed = true;
                         manual.AddRange(HandOff.AfterFailedFix(plan, phase, runner.options.StateDir));

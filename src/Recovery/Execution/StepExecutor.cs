@@ -37,10 +37,11 @@ internal sealed class StepExecutor(RunnerOptions options, StepRecorder recorder,
             if (step.Guard is { } guard)
             {
                 var (applies, asked) = await HoldsAsync(shell!, guard).ConfigureAwait(false);
-                // A guard that could not run (timed out, not installed, not executable) says nothing: not "does not apply".
-                if (!applies && !Probe.Ran(asked))
+                // A guard that timed out or could not be executed says nothing: not "does not apply". A tool that is not
+                // installed is an answer here (`command -v` exits 127 in dash, `ipset` missing does too): the step is for it.
+                if (!applies && (asked.TimedOut || asked.ExitCode == 126))
                 {
-                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, $"could not tell whether it applies here: `{guard.Command}` {(asked.TimedOut ? "timed out" : $"could not run (exit {asked.ExitCode})")}", asked);
+                    return recorder.Record(phase, step, StepStatus.Failed, clock.Elapsed, $"could not tell whether it applies here: `{guard.Command}` {(asked.TimedOut ? "timed out" : "could not be executed (exit 126)")}", asked);
                 }
                 if (!applies) return recorder.Record(phase, step, StepStatus.Skipped, clock.Elapsed, $"does not apply here (`{guard.Command}`)");
             }

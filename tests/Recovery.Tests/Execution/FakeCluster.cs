@@ -216,7 +216,8 @@ internal sealed class FakeCluster
             case "timeout" when a[2] == "bash" && a[4].StartsWith("exec 3<>/dev/tcp/127.0.0.1/10249 ", StringComparison.Ordinal):
                 return n.ProxyRunning ? Exit(0, "HTTP/1.0 200 OK\r\n\r\nipvs") : Exit(1, "", "bash: connect: Connection refused");
             case "command":
-                return Exit(1);
+                // `command -v` of a tool that is not there, as dash (Debian's sh) answers: 127; bash's sh answers 1.
+                return Exit(127);
             case "ip" when line.StartsWith("ip -o addr show dev kube-ipvs0 to ", StringComparison.Ordinal):
                 var shown = IPAddress.Parse(a[^1].Split('/')[0]);
                 return Exit(0, n.Ipvs.Contains(shown) ? $"9: kube-ipvs0    inet {shown}/32 scope global kube-ipvs0\n" : "");

@@ -275,6 +275,28 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_late_nodes_failed_catch_up_during_the_fix_is_not_called_a_failed_Service_fix()
+    {
+        // node1 answers only once the Service fix has begun; its deferred stop then fails. The run stops there, and
+        // nothing is started, but the Service was fixed: the hand-off must not tell the operator to fix it by hand.
+        var cluster = FakeCluster.Seed(Seed(), Node1);
+        cluster.FailWhen = (node, command) => node == "node1" && command.StartsWith("systemctl stop", StringComparison.Ordinal);
+        var inventory = InventoryOf(new Node("node1", Node1, Masters, new KubeProxySpec(KubeProxyManager.Systemd)), new Node("node2", Node2, Masters), new Node("node3", Node3, Masters));
+        var plan = Planner.Create(inventory, SeedFacts().Skip(1).ToList(), FastIntent, "node2", Created);
+        var fixing = false;
+        var progress = new SyncProgress([], e => { if (e.Status is null && e.StepId.StartsWith("fix-object/", StringComparison.Ordinal)) fixing = true; });
+        using var journal = Journal.Start(stateDir, plan);
+        var result = await new Runner(new RunnerOptions(stateDir), inventory, Connect(cluster, n => n.Name != "node1" || fixing)).RunAsync(plan, journal, progress);
+
+        Assert.Equal(ExitCodes.StoppedPartway, result.ExitCode);
+        Assert.Equal(StepStatus.Done, result.Outcomes.Single(o => o.Phase == PhaseKind.FixObject).Status);
+        Assert.Equal(StepStatus.Failed, result.Outcomes.Single(o => o.StepId == "contain/node1/stop-kube-proxy").Status);
+        Assert.DoesNotContain(result.ManualCommands, line => line.Contains("Service fix failed", StringComparison.Ordinal));
+        Assert.All(result.Outcomes.Where(o => o.Phase == PhaseKind.Restore), o => Assert.Equal(StepStatus.NotRun, o.Status));
+        Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations));
+    }
+
+    [Fact]
     public async Task A_node_that_never_answers_is_reported_with_its_console_commands()
     {
         var cluster = FakeCluster.Seed(Seed(), Node1);
