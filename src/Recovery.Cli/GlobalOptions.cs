@@ -63,9 +63,13 @@ internal sealed class GlobalOptions
         {
             if (r.GetValueOrDefault<string?>() is { } name && !NodeNames.IsValid(name)) r.AddError($"--local: '{SafeText.Of(name)}' is not a node name; expected a DNS name");
         });
+        User.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } user && !SshUserName.IsValid(user)) r.AddError($"--user: '{SafeText.Of(user)}' is not a user name; expected a POSIX login name");
+        });
         PasswordEnv.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } v && !System.Text.RegularExpressions.Regex.IsMatch(v, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            if (r.GetValueOrDefault<string?>() is { } v && !EnvironmentVariableName.IsValid(v))
                 r.AddError("--password-env: expected the NAME of an environment variable (never the password itself)");
         });
         EtcdPrefix.Validators.Add(r =>

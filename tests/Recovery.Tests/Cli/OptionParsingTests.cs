@@ -65,6 +65,14 @@ public sealed class OptionParsingTests
         Directory.Delete(dir, recursive: true);
     }
 
+    [Fact]
+    public async Task A_sync_period_ending_in_a_newline_is_refused()
+    {
+        // .NET's $ also matches before a final newline; node1 at TEST-NET: the refusal comes before reaching it.
+        var (_, output, _) = await CliRun.AssertRefusedAsync("--sync-period: '30s\\u000a' is not a duration", "plan", "--node", "node1=192.0.2.11", "--sync-period", "30s\n");
+        Assert.Equal("", output);
+    }
+
     [Theory]
     [InlineData("10.0.0.11", "node1's address")]
     [InlineData("10.0.0.200", "a protected address")]
