@@ -73,6 +73,14 @@ public sealed class OptionParsingTests
         Assert.Equal("", output);
     }
 
+    [Fact]
+    public async Task Comma_listed_etcd_endpoints_are_accepted_as_etcdctl_takes_them()
+    {
+        // The endpoints are used split at commas; the check must split them the same way, not refuse the list whole.
+        var (exit, _, error) = await CliRun.RunAsync("version", "--etcd-endpoints", "http://10.0.0.11:2379,http://10.0.0.12:2379");
+        Assert.True(exit == 0, error);
+    }
+
     [Theory]
     [InlineData("10.0.0.11", "node1's address")]
     [InlineData("10.0.0.200", "a protected address")]

@@ -80,6 +80,8 @@ public sealed class HostileInputDrills : IDisposable
     [InlineData("--etcd-prefix", "/registry /x", "--etcd-prefix: ")]
     [InlineData("--etcd-endpoints", "https://127.0.0.2:2379/$(touch {M})", "--etcd-endpoints: ")]
     [InlineData("--etcd-endpoints", "https://user:$(touch {M})@127.0.0.2:2379", "--etcd-endpoints: ")]
+    [InlineData("--etcd-endpoints", "https://127.0.0.2:2379,https://127.0.0.3:2379/$(touch {M})", "--etcd-endpoints: 'https://127.0.0.3:2379/")]
+    [InlineData("--etcd-endpoints", "https://127.0.0.2:2379,nonsense", "--etcd-endpoints: 'nonsense'")]
     [InlineData("--user", "root$(touch {M})", "--user: 'root$(touch ")]
     public async Task Hostile_options_are_refused(string option, string value, string expected)
     {
@@ -118,6 +120,24 @@ public sealed class HostileInputDrills : IDisposable
     public async Task Inventory_values_ending_in_a_newline_are_refused(string replace, string with, string field)
     {
         await AssertRefused(field, "recover", "-i", trap.Inventory(replace, with), "--yes", "--state-dir", State);
+    }
+
+    [Fact]
+    public async Task Https_etcd_endpoints_without_the_tls_files_are_refused_before_any_node_is_reached()
+    {
+        await AssertRefused("--etcd-endpoints: https endpoints need --etcd-cacert, --etcd-cert and --etcd-key",
+            "recover", "-i", trap.Inventory(), "--etcd-endpoints", "https://127.0.0.2:2379", "--via", "etcd", "--yes", "--state-dir", State);
+    }
+
+    [Fact]
+    public async Task Etcd_tls_files_that_are_not_pem_are_refused_before_any_node_is_reached()
+    {
+        var junk = trap.Write("junk.pem", "not a certificate\n");
+        var (_, _, error) = await CliRun.AssertRefusedAsync("--etcd-cacert: the etcd CA file holds no certificate", "recover", "-i", trap.Inventory(),
+            "--etcd-endpoints", "https://127.0.0.2:2379", "--etcd-cacert", junk, "--etcd-cert", junk, "--etcd-key", junk, "--via", "etcd", "--yes", "--state-dir", State);
+        Assert.Contains("--etcd-cert, --etcd-key: the etcd client certificate or its key is not valid PEM", error);
+        trap.AssertNothingRun();
+        Assert.False(Directory.Exists(State), "a refused input created the state directory");
     }
 
     /// <summary>A real plan for the trap's inventory (the Planner over seed-like facts at the trap's addresses).</summary>
