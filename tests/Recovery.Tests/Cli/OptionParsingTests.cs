@@ -66,6 +66,17 @@ public sealed class OptionParsingTests
     }
 
     [Fact]
+    public async Task A_state_directory_that_is_a_file_is_refused_before_any_node_is_reached()
+    {
+        var file = Path.GetTempFileName();
+        var (_, output, _) = await CliRun.AssertRefusedAsync($"--state-dir: '{file}' is not a directory; expected a new or empty directory",
+            "recover", "--node", "node1=192.0.2.11,control-plane", "--yes", "--state-dir", file);
+        Assert.Equal("", output);
+        Assert.Equal("", await File.ReadAllTextAsync(file));
+        File.Delete(file);
+    }
+
+    [Fact]
     public async Task A_sync_period_ending_in_a_newline_is_refused()
     {
         // .NET's $ also matches before a final newline; node1 at TEST-NET: the refusal comes before reaching it.
