@@ -31,6 +31,8 @@ internal static class CliApp
         root.Subcommands.Add(AuditCommand.Create(global));
         root.Subcommands.Add(GuardCommand.Create(global));
         root.Subcommands.Add(VersionCommand.Create(global));
+        // System.CommandLine runs the validators of the verb given, not the root's: each verb checks the etcd options.
+        foreach (var verb in root.Subcommands) verb.Validators.Add(global.ValidateEtcdTls);
         return root;
     }
 

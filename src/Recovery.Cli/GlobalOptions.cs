@@ -5,7 +5,9 @@ using Recovery.Access;
 using Recovery.Addresses;
 using Recovery.Inventory;
 using Recovery.Kubernetes;
+using Recovery.Kubernetes.Etcd;
 using Recovery.Logging;
+using CommandResult = System.CommandLine.Parsing.CommandResult;
 
 namespace Recovery.Cli;
 
@@ -63,9 +65,13 @@ internal sealed class GlobalOptions
         {
             if (r.GetValueOrDefault<string?>() is { } name && !NodeNames.IsValid(name)) r.AddError($"--local: '{SafeText.Of(name)}' is not a node name; expected a DNS name");
         });
+        User.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } user && !SshUserName.IsValid(user)) r.AddError($"--user: '{SafeText.Of(user)}' is not a user name; expected a POSIX login name");
+        });
         PasswordEnv.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } v && !System.Text.RegularExpressions.Regex.IsMatch(v, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            if (r.GetValueOrDefault<string?>() is { } v && !EnvironmentVariableName.IsValid(v))
                 r.AddError("--password-env: expected the NAME of an environment variable (never the password itself)");
         });
         EtcdPrefix.Validators.Add(r =>
@@ -75,7 +81,7 @@ internal sealed class GlobalOptions
         });
         EtcdEndpoints.Validators.Add(r =>
         {
-            foreach (var url in r.GetValueOrDefault<string[]>() ?? [])
+            foreach (var url in EtcdUrls(r.GetValueOrDefault<string[]>()))
             {
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Port <= 0
                     || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
@@ -90,6 +96,42 @@ internal sealed class GlobalOptions
                 if (r.GetValueOrDefault<FileInfo?>() is { } f && !f.Exists) r.AddError($"{name}: file '{SafeText.Of(f.FullName)}' does not exist; expected a readable file");
             });
         }
+    }
+
+    /// <summary>Each etcd client URL: --etcd-endpoints is repeatable and each value may list several, comma-separated, as etcdctl takes them.</summary>
+    public static IEnumerable<string> EtcdUrls(string[]? values) => (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>
+    /// The etcd options taken together, a validator of every verb: https endpoints need the three TLS files, and the
+    /// files must be the PEM the handshake will load, so a wrong one stops here and not after the survey.
+    /// </summary>
+    public void ValidateEtcdTls(CommandResult r)
+    {
+        var (ca, cert, key) = (r.GetValue(EtcdCaCert), r.GetValue(EtcdCert), r.GetValue(EtcdKey));
+        var tls = EtcdUrls(r.GetValue(EtcdEndpoints)).Any(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme != Uri.UriSchemeHttp);
+        if (tls && (ca is null || cert is null || key is null))
+            r.AddError("--etcd-endpoints: https endpoints need --etcd-cacert, --etcd-cert and --etcd-key; expected the etcd CA, a client certificate and its key as PEM files");
+        if (ca is { Exists: true })
+            CheckPem(r, "--etcd-cacert", () =>
+            {
+                foreach (var root in EtcdTls.Roots(File.ReadAllBytes(ca.FullName))) root.Dispose();
+            });
+        if (cert is { Exists: true } && key is { Exists: true })
+        {
+            // Read as credentials: the key is registered for masking before anything can quote it.
+            CheckPem(r, "--etcd-cert, --etcd-key", () =>
+            {
+                var client = new EtcdCredentials(default, File.ReadAllBytes(cert.FullName), File.ReadAllBytes(key.FullName));
+                EtcdTls.Client(client.CertificatePem.Span, client.KeyPem.Span).Dispose();
+            });
+        }
+    }
+
+    private static void CheckPem(CommandResult r, string options, Action load)
+    {
+        try { load(); }
+        catch (EtcdStoreException e) { r.AddError($"{options}: {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { r.AddError($"{options}: {SafeText.Of(e.Message)}; expected a readable PEM file"); }
     }
 
     public IEnumerable<Option> All =>

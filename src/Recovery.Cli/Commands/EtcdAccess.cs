@@ -24,7 +24,7 @@ internal static class EtcdAccess
     {
         var endpoints = parse.GetValue(global.EtcdEndpoints) ?? [];
         if (endpoints.Length == 0) return null;
-        var uris = endpoints.SelectMany(e => e.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(e => new Uri(e)).ToList();
+        var uris = GlobalOptions.EtcdUrls(endpoints).Select(e => new Uri(e)).ToList();
         if (uris.All(u => u.Scheme == "http")) return new EtcdConnection(uris, null, prefix ?? EtcdConnection.DefaultPrefix);
         var (ca, cert, key) = (parse.GetValue(global.EtcdCaCert), parse.GetValue(global.EtcdCert), parse.GetValue(global.EtcdKey));
         if (ca is null || cert is null || key is null)

@@ -34,7 +34,7 @@ internal sealed class PlanOptions
     private static TimeSpan? ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-        var match = System.Text.RegularExpressions.Regex.Match(text, "^([0-9]{1,4})(ms|s|m)$");
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^([0-9]{1,4})(ms|s|m)\z");
         if (match.Success)
         {
             var n = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Recovery.Cli.Logging;
 using Recovery.Execution;
+using Recovery.Logging;
 using Recovery.Planning;
 using Recovery.State;
 
@@ -33,8 +34,11 @@ internal static class RecoverCommand
         command.Validators.Add(r =>
         {
             if (r.GetResult(planFile) is not null && r.GetResult(resume) is not null) r.AddError("--plan and --resume cannot be combined; expected one of them");
-            // Checked before any node is reached: a new recovery never writes into an earlier one's journal.
-            if (r.GetResult(resume) is null && r.GetValue(global.StateDir) is { } dir && HoldsRecovery(dir))
+            // Checked before any node is reached: a new recovery never writes into an earlier one's journal, nor finds
+            // after the survey that its journal has nowhere to go.
+            if (r.GetValue(global.StateDir) is { } file && File.Exists(file.FullName))
+                r.AddError($"--state-dir: '{SafeText.Of(file.FullName)}' is not a directory; expected a new or empty directory");
+            else if (r.GetResult(resume) is null && r.GetValue(global.StateDir) is { } dir && HoldsRecovery(dir))
                 r.AddError($"--state-dir: '{dir.FullName}' already holds a recovery ({Journal.PlanFileName}); expected a new or empty directory, or continue that one with --resume {dir.FullName}");
         });
         command.SetAction(async (parse, cancellationToken) =>

@@ -33,7 +33,7 @@ internal abstract record ShellCommand
 
         public IReadOnlyList<string> Argv { get; }
 
-        public override string Render() => string.Join(' ', Argv.Select(ShellQuoting.Quote));
+        public override string Render() => string.Join(' ', Argv.Select((word, i) => i == 0 ? ShellQuoting.QuoteProgram(word) : ShellQuoting.Quote(word)));
     }
 
     public sealed record Sequence(ShellCommand Left, string Operator, ShellCommand Right) : ShellCommand

@@ -10,11 +10,23 @@ namespace Recovery.Access;
 /// </summary>
 internal static class ShellQuoting
 {
-    public static string Quote(string word)
+    // POSIX reserved words, and bash's and ksh's: quoted, each is a program name again.
+    private static readonly HashSet<string> ReservedWords =
+        ["!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while", "[[", "]]", "function", "select", "time", "coproc"];
+
+    public static string Quote(string word) => Quote(word, program: false);
+
+    /// <summary>
+    /// The first word of a simple command. sh reads it as a program only when it is neither an assignment (`a=b`
+    /// sets a variable and runs nothing) nor a reserved word (`if` opens a compound command), so those are quoted too.
+    /// </summary>
+    public static string QuoteProgram(string word) => Quote(word, program: true);
+
+    private static string Quote(string word, bool program)
     {
         ArgumentNullException.ThrowIfNull(word);
         Validate(word);
-        if (word.Length > 0 && word.All(IsPlain))
+        if (word.Length > 0 && word.All(IsPlain) && !(program && (word.Contains('=') || ReservedWords.Contains(word))))
         {
             return word;
         }

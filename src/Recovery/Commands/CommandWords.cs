@@ -51,22 +51,22 @@ internal static partial class CommandWords
 
     private static ArgumentException Refuse(string message) => new(message);
 
-    [GeneratedRegex(@"^[A-Za-z0-9@._-]*(kube|k3s|rke2)[A-Za-z0-9@._-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9@._-]*(kube|k3s|rke2)[A-Za-z0-9@._-]*\z")]
     private static partial Regex UnitName();
 
-    [GeneratedRegex(@"^[0-9a-f]{6,64}$")]
+    [GeneratedRegex(@"^[0-9a-f]{6,64}\z")]
     private static partial Regex ContainerIdPattern();
 
     // No "." or ".." segment: a path that climbs out of its folder is not plain.
-    [GeneratedRegex(@"^(/(?!\.\.?(/|$))[A-Za-z0-9._-]+)+$")]
+    [GeneratedRegex(@"^(/(?!\.\.?(/|\z))[A-Za-z0-9._-]+)+\z")]
     private static partial Regex PlainAbsolutePath();
 
-    [GeneratedRegex(@"^kube-proxy[A-Za-z0-9._-]*\.(yaml|yml|json|manifest)$")]
+    [GeneratedRegex(@"^kube-proxy[A-Za-z0-9._-]*\.(yaml|yml|json|manifest)\z")]
     private static partial Regex ManifestName();
 
-    [GeneratedRegex(@"^KUBE-(6-)?[A-Z-]{1,24}$")]
+    [GeneratedRegex(@"^KUBE-(6-)?[A-Z-]{1,24}\z")]
     private static partial Regex IpsetName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._@-]{1,15}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._@-]{1,15}\z")]
     private static partial Regex DeviceName();
 }

@@ -148,7 +148,7 @@ internal sealed class InventoryLoader(Func<string, bool> fileExists, string home
                 case "passwordEnv":
                 case "passphraseEnv":
                     var variable = Scalar(value, field);
-                    if (variable is null || !System.Text.RegularExpressions.Regex.IsMatch(variable, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                    if (variable is null || !EnvironmentVariableName.IsValid(variable))
                         Error(value, field, "expected the NAME of an environment variable holding the secret (the secret itself never goes in the inventory)");
                     else settings = key == "passwordEnv" ? settings with { PasswordEnv = variable } : settings with { PassphraseEnv = variable };
                     break;

@@ -59,6 +59,6 @@ internal static partial class InventoryYaml
     private static string Scalar(string value) =>
         Plain().IsMatch(value) ? value : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    [GeneratedRegex("^[A-Za-z0-9_/][A-Za-z0-9_./@+-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_/][A-Za-z0-9_./@+-]*\z")]
     private static partial Regex Plain();
 }

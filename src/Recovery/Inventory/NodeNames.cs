@@ -11,6 +11,6 @@ internal static partial class NodeNames
 {
     public static bool IsValid(string name) => name.Length <= 253 && Subdomain().IsMatch(name);
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$")]
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*\\z")]
     private static partial Regex Subdomain();
 }

@@ -25,6 +25,6 @@ internal sealed partial record ServiceRef
 
     public override string ToString() => $"{Namespace}/{Name}";
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\z")]
     private static partial Regex Label();
 }

@@ -39,9 +39,10 @@ internal static partial class SecretMask
     public static string Mask(string? text)
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
-        var masked = PemPrivateKey().Replace(text, "-----BEGIN PRIVATE KEY----- " + Replacement + " -----END PRIVATE KEY-----");
-        masked = Assignment().Replace(masked, m => m.Groups["key"].Value + m.Groups["sep"].Value + Replacement);
-        foreach (var secret in Secrets.Keys)
+        // Registered secrets before the patterns, which would cut a passphrase at its first space and leave the rest
+        // unmatched; longest first, so a secret that holds another (a key and its lines) goes whole.
+        var masked = text;
+        foreach (var secret in Secrets.Keys.OrderByDescending(s => s.Length))
         {
             if (secret.Length < 4)
             {
@@ -50,7 +51,8 @@ internal static partial class SecretMask
             }
             masked = masked.Replace(secret, Replacement, StringComparison.Ordinal);
         }
-        return masked;
+        masked = PemPrivateKey().Replace(masked, "-----BEGIN PRIVATE KEY----- " + Replacement + " -----END PRIVATE KEY-----");
+        return Assignment().Replace(masked, m => m.Groups["key"].Value + m.Groups["sep"].Value + Replacement);
     }
 
     /// <summary>Forgets registered secrets (tests only).</summary>

@@ -111,9 +111,9 @@ internal static partial class PlanValidator
 
     private static InvalidPlanException Error(string message) => new($"invalid plan: {message}");
 
-    [GeneratedRegex(@"^(preflight|fix-first|contain|unbind|reach|fix-object|unbind-after-fix|restore|verify)/[A-Za-z0-9._-]+/[A-Za-z0-9._:-]+$")]
+    [GeneratedRegex(@"^(preflight|fix-first|contain|unbind|reach|fix-object|unbind-after-fix|restore|verify)/[A-Za-z0-9._-]+/[A-Za-z0-9._:-]+\z")]
     private static partial Regex StepId();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9._-]*\z")]
     private static partial Regex FileName();
 }

@@ -23,6 +23,31 @@ public sealed class ShellQuotingTests
     }
 
     [Theory]
+    [InlineData("kr=probe")]
+    [InlineData("if")]
+    [InlineData("then")]
+    [InlineData("done")]
+    public void Real_sh_runs_the_first_word_as_a_program_even_when_it_reads_as_an_assignment_or_a_reserved_word(string program)
+    {
+        var dir = Directory.CreateTempSubdirectory("kr-quote-").FullName;
+        try
+        {
+            var exe = Path.Combine(dir, program);
+            File.WriteAllText(exe, "#!/bin/sh\necho ran\n");
+            File.SetUnixFileMode(exe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var line = ShellCommand.Of(program, "x=y").Render();
+            // $1 is the folder put first on PATH; the rendered line is run as the tool runs it (sh -c).
+            var (exit, stdout, stderr) = Processes.Run("/bin/sh", "-c", "PATH=\"$1:$PATH\"; export PATH; sh -c \"$2\"", "sh", dir, line);
+            Assert.True(exit == 0 && stdout == "ran\n", $"sh -c {line}: exit {exit}, stdout '{stdout}', stderr '{stderr}'");
+            Assert.EndsWith(" x=y", line);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Theory]
     [InlineData("abc", "abc")]
     [InlineData("10.0.0.1/32", "10.0.0.1/32")]
     [InlineData("", "''")]

@@ -65,6 +65,33 @@ public sealed class OptionParsingTests
         Directory.Delete(dir, recursive: true);
     }
 
+    [Fact]
+    public async Task A_state_directory_that_is_a_file_is_refused_before_any_node_is_reached()
+    {
+        var file = Path.GetTempFileName();
+        var (_, output, _) = await CliRun.AssertRefusedAsync($"--state-dir: '{file}' is not a directory; expected a new or empty directory",
+            "recover", "--node", "node1=192.0.2.11,control-plane", "--yes", "--state-dir", file);
+        Assert.Equal("", output);
+        Assert.Equal("", await File.ReadAllTextAsync(file));
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task A_sync_period_ending_in_a_newline_is_refused()
+    {
+        // .NET's $ also matches before a final newline; node1 at TEST-NET: the refusal comes before reaching it.
+        var (_, output, _) = await CliRun.AssertRefusedAsync("--sync-period: '30s\\u000a' is not a duration", "plan", "--node", "node1=192.0.2.11", "--sync-period", "30s\n");
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task Comma_listed_etcd_endpoints_are_accepted_as_etcdctl_takes_them()
+    {
+        // The endpoints are used split at commas; the check must split them the same way, not refuse the list whole.
+        var (exit, _, error) = await CliRun.RunAsync("version", "--etcd-endpoints", "http://10.0.0.11:2379,http://10.0.0.12:2379");
+        Assert.True(exit == 0, error);
+    }
+
     [Theory]
     [InlineData("10.0.0.11", "node1's address")]
     [InlineData("10.0.0.200", "a protected address")]

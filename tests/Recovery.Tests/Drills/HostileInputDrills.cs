@@ -80,6 +80,9 @@ public sealed class HostileInputDrills : IDisposable
     [InlineData("--etcd-prefix", "/registry /x", "--etcd-prefix: ")]
     [InlineData("--etcd-endpoints", "https://127.0.0.2:2379/$(touch {M})", "--etcd-endpoints: ")]
     [InlineData("--etcd-endpoints", "https://user:$(touch {M})@127.0.0.2:2379", "--etcd-endpoints: ")]
+    [InlineData("--etcd-endpoints", "https://127.0.0.2:2379,https://127.0.0.3:2379/$(touch {M})", "--etcd-endpoints: 'https://127.0.0.3:2379/")]
+    [InlineData("--etcd-endpoints", "https://127.0.0.2:2379,nonsense", "--etcd-endpoints: 'nonsense'")]
+    [InlineData("--user", "root$(touch {M})", "--user: 'root$(touch ")]
     public async Task Hostile_options_are_refused(string option, string value, string expected)
     {
         await AssertRefused(expected, "recover", "-i", trap.Inventory(), option, M(value), "--yes", "--state-dir", State);
@@ -90,6 +93,51 @@ public sealed class HostileInputDrills : IDisposable
     {
         await AssertRefused("--node", "recover", "--node", M("node1=127.0.0.2;touch {M}"), "--yes", "--state-dir", State);
         await AssertRefused("--node", "recover", "--node", M("$(touch {M})=127.0.0.2"), "--yes", "--state-dir", State);
+    }
+
+    // .NET's $ also matches before a final newline: a name rule ending in $ lets "node1\n" through as if it were node1.
+    [Theory]
+    [InlineData("--service", "default/x\n", "is not a valid Service name")]
+    [InlineData("--service", "default\n/x", "is not a valid namespace")]
+    [InlineData("--local", "node1\n", "--local: 'node1\\u000a' is not a node name")]
+    [InlineData("--user", "root\n", "--user: 'root\\u000a' is not a user name")]
+    [InlineData("--password-env", "KR_DRILL_PASSWORD\n", "--password-env: expected the NAME of an environment variable")]
+    public async Task Option_values_ending_in_a_newline_are_refused(string option, string value, string expected)
+    {
+        await AssertRefused(expected, "recover", "-i", trap.Inventory(), option, value, "--yes", "--state-dir", State);
+    }
+
+    [Fact]
+    public async Task A_node_option_whose_name_ends_in_a_newline_is_refused()
+    {
+        await AssertRefused("--node node1\\u000a=127.0.0.2: 'node1\\u000a' is not a valid node name", "recover", "--node", "node1\n=127.0.0.2", "--yes", "--state-dir", State);
+    }
+
+    [Theory]
+    [InlineData("name: node1,", "name: \"node1\\n\",", "nodes[0].name")]
+    [InlineData("user: root,", "user: \"root\\n\",", "ssh.user")]
+    [InlineData("passwordEnv: KR_DRILL_PASSWORD,", "passwordEnv: \"KR_DRILL_PASSWORD\\n\",", "ssh.passwordEnv")]
+    public async Task Inventory_values_ending_in_a_newline_are_refused(string replace, string with, string field)
+    {
+        await AssertRefused(field, "recover", "-i", trap.Inventory(replace, with), "--yes", "--state-dir", State);
+    }
+
+    [Fact]
+    public async Task Https_etcd_endpoints_without_the_tls_files_are_refused_before_any_node_is_reached()
+    {
+        await AssertRefused("--etcd-endpoints: https endpoints need --etcd-cacert, --etcd-cert and --etcd-key",
+            "recover", "-i", trap.Inventory(), "--etcd-endpoints", "https://127.0.0.2:2379", "--via", "etcd", "--yes", "--state-dir", State);
+    }
+
+    [Fact]
+    public async Task Etcd_tls_files_that_are_not_pem_are_refused_before_any_node_is_reached()
+    {
+        var junk = trap.Write("junk.pem", "not a certificate\n");
+        var (_, _, error) = await CliRun.AssertRefusedAsync("--etcd-cacert: the etcd CA file holds no certificate", "recover", "-i", trap.Inventory(),
+            "--etcd-endpoints", "https://127.0.0.2:2379", "--etcd-cacert", junk, "--etcd-cert", junk, "--etcd-key", junk, "--via", "etcd", "--yes", "--state-dir", State);
+        Assert.Contains("--etcd-cert, --etcd-key: the etcd client certificate or its key is not valid PEM", error);
+        trap.AssertNothingRun();
+        Assert.False(Directory.Exists(State), "a refused input created the state directory");
     }
 
     /// <summary>A real plan for the trap's inventory (the Planner over seed-like facts at the trap's addresses).</summary>
@@ -130,6 +178,14 @@ public sealed class HostileInputDrills : IDisposable
         plan = TrapPlan();
         Step(plan, "Preflight")["action"]!["file"] = "../../../etc/cron.d/pwned";
         await Refused("preflight/node2/", trap.Write("traversal.json", plan.ToJsonString()));
+
+        plan = TrapPlan();
+        Step(plan, "Preflight")["action"]!["file"] = "facts.txt\n";
+        await Refused("is not a plain file name", trap.Write("newline-file.json", plan.ToJsonString()));
+
+        plan = TrapPlan();
+        Step(plan, "Contain")["id"] = Step(plan, "Contain")["id"]!.GetValue<string>() + "\n";
+        await Refused("the id is not of the form phase/node/name", trap.Write("newline-id.json", plan.ToJsonString()));
 
         await Refused("not a valid kube-recover plan", trap.Write("yaml.json", "apiVersion: kube-recover/v1\n"));
         await Refused("not a valid kube-recover plan", trap.Write("latin.json", Encoding.UTF8.GetBytes(TrapPlan().ToJsonString()).Concat(new byte[] { 0xC3, 0x28 }).ToArray()));

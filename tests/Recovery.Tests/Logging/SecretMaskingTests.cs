@@ -8,6 +8,7 @@ namespace Recovery.Tests.Logging;
 public sealed class SecretMaskingTests : IDisposable
 {
     private const string Password = "correct-horse-battery-staple";
+    private const string Passphrase = "correct horse battery staple";
     private const string PrivateKey = """
         -----BEGIN OPENSSH PRIVATE KEY-----
         b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
@@ -17,7 +18,11 @@ public sealed class SecretMaskingTests : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("kr-mask-").FullName;
 
-    public SecretMaskingTests() => SecretMask.Register(Password);
+    public SecretMaskingTests()
+    {
+        SecretMask.Register(Password);
+        SecretMask.Register(Passphrase);
+    }
 
     public void Dispose() => Directory.Delete(_dir, true);
 
@@ -31,6 +36,29 @@ public sealed class SecretMaskingTests : IDisposable
         Assert.Equal("password=***", SecretMask.Mask("password=letmein"));
         Assert.Equal("client-key-data: ***", SecretMask.Mask("client-key-data: LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t"));
         Assert.Equal("addresses 10.0.0.211 and node1 stay readable", SecretMask.Mask("addresses 10.0.0.211 and node1 stay readable"));
+    }
+
+    [Theory]
+    [InlineData("passphrase: correct horse battery staple")]
+    [InlineData("password=correct horse battery staple")]
+    [InlineData("ssh: secret correct horse battery staple")]
+    public void A_registered_passphrase_with_spaces_is_masked_whole_also_after_a_key_word(string text)
+    {
+        // The key: value rule alone would mask only "correct" and leave the rest.
+        Assert.DoesNotContain("horse battery staple", SecretMask.Mask(text));
+    }
+
+    [Fact]
+    public void A_registered_passphrase_with_spaces_reaches_neither_stderr_nor_the_audit_log()
+    {
+        var stderr = new StringWriter();
+        using (var logger = LogSetup.Build(verbose: false, stderr, _dir))
+        {
+            logger.Warning("node2 printed: {Output}", "passphrase: correct horse battery staple");
+        }
+        var audit = File.ReadAllText(Path.Combine(_dir, LogSetup.AuditFileName));
+        Assert.DoesNotContain("horse battery staple", stderr.ToString());
+        Assert.DoesNotContain("horse battery staple", audit);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal static partial class GoDuration
         return total;
     }
 
-    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?(h|ms|m|s|us|µs|ns))+$")]
+    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?(h|ms|m|s|us|µs|ns))+\z")]
     private static partial Regex Whole();
 
     [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(h|ms|m|s|us|µs|ns)")]

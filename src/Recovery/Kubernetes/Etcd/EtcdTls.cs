@@ -13,38 +13,46 @@ internal static class EtcdTls
 {
     public static Action<SslClientAuthenticationOptions> Configure(EtcdCredentials credentials)
     {
-        X509Certificate2 client;
-        var roots = new X509Certificate2Collection();
-        try
-        {
-            roots.ImportFromPem(System.Text.Encoding.ASCII.GetString(credentials.CaPem.Span));
-        }
-        catch (CryptographicException e)
-        {
-            throw new EtcdStoreException($"the etcd CA certificate is not valid PEM: {e.Message}");
-        }
-
-        if (roots.Count == 0) throw new EtcdStoreException("the etcd CA file holds no certificate (expected PEM 'BEGIN CERTIFICATE')");
-        try
-        {
-            client = X509Certificate2.CreateFromPem(
-                System.Text.Encoding.ASCII.GetString(credentials.CertificatePem.Span),
-                System.Text.Encoding.ASCII.GetString(credentials.KeyPem.Span));
-        }
-        catch (CryptographicException e)
-        {
-            throw new EtcdStoreException($"the etcd client certificate or its key is not valid PEM, or they do not match: {e.Message}");
-        }
-        catch (ArgumentException e)
-        {
-            throw new EtcdStoreException($"the etcd client certificate or its key is not valid PEM: {e.Message}");
-        }
-
+        var roots = Roots(credentials.CaPem.Span);
+        var client = Client(credentials.CertificatePem.Span, credentials.KeyPem.Span);
         return options =>
         {
             options.ClientCertificates = [client];
             options.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsTo(certificate, roots);
         };
+    }
+
+    /// <summary>The CA certificates of a PEM file; an <see cref="EtcdStoreException"/> says what the file should hold.</summary>
+    public static X509Certificate2Collection Roots(ReadOnlySpan<byte> caPem)
+    {
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPem(System.Text.Encoding.ASCII.GetString(caPem));
+        }
+        catch (CryptographicException e)
+        {
+            throw new EtcdStoreException($"the etcd CA certificate is not valid PEM: {e.Message.TrimEnd('.')}; expected PEM 'BEGIN CERTIFICATE'");
+        }
+        return roots.Count > 0 ? roots : throw new EtcdStoreException("the etcd CA file holds no certificate; expected PEM 'BEGIN CERTIFICATE'");
+    }
+
+    /// <summary>The client certificate with its key; an <see cref="EtcdStoreException"/> says what the files should hold (never the key).</summary>
+    public static X509Certificate2 Client(ReadOnlySpan<byte> certificatePem, ReadOnlySpan<byte> keyPem)
+    {
+        const string Expected = "expected a PEM client certificate and its PEM private key";
+        try
+        {
+            return X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(certificatePem), System.Text.Encoding.ASCII.GetString(keyPem));
+        }
+        catch (CryptographicException e)
+        {
+            throw new EtcdStoreException($"the etcd client certificate or its key is not valid PEM, or they do not match: {e.Message.TrimEnd('.')}; {Expected}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new EtcdStoreException($"the etcd client certificate or its key is not valid PEM: {e.Message.TrimEnd('.')}; {Expected}");
+        }
     }
 
     private static bool ChainsTo(X509Certificate certificate, X509Certificate2Collection roots)
