@@ -9,7 +9,9 @@
 #   tests/bench/recover-scale.sh [--sizes "3 10 30"] [--runs 3] [--diagnose] [--cpu-load N] [--sync-period 1s|30s]
 #                                [--peers "parallel sequential"]
 #
-# --diagnose also times `kube-recover diagnose` (read-only, exit 3) on the broken lab right before each recovery.
+# --diagnose also times `kube-recover diagnose` (read-only, exit 3), RUNS times on one break made after the recoveries
+# (diagnose changes nothing), so no contender's run starts on a break the diagnose has aged: right after a break the
+# Services lookup waits on etcd's election, which a recovery timed after a diagnose would not pay.
 # --cpu-load N keeps N CPU hogs (stress-ng) running throughout, as on busy nodes during the incident (issue 16).
 # --sync-period sets kube-proxy's sync period in the lab (default 1s; upstream's default is 30s): the peers then wait
 # two periods and the margin, as the runbook says; kube-recover waits for each kube-proxy's own sync signal.
@@ -49,12 +51,9 @@ printf '%6s  %13s  %15s  %17s  %9s  %9s  %9s  %12s  %s\n' N "kube-recover" "para
 # run_one KIND N R: one timed run of KIND (recover, parallel, sequential) from a fresh break; appends
 # "N KIND SECONDS RSS_KB HELD" (or "N KIND FAIL") to the results.
 wait_s=$BENCH_SYNC_WAIT
-broken=
 run_one() {
   local kind=$1 n=$2 r=$3 held out rc=0 s kb others=() node v
-  # The break diagnose was timed on (it changes nothing) serves the next run: breaking a broken lab again waits on
-  # node1's API, cut off from etcd's quorum, for minutes.
-  if [[ -n $broken ]]; then held=$broken; broken=; else held=$(break_all); fi
+  held=$(break_all)
   out=$work/$kind-$n-$r
   say "N=$n run $r: $kind ($held of $n nodes hold $LAB_ADDR_node1)"
   if [[ $kind == recover ]]; then
@@ -74,19 +73,20 @@ ratio() { awk -v k="$1" -v p="$2" 'BEGIN {if (k=="-"||p=="-"||p==0) print "-"; e
 for n in $sizes; do
   lab_for "$n"
   for r in $(seq 1 "$runs"); do
-    if [[ $diagnose == yes ]]; then
-      held=$(break_all)
-      out=$work/diagnose-$n-$r
-      rc=0; timed "$out" "$KUBE_RECOVER" diagnose -i "$LAB_INVENTORY" || rc=$?
-      broken=$held
-      if ((rc == 3)); then read -r s kb _ < <(time_of "$out"); echo "$n diagnose $s $kb $held" >> "$work/results"; say "N=$n run $r: diagnose $s s, $((kb / 1024)) MiB"
-      else echo "$n diagnose FAIL" >> "$work/results"; say "N=$n run $r: diagnose exit $rc, expected 3 (lockout found); log $out.err"; fi
-    fi
     # Taking turns: odd runs kube-recover first, even runs the peers first, so drift in the machine's load and in
     # the lab's state falls on all three alike.
     if ((r % 2)); then order="recover $peers"; else order="$peers recover"; fi
     for kind in $order; do run_one "$kind" "$n" "$r"; done
   done
+  if [[ $diagnose == yes ]]; then
+    held=$(break_all)
+    for r in $(seq 1 "$runs"); do
+      out=$work/diagnose-$n-$r
+      rc=0; timed "$out" "$KUBE_RECOVER" diagnose -i "$LAB_INVENTORY" || rc=$?
+      if ((rc == 3)); then read -r s kb _ < <(time_of "$out"); echo "$n diagnose $s $kb $held" >> "$work/results"; say "N=$n run $r: diagnose $s s, $((kb / 1024)) MiB"
+      else echo "$n diagnose FAIL" >> "$work/results"; say "N=$n run $r: diagnose exit $rc, expected 3 (lockout found); log $out.err"; fi
+    done
+  fi
   lab_down
   k=$(col recover "$n" 3 | median) p=$(col parallel "$n" 3 | median) q=$(col sequential "$n" 3 | median)
   rss=$(col recover "$n" 4 | sort -g | tail -1)
