@@ -27,8 +27,8 @@ internal static class EtcdAccess
         var uris = GlobalOptions.EtcdUrls(endpoints).Select(e => new Uri(e)).ToList();
         if (uris.All(u => u.Scheme == "http")) return new EtcdConnection(uris, null, prefix ?? EtcdConnection.DefaultPrefix);
         var (ca, cert, key) = (parse.GetValue(global.EtcdCaCert), parse.GetValue(global.EtcdCert), parse.GetValue(global.EtcdKey));
-        if (ca is null || cert is null || key is null)
-            throw new EtcdStoreException("https etcd endpoints need --etcd-cacert, --etcd-cert and --etcd-key");
+        // GlobalOptions.ValidateEtcdTls refused this at parse, before any node was reached.
+        if (ca is null || cert is null || key is null) throw new InvalidOperationException("https etcd endpoints without their TLS files passed validation");
         var credentials = new EtcdCredentials(File.ReadAllBytes(ca.FullName), File.ReadAllBytes(cert.FullName), File.ReadAllBytes(key.FullName));
         return new EtcdConnection(uris, credentials, prefix ?? EtcdConnection.DefaultPrefix);
     }
