@@ -78,6 +78,11 @@ internal static class RestoreCommand
                 foreach (var key in outcome.Keys) parse.InvocationConfiguration.Output.WriteLine($"  {key}");
                 return ExitCodes.Done;
             }
+            catch (WrongEtcdClusterException e)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"kube-recover: {e.Message}");
+                return ExitCodes.BadInput;
+            }
             catch (EtcdConflictException e)
             {
                 Log.Error("{Message}", e.Message);

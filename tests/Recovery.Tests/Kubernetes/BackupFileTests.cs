@@ -44,6 +44,8 @@ public sealed class BackupFileTests
     [InlineData("\"createRevision\": 5", "\"createRevision\": 0", "impossible revisions")]
     [InlineData("\"modRevision\": 9", "\"modRevision\": 2", "impossible revisions")]
     [InlineData("\"action\": \"delete\"", "\"action\": \"strip\"", "strippedValue")]
+    [InlineData("\"clusterId\": \"cdf818194e3a8c32\"", "\"clusterId\": null", "clusterId")]
+    [InlineData("\"clusterId\": \"cdf818194e3a8c32\"", "\"clusterId\": \"\"", "clusterId")]
     public void AWrongFieldIsNamed(string from, string to, string expected)
     {
         var e = Assert.Throws<EtcdStoreException>(() => Parse(Valid.Replace(from, to, StringComparison.Ordinal)));

@@ -98,6 +98,36 @@ public sealed class ServiceStripTests
     }
 
     [Fact]
+    public void AJsonServiceKeepsEveryOtherByteAsTheApiServerWroteIt()
+    {
+        // Go's encoder escapes <, > and & (\u003c ...) and writes other non-ASCII as is; numbers keep their text.
+        const string Before = """
+            {"kind":"Service","apiVersion":"v1","metadata":{"name":"web","namespace":"default","uid":"u-7","annotations":{"note":"\u003cb\u003e caf\u00e9 \u0026 thé"}},"spec":{"ports":[{"port":80,"targetPort":8.0e1}],"externalIPs":["10.77.0.11","192.0.2.1"],"sessionAffinityConfig":{"clientIP":{"timeoutSeconds":10800}}},"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.9"},{"ip":"10.77.0.11","ports":[{"port":80,"protocol":"TCP"}]}]}}}
+
+            """;
+        var expected = Before.Replace(",{\"ip\":\"10.77.0.11\",\"ports\":[{\"port\":80,\"protocol\":\"TCP\"}]}", "", StringComparison.Ordinal).Replace("\"10.77.0.11\",", "", StringComparison.Ordinal);
+
+        var result = StorageCodec.Strip(System.Text.Encoding.UTF8.GetBytes(Before), [Hijacked]);
+
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(result.Value));
+        Assert.Equal(["10.77.0.11"], result.RemovedExternalIPs);
+        Assert.Equal(["10.77.0.11"], result.RemovedIngressIPs);
+    }
+
+    [Fact]
+    public void AJsonServiceLosesAnEmptiedFieldAndNothingElse()
+    {
+        const string Before = """{"kind":"Service","apiVersion":"v1","metadata":{"name":"web","namespace":"default"},"spec":{"externalIPs":["010.77.0.11"],"type":"ClusterIP"},"status":{"loadBalancer":{"ingress":[{"ip":"::ffff:10.77.0.11"}]}}}""";
+        const string Expected = """{"kind":"Service","apiVersion":"v1","metadata":{"name":"web","namespace":"default"},"spec":{"type":"ClusterIP"},"status":{"loadBalancer":{}}}""";
+
+        var result = StorageCodec.Strip(System.Text.Encoding.UTF8.GetBytes(Before), [Hijacked]);
+
+        Assert.Equal(Expected, System.Text.Encoding.UTF8.GetString(result.Value));
+        Assert.Equal(["010.77.0.11"], result.RemovedExternalIPs);
+        Assert.Equal(["::ffff:10.77.0.11"], result.RemovedIngressIPs);
+    }
+
+    [Fact]
     public void AMalformedServiceIsRefusedBeforeAnyEdit()
     {
         var good = K8sObjects.NginxService();

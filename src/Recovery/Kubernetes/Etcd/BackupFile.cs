@@ -75,6 +75,8 @@ internal static class BackupFile
         Check(backup.Kind == Backup.BackupKind, source, $"kind is '{backup.Kind}', expected '{Backup.BackupKind}'");
         Check(backup.Action is "delete" or "strip", source, $"action is '{backup.Action}', expected 'delete' or 'strip'");
         Check(backup.Keys is { Count: > 0 and <= MaxKeys }, source, $"expected 1 to {MaxKeys} keys");
+        // restore refuses another cluster's backup only when it knows which cluster the backup came from.
+        Check(backup.ClusterId is { Length: > 0 }, source, "clusterId is missing; expected the id of the etcd cluster the backup was taken from");
         var root = prefix.TrimEnd('/') + "/";
         ServiceRef service;
         try

@@ -15,10 +15,7 @@ internal sealed partial class EtcdStore
     {
         var backup = await BackupFile.ReadAsync(backupPath, Prefix, cancellationToken).ConfigureAwait(false);
         var health = await RequireLeaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!force && backup.ClusterId.Length > 0 && backup.ClusterId != health.ClusterId)
-        {
-            throw new EtcdStoreException($"{backupPath} was taken from etcd cluster {backup.ClusterId}, this is cluster {health.ClusterId}: refusing to restore (use force to override)");
-        }
+        if (!force && backup.ClusterId != health.ClusterId) throw new WrongEtcdClusterException(backupPath, backup.ClusterId, health.ClusterId);
 
         var txn = new TxnRequest();
         var expected = new List<string>();

@@ -51,9 +51,15 @@ internal static class StorageCodec
     /// </summary>
     public static StripResult Strip(ReadOnlyMemory<byte> value, IReadOnlyCollection<IPAddress> addresses)
     {
+        // The whole object must be well formed (one of each property, bounded depth) before any byte is changed.
         var stored = Readable(value, "Service");
-        if (stored.Encoding == StorageEncoding.Json) return JsonServiceStrip.Strip(value, addresses);
-        ProtoObjectReader.Service(stored); // the whole object must be well formed before any byte is changed
+        if (stored.Encoding == StorageEncoding.Json)
+        {
+            JsonObjectReader.Service(stored);
+            return JsonServiceStrip.Strip(value, addresses);
+        }
+
+        ProtoObjectReader.Service(stored);
         return ProtoServiceStrip.Strip(value, stored, addresses);
     }
 
