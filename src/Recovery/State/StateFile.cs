@@ -27,16 +27,29 @@ internal static class StateFile
         for (var n = 0; ; n++)
         {
             var path = Path.Combine(stateDir, n == 0 ? fileName : $"{stem}.{n}{extension}");
+            FileStream stream;
             try
             {
-                var stream = DurableFile.Open(path);
-                stream.Write(content);
-                DurableFile.Complete(stream, path);
-                return path;
+                stream = DurableFile.Open(path);
             }
             catch (IOException) when (File.Exists(path))
             {
                 // Taken by an earlier save: try the next suffix.
+                continue;
+            }
+            try
+            {
+                stream.Write(content);
+                DurableFile.Complete(stream, path);
+                return path;
+            }
+            catch
+            {
+                // The content did not fit (a full disk): no half file is left to pass for a save, and the caller hears
+                // of it. Taken for a name in use, it had the next suffix tried without end.
+                stream.Dispose();
+                File.Delete(path);
+                throw;
             }
         }
     }

@@ -40,6 +40,27 @@ public sealed class StateDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_save_that_does_not_fit_fails_and_leaves_no_half_file()
+    {
+        // A filesystem of 64 KiB (tmpfs, as root): the write fails with ENOSPC after the file was created. Taken for a
+        // name already in use, the save went on to the next suffix without end, each time creating one more empty file.
+        var full = Path.Combine(_root, "full");
+        Directory.CreateDirectory(full);
+        var (exit, _, error) = Recovery.Tests.Access.Processes.Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full);
+        Assert.True(exit == 0, $"mount tmpfs: {error}");
+        try
+        {
+            var save = Task.Run(() => StateFile.WriteNew(full, "addresses.txt", new byte[1 << 20]));
+            await Assert.ThrowsAsync<IOException>(() => save.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Empty(Directory.GetFiles(full));
+        }
+        finally
+        {
+            Recovery.Tests.Access.Processes.Run("umount", "-l", full);
+        }
+    }
+
+    [Fact]
     public void Too_little_room_for_the_journal_is_refused_naming_the_directory_what_is_free_and_what_is_needed()
     {
         // The drill's case: 12 KiB free takes the 4 KiB write probe but not a run's journal and backups.
