@@ -69,8 +69,9 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
 
         var (hostname, machineId) = ParseIdentity(await identity, notes);
         Answered(await identity, "identity");
-        var addressList = ParseOr(await addresses, "ip addr show", IpAddrOutput.Parse, [], notes);
-        var addressesUnread = !Answered(await addresses, "ip addr show");
+        // Not installed or garbled is as unread as silent: an empty list would say "nothing on kube-ipvs0".
+        var addressList = ParseOr<IReadOnlyList<InterfaceAddress>?>(await addresses, "ip addr show", IpAddrOutput.Parse, null, notes);
+        var addressesUnread = !Answered(await addresses, "ip addr show") || addressList is null;
         var routeList = await routes;
         notes.AddRange(routeNotes);
         unanswered.AddRange(routeUnanswered);
@@ -103,7 +104,7 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         var kubectl = new KubectlFacts(installed.Contains("kubectl") || offPath is not null, ProbeCommands.Kubeconfigs.FirstOrDefault(existing.Contains), offPath);
         if (!kubectl.Installed) notes.Add("kubectl: not installed");
 
-        var facts = new NodeFacts(shell.Node.Name, hostname, machineId, addressList, routeList, kubeProxy, kubelet, [], kubectl)
+        var facts = new NodeFacts(shell.Node.Name, hostname, machineId, addressList ?? [], routeList, kubeProxy, kubelet, [], kubectl)
         {
             Notes = notes,
             Unanswered = unanswered,

@@ -126,6 +126,18 @@ public sealed class BusyNodeProbeTests
     }
 
     [Fact]
+    public async Task Addresses_of_a_node_without_ip_are_unread_not_empty()
+    {
+        var inventory = Scenario.Inventory();
+        var addresses = ProbeCommands.Addresses.Render();
+        var shell = Busy(inventory, "node2", (text, _) => text == addresses ? new CommandResult(127, "", "sh: 1: ip: not found", TimeSpan.Zero) : null);
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.True(facts.AddressesUnread);
+    }
+
+    [Fact]
     public async Task A_tcp_check_without_an_answer_waits_longer_once_then_is_unknown()
     {
         var inventory = Scenario.Inventory();
