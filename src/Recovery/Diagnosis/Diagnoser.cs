@@ -124,7 +124,7 @@ internal static class Diagnoser
             .OrderBy(u => NodeOrder(inventory, u.Node))
             .Select(u => u with { Hint = HintFor(u, hijacked) })
             .ToList();
-        return new Findings(hijacked, withHints, notices);
+        return new Findings(hijacked, withHints, notices) { AddressesUnread = [.. ordered.Where(f => f.AddressesUnread).Select(f => f.NodeName)] };
     }
 
     /// <summary>

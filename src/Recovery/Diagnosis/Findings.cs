@@ -12,8 +12,11 @@ internal sealed record Findings(
     /// <summary>Some node keeps traffic for another node's (or a protected) address to itself, seen or presumed.</summary>
     public bool LockoutFound => Hijacked.Any(h => h.LocksOut);
 
-    /// <summary>Some node could not be read: whatever the verdict, it was not seen whole.</summary>
-    public bool SeenWhole => Unreachable.Count == 0;
+    /// <summary>Nodes that answered but whose addresses could not be read (`ip addr show` silent, missing or garbled): their kube-ipvs0 is unknown.</summary>
+    public IReadOnlyList<string> AddressesUnread { get; init; } = [];
+
+    /// <summary>Some node, or some node's addresses, could not be read: whatever the verdict, it was not seen whole.</summary>
+    public bool SeenWhole => Unreachable.Count == 0 && AddressesUnread.Count == 0;
 }
 
 /// <summary>

@@ -191,4 +191,19 @@ public sealed class DiagnoserTests
         Assert.Equal(["node2", "node3"], h.PresumedOn);
         Assert.True(f.LockoutFound);
     }
+
+    [Fact]
+    public async Task A_node_whose_addresses_could_not_be_read_is_not_seen_and_never_no_lockout()
+    {
+        // iptables mode everywhere: nothing bound. But node2's `ip addr show` did not answer: its kube-ipvs0 is unknown.
+        var inventory = Scenario.Inventory();
+        var facts = (await Scenario.ProbeAllAsync(inventory, "not-ipvs", _ => Scenario.ModeAnswer.ConfigIptables))
+            .Select(f => f.NodeName == "node2" ? f with { Addresses = [], AddressesUnread = true } : f).ToList();
+        var report = new DiagnosisReport(inventory, facts, Diagnoser.Diagnose(inventory, facts, [], []));
+
+        Assert.False(report.Findings.LockoutFound);
+        Assert.False(report.Findings.SeenWhole);
+        Assert.StartsWith("NO LOCKOUT SEEN, BUT NOT SEEN WHOLE: the addresses of node2 could not be read", DiagnosisText.Render(report), StringComparison.Ordinal);
+        Assert.False((bool)System.Text.Json.Nodes.JsonNode.Parse(DiagnosisJson.Render(report))!["seenWhole"]!);
+    }
 }
