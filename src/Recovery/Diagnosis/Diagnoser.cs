@@ -139,7 +139,8 @@ internal static class Diagnoser
         IReadOnlyList<ServiceClaim> claimedBy, IReadOnlyList<string> localElsewhere)
     {
         if (facts.All(f => f.NodeName != owner)) return [];
-        if (facts.Any(f => f.NodeName != owner && !boundOn.Contains(f.NodeName) && !localElsewhere.Contains(f.NodeName))) return [];
+        // A node whose addresses were not read is no sign against the lockout: its kube-ipvs0 may hold the address.
+        if (facts.Any(f => f.NodeName != owner && !f.AddressesUnread && !boundOn.Contains(f.NodeName) && !localElsewhere.Contains(f.NodeName))) return [];
         if (!boundOn.Contains(owner) && claimedBy.Count == 0) return [];
         return [.. unreachable.Where(u => u.Node != owner).Select(u => u.Node)];
     }

@@ -206,4 +206,21 @@ public sealed class DiagnoserTests
         Assert.StartsWith("NO LOCKOUT SEEN, BUT NOT SEEN WHOLE: the addresses of node2 could not be read", DiagnosisText.Render(report), StringComparison.Ordinal);
         Assert.False((bool)System.Text.Json.Nodes.JsonNode.Parse(DiagnosisJson.Render(report))!["seenWhole"]!);
     }
+
+    [Fact]
+    public async Task At_the_owners_console_a_node_whose_addresses_were_not_read_does_not_clear_the_silent_ones()
+    {
+        // node1's console in the seed: node2 silent; node3 answered, but neither its `ip addr show` nor its `ip route get` did.
+        var inventory = Scenario.Inventory();
+        var facts = (await Scenario.ProbeAllAsync(inventory, "seed"))
+            .Where(f => f.NodeName != "node2")
+            .Select(f => f.NodeName == "node3" ? f with { Addresses = [], Routes = [], AddressesUnread = true } : f).ToList();
+        var node2 = inventory.FindByName("node2")!;
+
+        var f = Diagnoser.Diagnose(inventory, facts, [new UnreachableNode("node2", node2.Address, "no SSH answer")], [], "node1");
+
+        Assert.True(f.LockoutFound);
+        Assert.Equal(["node2"], Assert.Single(f.Hijacked).PresumedOn);
+        Assert.DoesNotContain(f.Notices, n => n.Kind == NoticeKind.OwnerOnly);
+    }
 }
