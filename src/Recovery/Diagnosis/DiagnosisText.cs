@@ -120,10 +120,10 @@ internal static class DiagnosisText
         {
             null when k.Unknown is not null => "manager unknown: its reads did not answer",
             null => "manager not found",
-            KubeProxyManager.Systemd or KubeProxyManager.K3s => $"{DiagnosisReport.ManagerName(k.Manager)} {k.Unit}",
+            KubeProxyManager.Systemd or KubeProxyManager.K3s => $"{DiagnosisReport.ManagerName(k)} {k.Unit}",
             KubeProxyManager.StaticPod => $"static pod {k.ManifestPath}",
-            KubeProxyManager.Docker or KubeProxyManager.Containerd => $"{DiagnosisReport.ManagerName(k.Manager)} container {k.ContainerId}",
-            _ => DiagnosisReport.ManagerName(k.Manager),
+            KubeProxyManager.Docker or KubeProxyManager.Containerd => $"{DiagnosisReport.ManagerName(k)} container {k.ContainerId}",
+            _ => DiagnosisReport.ManagerName(k),
         };
         var mode = k.ModeSource is null ? k.Mode : $"{k.Mode} (from {k.ModeSource})";
         return $"{how}; mode {mode}; {(k.Running ? "running" : "not running")}";

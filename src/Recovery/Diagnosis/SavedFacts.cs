@@ -93,7 +93,7 @@ internal sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<
 
     private static KubeProxyManager? Manager(string name) =>
         KubeProxyManagerNames.TryParse(name, out var manager) ? manager
-        : name == DiagnosisReport.NoManager ? null
+        : name is DiagnosisReport.NoManager or DiagnosisReport.UnknownManager ? null
         : throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a kube-proxy manager");
 
     private static string Known(string node, ClusterInventory inventory) =>
