@@ -71,7 +71,9 @@ internal static class DiagnosisJson
         new KubectlDocument(n.Kubectl.Installed, n.Kubectl.KubeconfigPath, n.Kubectl.Program),
         n.Notes,
         n.LocalRoutes.Select(r => new LocalRouteDocument(r.Type, r.Destination, r.Device, r.Source?.ToString())).ToList(),
-        n.Way.Length == 0 ? null : n.Way);
+        n.Way.Length == 0 ? null : n.Way,
+        // Present only when true: its empty address list is unknown, not empty.
+        n.AddressesUnread ? true : null);
 
     /// <summary>camelCase, like every other name in the document.</summary>
     private static string KindName(NoticeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
