@@ -91,9 +91,12 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         }
         if (installed.Contains("docker") && !Answered(await docker, "docker ps")) unread.Add(unanswered[^1]);
         if (installed.Contains("crictl") && !Answered(await crictl, "crictl ps")) unread.Add(unanswered[^1]);
+        // Without ps no process is known, which is not "none runs": a kube-proxy nothing else shows may be running.
+        var processesUnread = ProbeCommandRunner.Unanswered(await processes) || (await processes).CouldNotRun;
+        if ((await processes).CouldNotRun) unread.Add($"ps: {FirstLine(await processes)}");
 
         var kubeProxy = KubeProxyDetection.Decide(new KubeProxyEvidence(
-            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows) { Marker = ReadMarker(await marker, notes), Unread = unread, ProcessesUnread = ProbeCommandRunner.Unanswered(await processes) });
+            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows) { Marker = ReadMarker(await marker, notes), Unread = unread, ProcessesUnread = processesUnread });
         kubeProxy = await WithModeAsync(Run, kubeProxy, await proxyMode, processList, unitList, existing, notes).ConfigureAwait(false);
 
         var kubelet = unitList.FirstOrDefault(u => u.Id == "kubelet.service" && u.Exists) is { } kubeletUnit
@@ -181,7 +184,7 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
 
     private static ReachProbe Judge(CommandResult result, ReachTarget target, TimeSpan? silent, ProbeBudget budget)
     {
-        var unknown = result.TimedOut || result.ExitCode is 126 or 127;
+        var unknown = result.TimedOut || result.CouldNotRun;
         var detail = result.Succeeded ? "connected"
             : result.TimedOut && silent is { } w ? $"no answer within {budget.ConnectSeconds}s (the connection itself waited {w.TotalSeconds:0.0} s)"
             : result.TimedOut ? $"no answer within {budget.ConnectSeconds}s, nor within {budget.RetryConnectSeconds}s on a second try"

@@ -138,6 +138,23 @@ public sealed class BusyNodeProbeTests
     }
 
     [Fact]
+    public async Task Without_ps_kube_proxy_is_unknown_not_absent()
+    {
+        // No container either: only ps could have shown a kube-proxy process, and ps is not installed.
+        var inventory = Scenario.Inventory();
+        var (ps, docker) = (ProbeCommands.Processes.Render(), ProbeCommands.DockerKubeProxy.Render());
+        var shell = Busy(inventory, "node2", (text, _) =>
+            text == ps ? new CommandResult(127, "", "sh: 1: ps: not found", TimeSpan.Zero)
+            : text == docker ? Fixture.Ok("CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n")
+            : null);
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.Equal(KubeProxyDetectionState.Unknown, facts.KubeProxy.Detection);
+        Assert.Contains("ps", facts.KubeProxy.Unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_tcp_check_without_an_answer_waits_longer_once_then_is_unknown()
     {
         var inventory = Scenario.Inventory();
