@@ -59,7 +59,8 @@ internal static class Diagnoser
                 inventory.Protect.Contains(address),
                 hijackedOn,
                 boundOn,
-                owner is null || ordered.All(f => f.NodeName != owner) ? null : boundOn.Contains(owner),
+                // Unknown where the owner's addresses were not read: an empty list is no sign of a newer kube-proxy sparing it.
+                ordered.FirstOrDefault(f => f.NodeName == owner) is { AddressesUnread: false } ? boundOn.Contains(owner!) : null,
                 BrokenReach(ordered, [.. hijackedOn, .. presumedOn], address, owner),
                 claimedBy)
             {

@@ -26,7 +26,7 @@ internal sealed record Findings(
 /// <param name="IsProtected">listed in the inventory's protect list or `--protect`.</param>
 /// <param name="HijackedOn">nodes where the address is local (on kube-ipvs0, or `ip route get` says local) but not theirs: the lockout.</param>
 /// <param name="BoundOn">every node with the address on kube-ipvs0, the owner included when its kube-proxy binds it too.</param>
-/// <param name="OwnerBound">the owner has it on kube-ipvs0 as well (kube-proxy v1.20 does; newer versions skip a local address); null when there is no owner or its facts could not be read.</param>
+/// <param name="OwnerBound">the owner has it on kube-ipvs0 as well (kube-proxy v1.20 does; newer versions skip a local address); null when there is no owner or its addresses could not be read.</param>
 /// <param name="BrokenReach">the API/etcd checks towards the owner that fail, or only "succeed" by talking to the node itself; and the owner's checks towards the hijacked nodes that fail.</param>
 /// <param name="ClaimedBy">the Services whose externalIPs or LB ingress hold it, when some API answered.</param>
 internal sealed record HijackedAddress(

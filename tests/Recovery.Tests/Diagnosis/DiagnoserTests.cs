@@ -223,4 +223,17 @@ public sealed class DiagnoserTests
         Assert.Equal(["node2"], Assert.Single(f.Hijacked).PresumedOn);
         Assert.DoesNotContain(f.Notices, n => n.Kind == NoticeKind.OwnerOnly);
     }
+
+    [Fact]
+    public async Task An_owner_whose_addresses_were_not_read_is_not_said_to_be_spared()
+    {
+        // The seed (v1.20: node1 holds its own address on kube-ipvs0), but node1's `ip addr show` did not answer.
+        var inventory = Scenario.Inventory();
+        var facts = (await Scenario.ProbeAllAsync(inventory, "seed"))
+            .Select(f => f.NodeName == "node1" ? f with { Addresses = [], AddressesUnread = true } : f).ToList();
+        var report = new DiagnosisReport(inventory, facts, Diagnoser.Diagnose(inventory, facts, [], []));
+
+        Assert.Null(Assert.Single(report.Findings.Hijacked).OwnerBound);
+        Assert.DoesNotContain("newer kube-proxy skips a local address", DiagnosisText.Render(report), StringComparison.Ordinal);
+    }
 }
