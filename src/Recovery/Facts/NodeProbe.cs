@@ -81,16 +81,22 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         var unitList = ParseOr(await units, "systemctl show", SystemdUnitShow.Parse, [], notes);
         var existing = Lines((await files).StdOut).ToHashSet(StringComparer.Ordinal);
         var installed = Lines((await tools).StdOut).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var dockerRows = installed.Contains("docker") ? ParseOr(await docker, "docker ps", ContainerTable.ParseDocker, [], notes) : [];
-        var criRows = installed.Contains("crictl") ? ParseOr(await crictl, "crictl ps", ContainerTable.ParseCrictl, [], notes) : [];
         var unread = new List<string>();
+        // A listing that failed (no daemon, no permission on its socket) shows no container, which is not "none runs".
+        IReadOnlyList<ContainerRow> Containers(CommandResult result, string what, Func<string, IReadOnlyList<ContainerRow>> parse)
+        {
+            var rows = ParseOr<IReadOnlyList<ContainerRow>?>(result, what, parse, null, notes);
+            if (!Answered(result, what)) unread.Add(unanswered[^1]);
+            else if (rows is null) unread.Add($"{what}: {FirstLine(result)}");
+            return rows ?? [];
+        }
+        var dockerRows = installed.Contains("docker") ? Containers(await docker, "docker ps", ContainerTable.ParseDocker) : [];
+        var criRows = installed.Contains("crictl") ? Containers(await crictl, "crictl ps", ContainerTable.ParseCrictl) : [];
         foreach (var (result, what) in new[] { (await processes, "ps"), (await units, "systemctl show"), (await files, "ls (manifests, config files)"),
                      (await tools, "command -v (docker, crictl)"), (await marker, "stop marker") })
         {
             if (!Answered(result, what)) unread.Add(unanswered[^1]);
         }
-        if (installed.Contains("docker") && !Answered(await docker, "docker ps")) unread.Add(unanswered[^1]);
-        if (installed.Contains("crictl") && !Answered(await crictl, "crictl ps")) unread.Add(unanswered[^1]);
         // Without ps no process is known, which is not "none runs": a kube-proxy nothing else shows may be running.
         var processesUnread = ProbeCommandRunner.Unanswered(await processes) || (await processes).CouldNotRun;
         if ((await processes).CouldNotRun) unread.Add($"ps: {FirstLine(await processes)}");

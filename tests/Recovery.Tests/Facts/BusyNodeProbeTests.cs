@@ -155,6 +155,20 @@ public sealed class BusyNodeProbeTests
     }
 
     [Fact]
+    public async Task A_docker_ps_that_cannot_reach_its_daemon_leaves_a_container_kube_proxy_unknown()
+    {
+        // ps shows the kubeadm DaemonSet's kube-proxy; docker is installed but its daemon does not answer (captured).
+        var inventory = Scenario.Inventory();
+        var docker = ProbeCommands.DockerKubeProxy.Render();
+        var shell = Busy(inventory, "node2", (text, _) => text == docker ? Fixture.ExitWithStdErr("host/docker-ps-no-daemon.txt") : null);
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.Equal(KubeProxyDetectionState.Unknown, facts.KubeProxy.Detection);
+        Assert.Contains("Cannot connect to the Docker daemon", facts.KubeProxy.Unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_tcp_check_without_an_answer_waits_longer_once_then_is_unknown()
     {
         var inventory = Scenario.Inventory();
