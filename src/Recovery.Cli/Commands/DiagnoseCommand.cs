@@ -17,7 +17,7 @@ internal static class DiagnoseCommand
             var output = parse.InvocationConfiguration.Output;
             output.Write(parse.GetValue(global.Json) ? DiagnosisJson.Render(report) : DiagnosisText.Render(report));
             if (report.Findings.LockoutFound) return ExitCodes.LockoutFound;
-            return survey.Facts.All(f => f.Succeeded) ? ExitCodes.Done : ExitCodes.Failed;
+            return report.Findings.SeenWhole ? ExitCodes.Done : ExitCodes.Failed;
         });
         return command;
     }

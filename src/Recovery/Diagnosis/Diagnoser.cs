@@ -59,7 +59,8 @@ internal static class Diagnoser
                 inventory.Protect.Contains(address),
                 hijackedOn,
                 boundOn,
-                owner is null || ordered.All(f => f.NodeName != owner) ? null : boundOn.Contains(owner),
+                // Unknown where the owner's addresses were not read: an empty list is no sign of a newer kube-proxy sparing it.
+                ordered.FirstOrDefault(f => f.NodeName == owner) is { AddressesUnread: false } ? boundOn.Contains(owner!) : null,
                 BrokenReach(ordered, [.. hijackedOn, .. presumedOn], address, owner),
                 claimedBy)
             {
@@ -124,7 +125,7 @@ internal static class Diagnoser
             .OrderBy(u => NodeOrder(inventory, u.Node))
             .Select(u => u with { Hint = HintFor(u, hijacked) })
             .ToList();
-        return new Findings(hijacked, withHints, notices);
+        return new Findings(hijacked, withHints, notices) { AddressesUnread = [.. ordered.Where(f => f.AddressesUnread).Select(f => f.NodeName)] };
     }
 
     /// <summary>
@@ -139,7 +140,8 @@ internal static class Diagnoser
         IReadOnlyList<ServiceClaim> claimedBy, IReadOnlyList<string> localElsewhere)
     {
         if (facts.All(f => f.NodeName != owner)) return [];
-        if (facts.Any(f => f.NodeName != owner && !boundOn.Contains(f.NodeName) && !localElsewhere.Contains(f.NodeName))) return [];
+        // A node whose addresses were not read is no sign against the lockout: its kube-ipvs0 may hold the address.
+        if (facts.Any(f => f.NodeName != owner && !f.AddressesUnread && !boundOn.Contains(f.NodeName) && !localElsewhere.Contains(f.NodeName))) return [];
         if (!boundOn.Contains(owner) && claimedBy.Count == 0) return [];
         return [.. unreachable.Where(u => u.Node != owner).Select(u => u.Node)];
     }

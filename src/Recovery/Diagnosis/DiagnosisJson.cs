@@ -62,7 +62,7 @@ internal static class DiagnosisJson
         n.IpvsAddresses.Select(a => a.ToString()).ToList(),
         n.Routes.Select(r => new RouteDocument(r.Destination.ToString(), r.Type, r.Device, r.Source?.ToString(),
             r.IsLocal && !n.OwnAddresses.Contains(r.Destination))).ToList(),
-        new KubeProxyDocument(DiagnosisReport.ManagerName(n.KubeProxy.Manager), n.KubeProxy.Mode, n.KubeProxy.ModeSource, n.KubeProxy.Running,
+        new KubeProxyDocument(DiagnosisReport.ManagerName(n.KubeProxy), n.KubeProxy.Mode, n.KubeProxy.ModeSource, n.KubeProxy.Running,
             n.KubeProxy.Unit, n.KubeProxy.ManifestPath, n.KubeProxy.ContainerId, n.KubeProxy.Pid, n.KubeProxy.ConfigPath, n.KubeProxy.SyncPeriod?.TotalSeconds,
             n.KubeProxy.StoppedBy is { } m ? new StopMarkerDocument(m.Planned, m.StoppedAt, m.Manager is { } mm ? StopMarker.ManagerName(mm) : null, m.KubeletStopped, m.Unit, m.ContainerId) : null,
             n.KubeProxy.Unknown),
@@ -71,7 +71,9 @@ internal static class DiagnosisJson
         new KubectlDocument(n.Kubectl.Installed, n.Kubectl.KubeconfigPath, n.Kubectl.Program),
         n.Notes,
         n.LocalRoutes.Select(r => new LocalRouteDocument(r.Type, r.Destination, r.Device, r.Source?.ToString())).ToList(),
-        n.Way.Length == 0 ? null : n.Way);
+        n.Way.Length == 0 ? null : n.Way,
+        // Present only when true: its empty address list is unknown, not empty.
+        n.AddressesUnread ? true : null);
 
     /// <summary>camelCase, like every other name in the document.</summary>
     private static string KindName(NoticeKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());

@@ -10,8 +10,15 @@ internal sealed record DiagnosisReport(ClusterInventory Inventory, IReadOnlyList
     public static IEnumerable<RouteLookup> LocalRoutesNotOwned(NodeFacts node) =>
         node.Routes.Where(r => r.IsLocal && !node.OwnAddresses.Contains(r.Destination));
 
-    /// <summary>The manager's name (<see cref="KubeProxyManagerNames"/>), or "not found".</summary>
-    public static string ManagerName(KubeProxyManager? manager) => manager is { } m ? KubeProxyManagerNames.Of(m) : NoManager;
+    /// <summary>The manager's name (<see cref="KubeProxyManagerNames"/>), "not found", or "unknown" when the reads that could show it did not answer.</summary>
+    public static string ManagerName(KubeProxyFacts kubeProxy) => kubeProxy.Detection switch
+    {
+        KubeProxyDetectionState.Found => KubeProxyManagerNames.Of(kubeProxy.Manager!.Value),
+        KubeProxyDetectionState.Unknown => UnknownManager,
+        _ => NoManager,
+    };
 
     public const string NoManager = "not found";
+
+    public const string UnknownManager = "unknown";
 }

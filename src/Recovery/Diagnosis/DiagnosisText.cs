@@ -40,13 +40,17 @@ internal static class DiagnosisText
     {
         var locking = f.Hijacked.Count(h => h.LocksOut);
         var addresses = $"{locking} hijacked address{(locking == 1 ? "" : "es")}";
-        var unread = string.Join(", ", f.Unreachable.Select(u => u.Node));
+        var silent = string.Join(", ", f.Unreachable.Select(u => u.Node));
+        // A node whose addresses were not read may hold anything on its kube-ipvs0: as unseen as a silent one.
+        var addressesUnread = f.AddressesUnread.Count == 0 ? "" : $"the addresses of {string.Join(", ", f.AddressesUnread)} could not be read";
+        var unread = string.Join("; ", new[] { silent.Length == 0 ? "" : $"{silent} could not be read", addressesUnread }.Where(p => p.Length > 0));
         if (f.LockoutFound && f.Hijacked.Any(h => h.PresumedOn.Count > 0))
         {
-            return $"LOCKOUT FOUND, NOT SEEN WHOLE: {addresses}; {unread} could not be read and {(f.Unreachable.Count == 1 ? "is" : "are")} presumed to hold it";
+            return $"LOCKOUT FOUND, NOT SEEN WHOLE: {addresses}; {silent} could not be read and {(f.Unreachable.Count == 1 ? "is" : "are")} presumed to hold it"
+                + (addressesUnread.Length == 0 ? "" : $"; {addressesUnread}");
         }
-        if (f.LockoutFound) return f.SeenWhole ? $"LOCKOUT FOUND: {addresses}" : $"LOCKOUT FOUND: {addresses}; NOT SEEN WHOLE: {unread} could not be read";
-        return f.SeenWhole ? "No lockout found" : $"NO LOCKOUT SEEN, BUT NOT SEEN WHOLE: {unread} could not be read";
+        if (f.LockoutFound) return f.SeenWhole ? $"LOCKOUT FOUND: {addresses}" : $"LOCKOUT FOUND: {addresses}; NOT SEEN WHOLE: {unread}";
+        return f.SeenWhole ? "No lockout found" : $"NO LOCKOUT SEEN, BUT NOT SEEN WHOLE: {unread}";
     }
 
     private static void Hijacked(StringBuilder o, DiagnosisReport report, HijackedAddress h)
@@ -116,10 +120,10 @@ internal static class DiagnosisText
         {
             null when k.Unknown is not null => "manager unknown: its reads did not answer",
             null => "manager not found",
-            KubeProxyManager.Systemd or KubeProxyManager.K3s => $"{DiagnosisReport.ManagerName(k.Manager)} {k.Unit}",
+            KubeProxyManager.Systemd or KubeProxyManager.K3s => $"{DiagnosisReport.ManagerName(k)} {k.Unit}",
             KubeProxyManager.StaticPod => $"static pod {k.ManifestPath}",
-            KubeProxyManager.Docker or KubeProxyManager.Containerd => $"{DiagnosisReport.ManagerName(k.Manager)} container {k.ContainerId}",
-            _ => DiagnosisReport.ManagerName(k.Manager),
+            KubeProxyManager.Docker or KubeProxyManager.Containerd => $"{DiagnosisReport.ManagerName(k)} container {k.ContainerId}",
+            _ => DiagnosisReport.ManagerName(k),
         };
         var mode = k.ModeSource is null ? k.Mode : $"{k.Mode} (from {k.ModeSource})";
         return $"{how}; mode {mode}; {(k.Running ? "running" : "not running")}";

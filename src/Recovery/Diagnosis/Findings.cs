@@ -12,8 +12,11 @@ internal sealed record Findings(
     /// <summary>Some node keeps traffic for another node's (or a protected) address to itself, seen or presumed.</summary>
     public bool LockoutFound => Hijacked.Any(h => h.LocksOut);
 
-    /// <summary>Some node could not be read: whatever the verdict, it was not seen whole.</summary>
-    public bool SeenWhole => Unreachable.Count == 0;
+    /// <summary>Nodes that answered but whose addresses could not be read (`ip addr show` silent, missing or garbled): their kube-ipvs0 is unknown.</summary>
+    public IReadOnlyList<string> AddressesUnread { get; init; } = [];
+
+    /// <summary>Some node, or some node's addresses, could not be read: whatever the verdict, it was not seen whole.</summary>
+    public bool SeenWhole => Unreachable.Count == 0 && AddressesUnread.Count == 0;
 }
 
 /// <summary>
@@ -23,7 +26,7 @@ internal sealed record Findings(
 /// <param name="IsProtected">listed in the inventory's protect list or `--protect`.</param>
 /// <param name="HijackedOn">nodes where the address is local (on kube-ipvs0, or `ip route get` says local) but not theirs: the lockout.</param>
 /// <param name="BoundOn">every node with the address on kube-ipvs0, the owner included when its kube-proxy binds it too.</param>
-/// <param name="OwnerBound">the owner has it on kube-ipvs0 as well (kube-proxy v1.20 does; newer versions skip a local address); null when there is no owner or its facts could not be read.</param>
+/// <param name="OwnerBound">the owner has it on kube-ipvs0 as well (kube-proxy v1.20 does; newer versions skip a local address); null when there is no owner or its addresses could not be read.</param>
 /// <param name="BrokenReach">the API/etcd checks towards the owner that fail, or only "succeed" by talking to the node itself; and the owner's checks towards the hijacked nodes that fail.</param>
 /// <param name="ClaimedBy">the Services whose externalIPs or LB ingress hold it, when some API answered.</param>
 internal sealed record HijackedAddress(

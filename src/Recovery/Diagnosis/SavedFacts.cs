@@ -74,6 +74,7 @@ internal sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<
         {
             Notes = n.Notes,
             Way = n.Way is { } way && !way.Any(char.IsControl) ? way : "",
+            AddressesUnread = n.AddressesUnread == true,
             LocalRoutes = (n.LocalRoutes ?? []).Select(r => new LocalRoute(Word(r.Type), Destination(r.Destination), Interface(r.Device), r.Source is null ? null : Address(r.Source, "local route source"))).ToList(),
         };
     }
@@ -93,7 +94,7 @@ internal sealed record SavedFacts(IReadOnlyList<NodeFacts> Nodes, IReadOnlyList<
 
     private static KubeProxyManager? Manager(string name) =>
         KubeProxyManagerNames.TryParse(name, out var manager) ? manager
-        : name == DiagnosisReport.NoManager ? null
+        : name is DiagnosisReport.NoManager or DiagnosisReport.UnknownManager ? null
         : throw new FormatException($"'{Logging.SafeText.Of(name)}' is not a kube-proxy manager");
 
     private static string Known(string node, ClusterInventory inventory) =>

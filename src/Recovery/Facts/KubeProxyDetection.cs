@@ -65,7 +65,7 @@ internal static class KubeProxyDetection
             if (Find(manager, e, process) is { } found) return found;
         }
         // A process nobody claims (started by hand, or by a supervisor we do not know): running, manager unknown.
-        return new KubeProxyFacts(null, process is not null, UnknownMode) { Pid = process?.Pid };
+        return new KubeProxyFacts(null, Running(process, e), UnknownMode) { Pid = process?.Pid };
     }
 
     private static KubeProxyFacts? Find(KubeProxyManager manager, KubeProxyEvidence e, ProcessRow? process) => manager switch

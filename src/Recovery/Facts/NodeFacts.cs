@@ -40,7 +40,7 @@ internal sealed record NodeFacts(
     /// </summary>
     public IReadOnlyList<string> Unanswered { get; init; } = [];
 
-    /// <summary>`ip addr show` did not answer: <see cref="Addresses"/> is empty because unknown, and kube-ipvs0 may hold anything.</summary>
+    /// <summary>`ip addr show` did not answer, is not installed or printed what cannot be read: <see cref="Addresses"/> is empty because unknown, and kube-ipvs0 may hold anything.</summary>
     public bool AddressesUnread { get; init; }
 
     /// <summary>`ip route show table local`, when it was read: the owner's own local route must survive the unbind.</summary>

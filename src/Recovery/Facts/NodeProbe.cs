@@ -69,8 +69,9 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
 
         var (hostname, machineId) = ParseIdentity(await identity, notes);
         Answered(await identity, "identity");
-        var addressList = ParseOr(await addresses, "ip addr show", IpAddrOutput.Parse, [], notes);
-        var addressesUnread = !Answered(await addresses, "ip addr show");
+        // Not installed or garbled is as unread as silent: an empty list would say "nothing on kube-ipvs0".
+        var addressList = ParseOr<IReadOnlyList<InterfaceAddress>?>(await addresses, "ip addr show", IpAddrOutput.Parse, null, notes);
+        var addressesUnread = !Answered(await addresses, "ip addr show") || addressList is null;
         var routeList = await routes;
         notes.AddRange(routeNotes);
         unanswered.AddRange(routeUnanswered);
@@ -80,19 +81,28 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         var unitList = ParseOr(await units, "systemctl show", SystemdUnitShow.Parse, [], notes);
         var existing = Lines((await files).StdOut).ToHashSet(StringComparer.Ordinal);
         var installed = Lines((await tools).StdOut).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var dockerRows = installed.Contains("docker") ? ParseOr(await docker, "docker ps", ContainerTable.ParseDocker, [], notes) : [];
-        var criRows = installed.Contains("crictl") ? ParseOr(await crictl, "crictl ps", ContainerTable.ParseCrictl, [], notes) : [];
         var unread = new List<string>();
+        // A listing that failed (no daemon, no permission on its socket) shows no container, which is not "none runs".
+        IReadOnlyList<ContainerRow> Containers(CommandResult result, string what, Func<string, IReadOnlyList<ContainerRow>> parse)
+        {
+            var rows = ParseOr<IReadOnlyList<ContainerRow>?>(result, what, parse, null, notes);
+            if (!Answered(result, what)) unread.Add(unanswered[^1]);
+            else if (rows is null) unread.Add($"{what}: {FirstLine(result)}");
+            return rows ?? [];
+        }
+        var dockerRows = installed.Contains("docker") ? Containers(await docker, "docker ps", ContainerTable.ParseDocker) : [];
+        var criRows = installed.Contains("crictl") ? Containers(await crictl, "crictl ps", ContainerTable.ParseCrictl) : [];
         foreach (var (result, what) in new[] { (await processes, "ps"), (await units, "systemctl show"), (await files, "ls (manifests, config files)"),
                      (await tools, "command -v (docker, crictl)"), (await marker, "stop marker") })
         {
             if (!Answered(result, what)) unread.Add(unanswered[^1]);
         }
-        if (installed.Contains("docker") && !Answered(await docker, "docker ps")) unread.Add(unanswered[^1]);
-        if (installed.Contains("crictl") && !Answered(await crictl, "crictl ps")) unread.Add(unanswered[^1]);
+        // Without ps no process is known, which is not "none runs": a kube-proxy nothing else shows may be running.
+        var processesUnread = ProbeCommandRunner.Unanswered(await processes) || (await processes).CouldNotRun;
+        if ((await processes).CouldNotRun) unread.Add($"ps: {FirstLine(await processes)}");
 
         var kubeProxy = KubeProxyDetection.Decide(new KubeProxyEvidence(
-            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows) { Marker = ReadMarker(await marker, notes), Unread = unread, ProcessesUnread = ProbeCommandRunner.Unanswered(await processes) });
+            shell.Node.KubeProxy, unitList, processList, existing, dockerRows, criRows) { Marker = ReadMarker(await marker, notes), Unread = unread, ProcessesUnread = processesUnread });
         kubeProxy = await WithModeAsync(Run, kubeProxy, await proxyMode, processList, unitList, existing, notes).ConfigureAwait(false);
 
         var kubelet = unitList.FirstOrDefault(u => u.Id == "kubelet.service" && u.Exists) is { } kubeletUnit
@@ -103,7 +113,7 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
         var kubectl = new KubectlFacts(installed.Contains("kubectl") || offPath is not null, ProbeCommands.Kubeconfigs.FirstOrDefault(existing.Contains), offPath);
         if (!kubectl.Installed) notes.Add("kubectl: not installed");
 
-        var facts = new NodeFacts(shell.Node.Name, hostname, machineId, addressList, routeList, kubeProxy, kubelet, [], kubectl)
+        var facts = new NodeFacts(shell.Node.Name, hostname, machineId, addressList ?? [], routeList, kubeProxy, kubelet, [], kubectl)
         {
             Notes = notes,
             Unanswered = unanswered,
@@ -180,7 +190,7 @@ internal sealed class NodeProbe(ClusterInventory inventory, ProbeBudget? budget 
 
     private static ReachProbe Judge(CommandResult result, ReachTarget target, TimeSpan? silent, ProbeBudget budget)
     {
-        var unknown = result.TimedOut || result.ExitCode is 126 or 127;
+        var unknown = result.TimedOut || result.CouldNotRun;
         var detail = result.Succeeded ? "connected"
             : result.TimedOut && silent is { } w ? $"no answer within {budget.ConnectSeconds}s (the connection itself waited {w.TotalSeconds:0.0} s)"
             : result.TimedOut ? $"no answer within {budget.ConnectSeconds}s, nor within {budget.RetryConnectSeconds}s on a second try"

@@ -191,4 +191,49 @@ public sealed class DiagnoserTests
         Assert.Equal(["node2", "node3"], h.PresumedOn);
         Assert.True(f.LockoutFound);
     }
+
+    [Fact]
+    public async Task A_node_whose_addresses_could_not_be_read_is_not_seen_and_never_no_lockout()
+    {
+        // iptables mode everywhere: nothing bound. But node2's `ip addr show` did not answer: its kube-ipvs0 is unknown.
+        var inventory = Scenario.Inventory();
+        var facts = (await Scenario.ProbeAllAsync(inventory, "not-ipvs", _ => Scenario.ModeAnswer.ConfigIptables))
+            .Select(f => f.NodeName == "node2" ? f with { Addresses = [], AddressesUnread = true } : f).ToList();
+        var report = new DiagnosisReport(inventory, facts, Diagnoser.Diagnose(inventory, facts, [], []));
+
+        Assert.False(report.Findings.LockoutFound);
+        Assert.False(report.Findings.SeenWhole);
+        Assert.StartsWith("NO LOCKOUT SEEN, BUT NOT SEEN WHOLE: the addresses of node2 could not be read", DiagnosisText.Render(report), StringComparison.Ordinal);
+        Assert.False((bool)System.Text.Json.Nodes.JsonNode.Parse(DiagnosisJson.Render(report))!["seenWhole"]!);
+    }
+
+    [Fact]
+    public async Task At_the_owners_console_a_node_whose_addresses_were_not_read_does_not_clear_the_silent_ones()
+    {
+        // node1's console in the seed: node2 silent; node3 answered, but neither its `ip addr show` nor its `ip route get` did.
+        var inventory = Scenario.Inventory();
+        var facts = (await Scenario.ProbeAllAsync(inventory, "seed"))
+            .Where(f => f.NodeName != "node2")
+            .Select(f => f.NodeName == "node3" ? f with { Addresses = [], Routes = [], AddressesUnread = true } : f).ToList();
+        var node2 = inventory.FindByName("node2")!;
+
+        var f = Diagnoser.Diagnose(inventory, facts, [new UnreachableNode("node2", node2.Address, "no SSH answer")], [], "node1");
+
+        Assert.True(f.LockoutFound);
+        Assert.Equal(["node2"], Assert.Single(f.Hijacked).PresumedOn);
+        Assert.DoesNotContain(f.Notices, n => n.Kind == NoticeKind.OwnerOnly);
+    }
+
+    [Fact]
+    public async Task An_owner_whose_addresses_were_not_read_is_not_said_to_be_spared()
+    {
+        // The seed (v1.20: node1 holds its own address on kube-ipvs0), but node1's `ip addr show` did not answer.
+        var inventory = Scenario.Inventory();
+        var facts = (await Scenario.ProbeAllAsync(inventory, "seed"))
+            .Select(f => f.NodeName == "node1" ? f with { Addresses = [], AddressesUnread = true } : f).ToList();
+        var report = new DiagnosisReport(inventory, facts, Diagnoser.Diagnose(inventory, facts, [], []));
+
+        Assert.Null(Assert.Single(report.Findings.Hijacked).OwnerBound);
+        Assert.DoesNotContain("newer kube-proxy skips a local address", DiagnosisText.Render(report), StringComparison.Ordinal);
+    }
 }

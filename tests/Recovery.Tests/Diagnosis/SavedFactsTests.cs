@@ -25,6 +25,19 @@ public sealed class SavedFactsTests
         Assert.Equal(PlanJson.Write(live), PlanJson.Write(offline));
     }
 
+    [Fact]
+    public async Task Addresses_that_could_not_be_read_stay_unread_in_the_json_and_the_saved_facts()
+    {
+        var report = await DiagnosisScenarios.RunAsync("seed", ["default/nginx-service"]);
+        var nodes = report.Nodes.Select(n => n.NodeName == "node3" ? n with { Addresses = [], AddressesUnread = true } : n).ToList();
+        var json = DiagnosisJson.Render(report with { Nodes = nodes });
+
+        var node3 = System.Text.Json.Nodes.JsonNode.Parse(json)!["nodes"]!.AsArray().Single(n => (string?)n!["name"] == "node3")!;
+        Assert.True((bool)node3["addressesUnread"]!);
+        // Read back, an empty address list would say "nothing on kube-ipvs0" and the plan would skip the unbind there.
+        Assert.True(SavedFacts.Read(json, report.Inventory).Nodes.Single(n => n.NodeName == "node3").AddressesUnread);
+    }
+
     [Theory]
     [InlineData("\"name\": \"node1\"", "\"name\": \"node9\"", "not in the inventory")]
     [InlineData("\"address\": \"10.77.0.11\"", "\"address\": \"10.77.0.11; reboot\"", "is not an IP address")]

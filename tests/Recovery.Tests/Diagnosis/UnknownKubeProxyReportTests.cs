@@ -30,5 +30,10 @@ public sealed class UnknownKubeProxyReportTests
         Assert.DoesNotContain(report.Findings.Notices, n => n.Node != "node3" && n.Message.Contains("is unknown, not absent", StringComparison.Ordinal));
         Assert.Contains("manager unknown: its reads did not answer", text, StringComparison.Ordinal);
         Assert.True(report.Findings.LockoutFound);
+        // The JSON says what the text says: unknown, not "not found"; and a saved diagnosis reads back as unknown.
+        var json = DiagnosisJson.Render(report);
+        var node3 = System.Text.Json.Nodes.JsonNode.Parse(json)!["nodes"]!.AsArray().Single(n => (string?)n!["name"] == "node3")!;
+        Assert.Equal("unknown", (string?)node3["kubeProxy"]!["manager"]);
+        Assert.Equal(KubeProxyDetectionState.Unknown, SavedFacts.Read(json, inventory).Nodes.Single(f => f.NodeName == "node3").KubeProxy.Detection);
     }
 }

@@ -126,6 +126,49 @@ public sealed class BusyNodeProbeTests
     }
 
     [Fact]
+    public async Task Addresses_of_a_node_without_ip_are_unread_not_empty()
+    {
+        var inventory = Scenario.Inventory();
+        var addresses = ProbeCommands.Addresses.Render();
+        var shell = Busy(inventory, "node2", (text, _) => text == addresses ? new CommandResult(127, "", "sh: 1: ip: not found", TimeSpan.Zero) : null);
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.True(facts.AddressesUnread);
+    }
+
+    [Fact]
+    public async Task Without_ps_kube_proxy_is_unknown_not_absent()
+    {
+        // No container either: only ps could have shown a kube-proxy process, and ps is not installed.
+        var inventory = Scenario.Inventory();
+        var (ps, docker) = (ProbeCommands.Processes.Render(), ProbeCommands.DockerKubeProxy.Render());
+        var shell = Busy(inventory, "node2", (text, _) =>
+            text == ps ? new CommandResult(127, "", "sh: 1: ps: not found", TimeSpan.Zero)
+            : text == docker ? Fixture.Ok("CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n")
+            : null);
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.Equal(KubeProxyDetectionState.Unknown, facts.KubeProxy.Detection);
+        Assert.Contains("ps", facts.KubeProxy.Unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_docker_ps_that_cannot_reach_its_daemon_leaves_a_container_kube_proxy_unknown()
+    {
+        // ps shows the kubeadm DaemonSet's kube-proxy; docker is installed but its daemon does not answer (captured).
+        var inventory = Scenario.Inventory();
+        var docker = ProbeCommands.DockerKubeProxy.Render();
+        var shell = Busy(inventory, "node2", (text, _) => text == docker ? Fixture.ExitWithStdErr("host/docker-ps-no-daemon.txt") : null);
+
+        var facts = await new NodeProbe(inventory).ProbeAsync(shell);
+
+        Assert.Equal(KubeProxyDetectionState.Unknown, facts.KubeProxy.Detection);
+        Assert.Contains("Cannot connect to the Docker daemon", facts.KubeProxy.Unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_tcp_check_without_an_answer_waits_longer_once_then_is_unknown()
     {
         var inventory = Scenario.Inventory();

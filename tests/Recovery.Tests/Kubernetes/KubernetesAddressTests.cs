@@ -17,6 +17,7 @@ public sealed class KubernetesAddressTests
     [InlineData("::ffff:10.0.0.211", "10.0.0.211")]
     [InlineData("::ffff:010.000.000.211", "10.0.0.211")]
     [InlineData("::ffff:0a00:00d3", "10.0.0.211")]
+    [InlineData("::0ffff:a00:d3", "10.0.0.211")]
     [InlineData("0:0:0:0:000000:ffff:10.0.0.211", "10.0.0.211")]
     [InlineData("2001:4860:0000:2001:0000:0000:0000:0068", "2001:4860:0:2001::68")]
     [InlineData("fe80::1", "fe80::1")]

@@ -54,7 +54,8 @@ internal sealed record NodeDocument(
     KubectlDocument Kubectl,
     IReadOnlyList<string> Notes,
     IReadOnlyList<LocalRouteDocument>? LocalRoutes = null,
-    string? Way = null);
+    string? Way = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] bool? AddressesUnread = null);
 
 /// <summary>A line of `ip route show table local`: what the owner's own local route looked like.</summary>
 internal sealed record LocalRouteDocument(string Type, string Destination, string Device, string? Source);

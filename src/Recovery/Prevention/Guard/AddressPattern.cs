@@ -15,8 +15,11 @@ namespace Recovery.Prevention.Guard;
 /// </summary>
 internal static class AddressPattern
 {
-    /// <summary>Any IPv6 spelling that carries an IPv4 address (::ffff:a.b.c.d, ::ffff:a00:d3, 64:ff9b::a.b.c.d).</summary>
-    public const string MappedSpelling = "(?i)^[0:]*:ffff:|^[0-9a-f:]*:[0-9.]*[.]";
+    /// <summary>
+    /// Any IPv6 spelling that carries an IPv4 address (::ffff:a.b.c.d, ::ffff:a00:d3, 64:ff9b::a.b.c.d); the ffff group
+    /// with leading zeros too (::0ffff:a00:d3), as ParseIPSloppy reads hex groups.
+    /// </summary>
+    public const string MappedSpelling = "(?i)^[0:]*:0*ffff:|^[0-9a-f:]*:[0-9.]*[.]";
 
     /// <summary>One anchored, case-insensitive pattern matching every spelling of any of <paramref name="targets"/>.</summary>
     public static string Matching(IEnumerable<GuardTarget> targets)

@@ -32,6 +32,9 @@ public class GuardPolicyTests
     [InlineData("""{"spec":{},"status":{"loadBalancer":{"ingress":[{"hostname":"lb.example"},{"ip":"10.77.0.11"}]}}}""", "LB ingress = node address (services/status)")]
     [InlineData("""{"spec":{"externalIPs":["::ffff:10.77.0.11"]}}""", "IPv4-mapped spelling")]
     [InlineData("""{"spec":{"externalIPs":["::ffff:a4d:b"]}}""", "IPv4-mapped hex spelling")]
+    // ParseIPSloppy reads hex groups with leading zeros too: ::0ffff:a4d:b is 10.77.0.11 to the API server and kube-proxy.
+    [InlineData("""{"spec":{"externalIPs":["::0ffff:a4d:b"]}}""", "IPv4-mapped hex spelling, ffff with a leading zero")]
+    [InlineData("""{"spec":{"externalIPs":["0:0:0:0:0:00ffff:a4d:b"]}}""", "IPv4-mapped full spelling, ffff with leading zeros")]
     [InlineData("""{"spec":{"externalIPs":["192.168.7.9"]}}""", "inside a --cidr")]
     [InlineData("""{"spec":{"externalIPs":["192.168.005.001"]}}""", "inside a --cidr, leading zeros")]
     public void Denies(string service, string why) => Assert.False(Admits(service), why);
