@@ -40,7 +40,7 @@ internal sealed record Probe(NodeCommand Command, ProbeExpectation Expect, strin
     };
 
     /// <summary>Whether the command ran to an answer: 126/127 (not executable, not installed) and a timeout prove nothing.</summary>
-    public static bool Ran(CommandResult result) => !result.TimedOut && result.ExitCode is not (126 or 127);
+    public static bool Ran(CommandResult result) => !result.TimedOut && !result.CouldNotRun;
 
     public static Probe Succeeds(NodeCommand command) => new(command, ProbeExpectation.Succeeds);
     public static Probe Fails(NodeCommand command) => new(command, ProbeExpectation.Fails);

@@ -100,7 +100,7 @@ internal sealed class InventoryDiscovery(INodeShell local, IReadOnlyList<string>
         {
             var result = await local.RunAsync(
                 ShellCommand.Of("kubectl", "--kubeconfig", kubeconfig, "--request-timeout=5s", "get", "nodes", "-o", "json"), KubectlTimeout, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode is 126 or 127)
+            if (result.CouldNotRun)
             {
                 tried.Add("API: kubectl is not installed here");
                 return null;
